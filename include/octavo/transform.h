@@ -1,0 +1,81 @@
+/*
+ * octavo/transform.h - from the bytes of a web page to an ov_article.
+ *
+ * Pure: no network, no clock (the fetch time is passed in), no global state.
+ * The input is raw bytes in whatever encoding the page uses; the transformer
+ * decides the charset (HTTP header, BOM, <meta>, statistical detection) and
+ * produces UTF-8 metadata and a clean XHTML body fragment (see model.h).
+ */
+#ifndef OCTAVO_TRANSFORM_H
+#define OCTAVO_TRANSFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "octavo/error.h"
+#include "octavo/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest page the transformer accepts by default (bytes). */
+#define OV_TRANSFORM_MAX_INPUT (16u * 1024u * 1024u)
+/** Deepest element nesting kept; deeper content is flattened. */
+#define OV_TRANSFORM_MAX_DEPTH 256
+
+/**
+ * Site rules. Each selector is CSS (`div.article-body`, `#main p`,
+ * `[itemprop=articleBody]`) or, when it starts with '/' or '(', XPath.
+ * Arrays are NULL-terminated; any pointer may be NULL. Borrowed: the caller
+ * keeps them alive for the duration of the call.
+ */
+typedef struct ov_rules {
+    const char *const *keep;   /**< content roots, in order; replaces automatic extraction */
+    const char *const *remove; /**< removed before anything else */
+    const char *title;         /**< element whose text is the title */
+    const char *byline;        /**< element whose text is the byline */
+    const char *date;          /**< element whose text or datetime is the date */
+} ov_rules;
+
+#define OV_TRANSFORM_OPTIONS_VERSION 1
+
+/** Options for ov_transform_extract(). Initialise with OV_TRANSFORM_OPTIONS_INIT. */
+typedef struct ov_transform_options {
+    unsigned version;          /**< OV_TRANSFORM_OPTIONS_VERSION */
+    const ov_rules *rules;     /**< site rules, or NULL for automatic extraction */
+    const char *content_type;  /**< HTTP Content-Type header value, or NULL */
+    int64_t fetched_at;        /**< Unix time of the fetch, copied to the article; 0 = unknown */
+    size_t max_input_bytes;    /**< 0 = OV_TRANSFORM_MAX_INPUT */
+} ov_transform_options;
+
+#define OV_TRANSFORM_OPTIONS_INIT {OV_TRANSFORM_OPTIONS_VERSION, NULL, NULL, 0, 0}
+
+/**
+ * Extract the article from `page` (`len` raw bytes) read from `url` (used to
+ * make links and images absolute; may be a file: URL or a path).
+ * On success `*out` is a new article the caller owns (ov_article_free).
+ * Errors: OV_ELIMIT (input too large), OV_EPARSE (not HTML),
+ * OV_ENOTFOUND (no article content found).
+ */
+int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
+                         const ov_transform_options *opts, ov_article **out, ov_error *err);
+
+/**
+ * The article's body as plain text: paragraphs separated by blank lines, ruby
+ * readings (rt, rp) removed. `*out` is malloc'd; the caller frees it.
+ */
+int ov_article_text(const ov_article *a, char **out, ov_error *err);
+
+/**
+ * The article as one JSON object with keys url, title, byline, published,
+ * language, site_name, description, lead_image, images, text, html (null for
+ * missing values). `*out` is malloc'd; the caller frees it.
+ */
+int ov_article_to_json(const ov_article *a, char **out, ov_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
