@@ -1,0 +1,207 @@
+/*
+ * The conditional-GET cache: an SQLite index plus one body file per URL.
+ *
+ * Only 200 responses that carry a validator (ETag or Last-Modified) are
+ * stored; the fetcher sends them back as If-None-Match / If-Modified-Since
+ * and serves the stored body on 304. Several runs may share a cache: SQLite
+ * serialises the index (busy_timeout), bodies are written to a temporary
+ * file and renamed into place, so a reader never sees half a body.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "fetch/fetch_internal.h"
+#include "util/fs.h"
+
+struct ov__cache {
+    sqlite3 *db;
+    char *dir;
+};
+
+static const char *const schema =
+    "CREATE TABLE IF NOT EXISTS entries ("
+    " url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, stored_at INTEGER,"
+    " status INTEGER, content_type TEXT, body TEXT, size INTEGER);";
+
+int ov__cache_open(const char *dir, ov__cache **out, ov_error *err)
+{
+    ov__cache *c = NULL;
+    char *path = NULL;
+    int rc = ov__mkdir_p(dir, err);
+    if (rc)
+        goto cleanup;
+    if (asprintf(&path, "%s/bodies", dir) < 0) {
+        path = NULL;
+        rc = ov_error_set(err, OV_ENOMEM, dir, "out of memory");
+        goto cleanup;
+    }
+    if ((rc = ov__mkdir_p(path, err)) != 0)
+        goto cleanup;
+    free(path);
+    path = NULL;
+    c = calloc(1, sizeof *c);
+    if (!c || !(c->dir = strdup(dir)) || asprintf(&path, "%s/index.sqlite", dir) < 0) {
+        path = NULL;
+        rc = ov_error_set(err, OV_ENOMEM, dir, "out of memory");
+        goto cleanup;
+    }
+    if (sqlite3_open(path, &c->db) != SQLITE_OK) {
+        rc = ov_error_set(err, OV_EIO, path, "cannot open cache index: %s",
+                          c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        goto cleanup;
+    }
+    sqlite3_busy_timeout(c->db, 10000);
+    /* WAL lets readers and a writer overlap; if another run holds the lock
+     * while we ask, keep the current mode (it is only an optimisation). */
+    sqlite3_exec(c->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+    int tries = 0, src;
+    while ((src = sqlite3_exec(c->db, schema, NULL, NULL, NULL)) == SQLITE_BUSY && tries++ < 50)
+        sqlite3_sleep(100);
+    if (src != SQLITE_OK) {
+        rc = ov_error_set(err, OV_EIO, path, "cannot create cache index: %s",
+                          sqlite3_errmsg(c->db));
+        goto cleanup;
+    }
+    *out = c;
+    c = NULL;
+cleanup:
+    free(path);
+    ov__cache_close(c);
+    return rc;
+}
+
+void ov__cache_close(ov__cache *c)
+{
+    if (!c)
+        return;
+    sqlite3_close(c->db);
+    free(c->dir);
+    free(c);
+}
+
+void ov__cache_entry_clear(ov__cache_entry *e)
+{
+    free(e->etag);
+    free(e->last_modified);
+    free(e->content_type);
+    free(e->body_file);
+    memset(e, 0, sizeof *e);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = OV_ENOTFOUND;
+    memset(e, 0, sizeof *e);
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT etag, last_modified, stored_at, status, content_type, body,"
+                           " size FROM entries WHERE url = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto cleanup;
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        goto cleanup;
+    e->etag = col_dup(st, 0);
+    e->last_modified = col_dup(st, 1);
+    e->stored_at = sqlite3_column_int64(st, 2);
+    e->status = (long)sqlite3_column_int64(st, 3);
+    e->content_type = col_dup(st, 4);
+    const unsigned char *body = sqlite3_column_text(st, 5);
+    e->size = (size_t)sqlite3_column_int64(st, 6);
+    if (body && asprintf(&e->body_file, "%s/bodies/%s", c->dir, (const char *)body) < 0)
+        e->body_file = NULL;
+    if (!e->body_file || access(e->body_file, R_OK) != 0) {
+        ov__cache_entry_clear(e);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* FNV-1a, enough to spread URLs over file names (the index holds the URL). */
+static void body_name(const char *url, char out[17])
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static int write_body(const char *path, const unsigned char *body, size_t len, ov_error *err)
+{
+    char *tmp = NULL;
+    int fd = -1;
+    int rc = ov__atomic_open(path, &tmp, &fd, err);
+    if (rc)
+        return rc;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, body + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            rc = ov_error_set(err, OV_EIO, path, "cannot write cache body: %s", strerror(errno));
+            close(fd);
+            ov__atomic_abort(tmp);
+            goto cleanup;
+        }
+        off += (size_t)w;
+    }
+    close(fd);
+    rc = ov__atomic_commit(tmp, path, err);
+cleanup:
+    free(tmp);
+    return rc;
+}
+
+int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char *last_modified,
+                    const char *content_type, long status, int64_t now, const unsigned char *body,
+                    size_t len, ov_error *err)
+{
+    char name[17], *path = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (len > OV__CACHE_MAX_BODY)
+        return 0; /* too big to keep; not an error for the fetch */
+    body_name(url, name);
+    if (asprintf(&path, "%s/bodies/%s", c->dir, name) < 0)
+        return ov_error_set(err, OV_ENOMEM, url, "out of memory");
+    if ((rc = write_body(path, body, len, err)) != 0)
+        goto cleanup;
+    if (sqlite3_prepare_v2(c->db,
+                           "INSERT OR REPLACE INTO entries (url, etag, last_modified, stored_at,"
+                           " status, content_type, body, size) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
+        goto cleanup;
+    }
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, etag, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, last_modified, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 5, status);
+    sqlite3_bind_text(st, 6, content_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)len);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
+cleanup:
+    sqlite3_finalize(st);
+    free(path);
+    return rc;
+}

@@ -1,0 +1,332 @@
+/*
+ * The fetcher: one libcurl multi handle driven by our own scheduler.
+ *
+ * Requests wait in a queue in the order they were added. Each turn of the
+ * loop in ov_fetch_run() starts every waiting request that may start now:
+ * below the global limit (opts->max_total) and the per-host limit
+ * (opts->max_per_host, counted by us, not only by libcurl), after the host's
+ * politeness delay and the request's own retry time, and once the host's
+ * robots.txt is known. robots.txt is itself an internal request, fetched
+ * once per host and kept in memory (and in the disk cache like any page).
+ * Then curl_multi_poll() waits for network activity or the next timer, so
+ * retries and delays never block the loop with sleep().
+ *
+ * A finished transfer is classified: success; 304 served from the cache;
+ * 401/403 on an image retried once with the Referer; 429/503 retried after
+ * Retry-After (capped); other 5xx and transient network errors retried with
+ * exponential backoff plus deterministic jitter; everything else fails with
+ * an OV_E* code and a message naming the URL and the reason. Size caps count
+ * decoded bytes in the write callback, so compressed bombs stop early.
+ *
+ * The recorder hook sees every network exchange (request head, final
+ * response head, decoded body); in replay mode no transfer is made at all
+ * and every answer comes from the replay function.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <errno.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "fetch/fetch_core.h"
+
+/* ---------------------------------------------------------------- clock */
+
+int64_t ov__now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- hosts */
+
+ov__host *ov__host_get(ov_fetcher *f, const char *key)
+{
+    for (size_t i = 0; i < f->n_hosts; i++)
+        if (strcmp(f->hosts[i].key, key) == 0)
+            return &f->hosts[i];
+    if (f->n_hosts == f->cap_hosts) {
+        size_t ncap = f->cap_hosts ? f->cap_hosts * 2 : 8;
+        ov__host *p = realloc(f->hosts, ncap * sizeof *p);
+        if (!p)
+            return NULL;
+        f->hosts = p;
+        f->cap_hosts = ncap;
+    }
+    ov__host *h = &f->hosts[f->n_hosts];
+    memset(h, 0, sizeof *h);
+    h->key = strdup(key);
+    if (!h->key)
+        return NULL;
+    f->n_hosts++;
+    return h;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+int ov_fetcher_new(const ov_fetch_options *opts, ov_fetcher **out, ov_error *err)
+{
+    static const ov_fetch_options defaults = OV_FETCH_OPTIONS_INIT;
+    ov_fetcher *f = calloc(1, sizeof *f);
+    int rc = 0;
+    *out = NULL;
+    if (!f)
+        return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+    f->o = opts ? *opts : defaults;
+    if (f->o.version != OV_FETCH_OPTIONS_VERSION) {
+        rc = ov_error_set(err, OV_EINVAL, NULL, "ov_fetch_options version %u, expected %u",
+                          f->o.version, OV_FETCH_OPTIONS_VERSION);
+        goto cleanup;
+    }
+    if (!f->o.max_total)
+        f->o.max_total = OV_FETCH_MAX_TOTAL;
+    if (!f->o.max_per_host)
+        f->o.max_per_host = OV_FETCH_MAX_PER_HOST;
+    if (!f->o.connect_timeout_ms)
+        f->o.connect_timeout_ms = 15000;
+    if (!f->o.timeout_ms)
+        f->o.timeout_ms = 60000;
+    if (!f->o.low_speed_secs)
+        f->o.low_speed_secs = 30;
+    if (!f->o.max_redirects)
+        f->o.max_redirects = OV_FETCH_MAX_REDIRECTS;
+    if (!f->o.max_page_bytes)
+        f->o.max_page_bytes = OV_FETCH_MAX_PAGE_BYTES;
+    if (!f->o.max_image_bytes)
+        f->o.max_image_bytes = OV_FETCH_MAX_IMAGE_BYTES;
+    if (f->o.retries == 0)
+        f->o.retries = OV_FETCH_RETRIES;
+    if (f->o.retries < 0)
+        f->o.retries = 0;
+    if (!f->o.retry_base_ms)
+        f->o.retry_base_ms = 500;
+    if (!f->o.max_retry_after_secs)
+        f->o.max_retry_after_secs = OV_FETCH_MAX_RETRY_AFTER;
+    f->rng = f->o.jitter_seed ? f->o.jitter_seed : 0x9E3779B97F4A7C15ull;
+    f->user_agent = strdup(f->o.user_agent ? f->o.user_agent : OV_FETCH_DEFAULT_USER_AGENT);
+    if (!f->user_agent) {
+        rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+        goto cleanup;
+    }
+    f->o.user_agent = f->user_agent;
+    if (f->o.cookie_file && access(f->o.cookie_file, R_OK) != 0) {
+        rc = ov_error_set(err, OV_EIO, f->o.cookie_file, "cannot read the cookie file: %s",
+                          strerror(errno));
+        goto cleanup;
+    }
+    if (f->o.cache_dir && (rc = ov__cache_open(f->o.cache_dir, &f->cache, err)) != 0)
+        goto cleanup;
+    if (!f->o.replay) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            rc = ov_error_set(err, OV_ENET, NULL, "cannot initialise libcurl");
+            goto cleanup;
+        }
+        f->curl_inited = 1;
+        f->multi = curl_multi_init();
+        if (!f->multi) {
+            rc = ov_error_set(err, OV_ENOMEM, NULL, "cannot create libcurl multi handle");
+            goto cleanup;
+        }
+        curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->o.max_total);
+        curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->o.max_per_host);
+        curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    }
+    *out = f;
+    f = NULL;
+cleanup:
+    ov_fetcher_free(f);
+    return rc;
+}
+
+void ov__req_free(ov__req *r)
+{
+    if (!r)
+        return;
+    if (r->easy)
+        curl_easy_cleanup(r->easy);
+    curl_slist_free_all(r->headers);
+    free(r->url);
+    free(r->referer);
+    free(r->host);
+    free(r->error_message);
+    ov__buf_free(&r->body);
+    ov__buf_free(&r->head);
+    ov__buf_free(&r->req_head);
+    ov__cache_entry_clear(&r->cached);
+    free(r);
+}
+
+void ov_fetcher_free(ov_fetcher *f)
+{
+    if (!f)
+        return;
+    for (ov__req *r = f->queue, *next; r; r = next) {
+        next = r->next;
+        ov__req_free(r);
+    }
+    for (size_t i = 0; i < f->n_active; i++) {
+        curl_multi_remove_handle(f->multi, f->active[i]->easy);
+        ov__req_free(f->active[i]);
+    }
+    free(f->active);
+    for (size_t i = 0; i < f->n_hosts; i++) {
+        free(f->hosts[i].key);
+        ov__robots_free(f->hosts[i].robots);
+    }
+    free(f->hosts);
+    for (size_t i = 0; i < f->n_records; i++) {
+        free(f->records[i].url);
+        free(f->records[i].final_url);
+        free(f->records[i].error);
+    }
+    free(f->records);
+    while (f->idle_n)
+        curl_easy_cleanup(f->idle[--f->idle_n]);
+    if (f->multi)
+        curl_multi_cleanup(f->multi);
+    if (f->curl_inited)
+        curl_global_cleanup();
+    ov__cache_close(f->cache);
+    free(f->user_agent);
+    free(f);
+}
+
+/* ---------------------------------------------------------------- queue */
+
+void ov__enqueue(ov_fetcher *f, ov__req *r, int front)
+{
+    if (front || !f->queue) {
+        r->next = f->queue;
+        f->queue = r;
+        if (!f->queue_tail)
+            f->queue_tail = r;
+        return;
+    }
+    r->next = NULL;
+    f->queue_tail->next = r;
+    f->queue_tail = r;
+}
+
+int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *referer,
+                void *user, ov__req **out, ov_error *err)
+{
+    ov__req *r = calloc(1, sizeof *r);
+    if (!r || !(r->url = strdup(url)) || (referer && !(r->referer = strdup(referer))) ||
+        !(r->host = ov__url_host_key(url))) {
+        ov__req_free(r);
+        return ov_error_set(err, OV_ENOMEM, url, "out of memory");
+    }
+    r->kind = kind;
+    r->user = user;
+    r->started_ms = ov__now_ms();
+    *out = r;
+    return 0;
+}
+
+int ov_fetch_add(ov_fetcher *f, const ov_request *req, ov_error *err)
+{
+    ov__req *r = NULL;
+    if (!f || !req || !req->url)
+        return ov_error_set(err, OV_EINVAL, NULL, "ov_fetch_add: no URL");
+    const char *colon = strchr(req->url, ':');
+    size_t slen = colon ? (size_t)(colon - req->url) : 0;
+    int http = (slen == 4 && strncasecmp(req->url, "http", 4) == 0) ||
+               (slen == 5 && strncasecmp(req->url, "https", 5) == 0);
+    if (!http)
+        return ov_error_set(err, OV_EPOLICY, req->url,
+                            "refused: only http and https URLs are fetched");
+    if (!ov__url_is_http(req->url))
+        return ov_error_set(err, OV_EINVAL, req->url, "not a valid URL");
+    if (req->kind > OV_FETCH_IMAGE)
+        return ov_error_set(err, OV_EINVAL, req->url, "ov_fetch_add: bad request kind");
+    int rc = ov__req_new(f, req->url, req->kind, req->referer, req->user, &r, err);
+    if (rc)
+        return rc;
+    ov__enqueue(f, r, 0);
+    f->stats.requests++;
+    if (req->kind == OV_FETCH_IMAGE)
+        f->images_total++;
+    else
+        f->pages_total++;
+    return 0;
+}
+
+/* ------------------------------------------------------------- stats/get */
+
+void ov_fetcher_stats(const ov_fetcher *f, ov_fetch_stats *out)
+{
+    *out = f->stats;
+}
+
+typedef struct get_ctx {
+    ov_response *resp;
+    int rc;
+} get_ctx;
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static void get_done(void *ud, const ov_response *r)
+{
+    get_ctx *g = ud;
+    ov_response *c = calloc(1, sizeof *c);
+    unsigned char *body = malloc(r->len + 1);
+    if (!c || !body) {
+        free(c);
+        free(body);
+        g->rc = OV_ENOMEM;
+        return;
+    }
+    *c = *r;
+    if (r->len)
+        memcpy(body, r->body, r->len);
+    body[r->len] = '\0';
+    c->body = body;
+    c->url = dup_or_null(r->url);
+    c->final_url = dup_or_null(r->final_url);
+    c->content_type = dup_or_null(r->content_type);
+    c->error_message = dup_or_null(r->error_message);
+    g->resp = c;
+}
+
+int ov_fetch_get(ov_fetcher *f, const char *url, ov_fetch_kind kind, ov_response **out,
+                 ov_error *err)
+{
+    get_ctx g = {NULL, 0};
+    ov_request req = {url, kind, NULL, NULL};
+    *out = NULL;
+    if (f && (f->queue || f->n_active || f->running))
+        return ov_error_set(err, OV_EINVAL, url, "ov_fetch_get: the fetcher is busy");
+    int rc = ov_fetch_add(f, &req, err);
+    if (!rc)
+        rc = ov_fetch_run(f, get_done, &g, err);
+    if (!rc && g.rc)
+        rc = ov_error_set(err, g.rc, url, "out of memory");
+    if (!rc && !g.resp)
+        rc = ov_error_set(err, OV_ERROR, url, "no response");
+    if (rc) {
+        ov_response_free(g.resp);
+        return rc;
+    }
+    *out = g.resp;
+    return 0;
+}
+
+void ov_response_free(ov_response *r)
+{
+    if (!r)
+        return;
+    free((char *)r->url);
+    free((char *)r->final_url);
+    free((char *)r->content_type);
+    free((char *)r->error_message);
+    free((unsigned char *)r->body);
+    free(r);
+}

@@ -1,0 +1,89 @@
+/* The fetcher's internal state, shared by fetch.c, run.c and report.c. */
+#ifndef OV_FETCH_CORE_H
+#define OV_FETCH_CORE_H
+
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "fetch/fetch_internal.h"
+#include "octavo/fetch.h"
+#include "util/buf.h"
+
+/* Most easy handles kept for reuse between transfers. */
+#define OV__IDLE_HANDLES 16
+/* Longest request/response head kept for the recorder. */
+#define OV__MAX_HEAD_BYTES (256u * 1024u)
+/* Backoff ceiling. */
+#define OV__MAX_BACKOFF_MS 30000
+
+typedef struct ov__host {
+    char *key;            /* "host[:port]" */
+    unsigned active;      /* transfers running now */
+    int64_t next_ok_ms;   /* politeness: earliest next start */
+    int robots_state;     /* 0 unknown, 1 fetching, 2 known */
+    ov__robots *robots;   /* NULL = everything allowed */
+    long robots_denied;   /* robots.txt answered this 5xx: disallow all (RFC 9309) */
+} ov__host;
+
+typedef struct ov__req {
+    char *url, *referer, *host;
+    ov_fetch_kind kind;
+    void *user;
+    int internal_robots;   /* robots.txt for this host (no callback) */
+    int attempts;          /* transfers made so far */
+    int use_referer;       /* retrying an image with its Referer */
+    int over_limit;        /* the write callback hit the size cap */
+    int64_t not_before_ms; /* retry timer */
+    int64_t started_ms;
+    CURL *easy;
+    struct curl_slist *headers;
+    ov__buf body, head, req_head;
+    ov__cache_entry cached; /* validators sent, when any */
+    int have_cached;
+    char *error_message;
+    struct ov__req *next;
+} ov__req;
+
+typedef struct ov__record {
+    char *url, *final_url, *error;
+    ov_fetch_kind kind;
+    long status;
+    size_t bytes;
+    double seconds;
+    int from_cache, code;
+} ov__record;
+
+struct ov_fetcher {
+    ov_fetch_options o;
+    char *user_agent;
+    CURLM *multi;
+    int curl_inited;
+    ov__cache *cache;
+    ov__req *queue, *queue_tail;
+    ov__req **active;
+    size_t n_active, cap_active;
+    ov__host *hosts;
+    size_t n_hosts, cap_hosts;
+    CURL *idle[OV__IDLE_HANDLES];
+    size_t idle_n;
+    ov__record *records;
+    size_t n_records, cap_records;
+    ov_fetch_stats stats;
+    size_t pages_total, images_total, pages_done, images_done;
+    uint64_t rng;
+    int progress_drawn;
+    int running;          /* inside ov_fetch_run (no nesting) */
+};
+
+int64_t ov__now_ms(void);
+ov__host *ov__host_get(ov_fetcher *f, const char *key);
+void ov__enqueue(ov_fetcher *f, ov__req *r, int front);
+int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *referer,
+                void *user, ov__req **out, ov_error *err);
+void ov__req_free(ov__req *r);
+/* report.c */
+int ov__record_add(ov_fetcher *f, const ov_response *resp);
+void ov__progress(ov_fetcher *f, int final);
+
+#endif

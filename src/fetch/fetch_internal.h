@@ -1,0 +1,80 @@
+/* Internal pieces of the fetch module: robots.txt rules, the disk cache, URL helpers. */
+#ifndef OV_FETCH_INTERNAL_H
+#define OV_FETCH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "octavo/error.h"
+#include "octavo/fetch.h"
+
+/* ---- robots.txt (robots.c) ---- */
+
+/* Largest robots.txt we parse; the rest is ignored (as Google does at 500 KiB). */
+#define OV__ROBOTS_MAX_BYTES (512u * 1024u)
+/* Most rules kept for one host. */
+#define OV__ROBOTS_MAX_RULES 4096u
+
+typedef struct ov__robots ov__robots;
+
+/* Parse `txt` for user agent token `agent` (e.g. "octavo"); the group for the
+ * agent wins over "*". Never fails on bad input (unknown lines are skipped);
+ * returns NULL only when out of memory. Free with ov__robots_free. */
+ov__robots *ov__robots_parse(const char *txt, size_t len, const char *agent);
+void ov__robots_free(ov__robots *r);
+/* 1 if `path_and_query` (starting with '/') may be fetched, 0 if disallowed. */
+int ov__robots_allowed(const ov__robots *r, const char *path_and_query);
+
+/* ---- disk cache (cache.c) ---- */
+
+/* Largest body stored in or read back from the cache. */
+#define OV__CACHE_MAX_BODY (64u * 1024u * 1024u)
+
+typedef struct ov__cache ov__cache;
+
+typedef struct ov__cache_entry {
+    char *etag;          /* or NULL */
+    char *last_modified; /* or NULL */
+    char *content_type;  /* or NULL */
+    long status;
+    int64_t stored_at;
+    char *body_file;     /* absolute path of the body */
+    size_t size;
+} ov__cache_entry;
+
+int ov__cache_open(const char *dir, ov__cache **out, ov_error *err);
+void ov__cache_close(ov__cache *c);
+/* 0 and *e filled (caller frees with ov__cache_entry_clear), or OV_ENOTFOUND. */
+int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e);
+void ov__cache_entry_clear(ov__cache_entry *e);
+/* Store a 200 response with a validator; body written to a temp file then renamed. */
+int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char *last_modified,
+                    const char *content_type, long status, int64_t now, const unsigned char *body,
+                    size_t len, ov_error *err);
+
+/* ---- URLs and dates (url.c) ---- */
+
+/* Malloc'd absolute URL of `ref` against `base` (fragment dropped), or NULL
+ * when it is not a valid http(s) URL. */
+char *ov__url_resolve(const char *base, const char *ref);
+/* 1 when `url` is an absolute http: or https: URL. */
+int ov__url_is_http(const char *url);
+/* Malloc'd lower-case host of `url` (with ":port" when not default), or NULL. */
+char *ov__url_host_key(const char *url);
+/* Malloc'd path+query of `url` ("/" at least), or NULL. */
+char *ov__url_path_query(const char *url);
+/* Malloc'd "scheme://host[:port]" of `url`, or NULL. */
+char *ov__url_origin(const char *url);
+/* Parse an RFC 822/1123 date or an ISO 8601 date-time; 0 when unparseable. */
+int64_t ov__parse_date(const char *s);
+/* Write `t` as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
+void ov__format_iso(int64_t t, char *buf, size_t size);
+
+/* ---- gzip (feed.c) ---- */
+
+/* Inflate gzip/zlib `in` into a malloc'd buffer of at most `limit` bytes
+ * (OV_ELIMIT beyond). */
+int ov__gunzip(const unsigned char *in, size_t len, size_t limit, unsigned char **out,
+               size_t *out_len, ov_error *err);
+
+#endif
