@@ -1,0 +1,121 @@
+/* text.c - plain text and JSON views of an extracted article. */
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "octavo/transform.h"
+#include "util/buf.h"
+
+#define OV__TEXT_DEPTH (OV_TRANSFORM_MAX_DEPTH + 16)
+
+typedef struct tw {
+    ov__buf out;
+    ov__buf para;
+    int space;
+    int rc;
+} tw;
+
+static void flush(tw *w)
+{
+    while (w->para.len && w->para.data[w->para.len - 1] == ' ') w->para.data[--w->para.len] = '\0';
+    if (w->para.len == 0) return;
+    if (w->out.len && w->rc == 0) w->rc = ov__buf_puts(&w->out, "\n\n");
+    const char *p = w->para.data;
+    while (*p == ' ') p++;
+    if (w->rc == 0) w->rc = ov__buf_puts(&w->out, p);
+    w->para.len = 0;
+    w->para.data[0] = '\0';
+    w->space = 1;
+}
+
+static int blockish(const xmlChar *n)
+{
+    static const char *b[] = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "pre", "td", "th",
+                              "tr", "blockquote", "div", "figure", "ul", "ol", "table", "caption", "dt", "dd", "hr"};
+    for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
+        if (!xmlStrcmp(n, BAD_CAST b[i])) return 1;
+    return 0;
+}
+
+static void walk(tw *w, xmlNodePtr n, int depth)
+{
+    for (xmlNodePtr k = n->children; k && w->rc == 0; k = k->next) {
+        if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
+            for (const xmlChar *p = k->content; p && *p && w->rc == 0; p++) {
+                int ws = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+                if (ws) { w->space = 1; continue; }
+                if (w->space && w->para.len) w->rc = ov__buf_putc(&w->para, ' ');
+                w->space = 0;
+                if (w->rc == 0) w->rc = ov__buf_putc(&w->para, (char)*p);
+            }
+            continue;
+        }
+        if (k->type != XML_ELEMENT_NODE) continue;
+        if (!xmlStrcmp(k->name, BAD_CAST "rt") || !xmlStrcmp(k->name, BAD_CAST "rp")) continue;
+        if (!xmlStrcmp(k->name, BAD_CAST "br")) { w->space = 1; continue; }
+        int b = blockish(k->name);
+        if (b) flush(w);
+        if (depth < OV__TEXT_DEPTH) walk(w, k, depth + 1);
+        if (b) flush(w);
+    }
+}
+
+int ov_article_text(const ov_article *a, char **out, ov_error *err)
+{
+    int rc = 0;
+    tw w = {OV__BUF_INIT, OV__BUF_INIT, 1, 0};
+    ov__buf doc = OV__BUF_INIT;
+    xmlDocPtr d = NULL;
+    *out = NULL;
+    rc = ov__buf_puts(&doc, "<div xmlns=\"http://www.w3.org/1999/xhtml\">");
+    if (rc == 0) rc = ov__buf_puts(&doc, a->body_xhtml ? a->body_xhtml : "");
+    if (rc == 0) rc = ov__buf_puts(&doc, "</div>");
+    if (rc != 0) { rc = ov_error_set(err, rc, a->url, "out of memory"); goto cleanup; }
+    d = xmlReadMemory(doc.data, (int)doc.len, NULL, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+    if (!d || !xmlDocGetRootElement(d)) { rc = ov_error_set(err, OV_EPARSE, a->url, "article body is not well-formed XHTML"); goto cleanup; }
+    walk(&w, xmlDocGetRootElement(d), 0);
+    flush(&w);
+    if (w.rc == 0 && !w.out.data) w.rc = ov__buf_puts(&w.out, "");
+    if (w.rc != 0) { rc = ov_error_set(err, w.rc, a->url, "out of memory"); goto cleanup; }
+    *out = ov__buf_detach(&w.out, NULL);
+cleanup:
+    if (d) xmlFreeDoc(d);
+    ov__buf_free(&doc);
+    ov__buf_free(&w.out);
+    ov__buf_free(&w.para);
+    return rc;
+}
+
+int ov_article_to_json(const ov_article *a, char **out, ov_error *err)
+{
+    int rc;
+    char *text = NULL;
+    ov__buf b = OV__BUF_INIT;
+    *out = NULL;
+    rc = ov_article_text(a, &text, err);
+    if (rc != 0) return rc;
+    const char *keys[] = {"url", "title", "byline", "published", "language", "site_name", "source", "description", "lead_image"};
+    const char *vals[] = {a->url, a->title, a->byline, a->published, a->language, a->site_name, a->source, a->description, a->lead_image};
+    rc |= ov__buf_putc(&b, '{');
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        rc |= ov__buf_printf(&b, "%s\"%s\": ", i ? ", " : "", keys[i]);
+        rc |= ov__buf_put_json(&b, vals[i]);
+    }
+    rc |= ov__buf_puts(&b, ", \"images\": [");
+    for (size_t i = 0; i < a->n_images; i++) {
+        if (i) rc |= ov__buf_puts(&b, ", ");
+        rc |= ov__buf_put_json(&b, a->images[i]);
+    }
+    rc |= ov__buf_puts(&b, "], \"text\": ");
+    rc |= ov__buf_put_json(&b, text);
+    rc |= ov__buf_puts(&b, ", \"html\": ");
+    rc |= ov__buf_put_json(&b, a->body_xhtml);
+    rc |= ov__buf_puts(&b, "}\n");
+    free(text);
+    if (rc != 0) {
+        ov__buf_free(&b);
+        return ov_error_set(err, OV_ENOMEM, a->url, "out of memory writing JSON");
+    }
+    *out = ov__buf_detach(&b, NULL);
+    return 0;
+}

@@ -1,0 +1,216 @@
+/*
+ * transform.c - from raw page bytes to an ov_article.
+ *
+ * Design. The bytes are decoded to UTF-8 by util/charset (HTTP header, BOM,
+ * <meta> anywhere, uchardet when nothing is declared or the bytes contradict
+ * the declaration); <meta charset> declarations are then neutralised so that
+ * libxml2, which is told the input is UTF-8, cannot switch encodings again.
+ *
+ * Metadata comes from <meta> (Open Graph, article:*, author, description),
+ * JSON-LD (json-c), <link rel=canonical/author>, <time>, the <title> minus its
+ * site suffix, and inline text patterns (作者：, 记者, By, 来源：, dates).
+ *
+ * The article root is chosen by site rules when given (CSS translated to
+ * XPath), else by Readability-style scoring computed in one iterative pass:
+ * each paragraph-like block with enough text gives its parent and grandparent
+ * a score from its length and punctuation (Latin and CJK), weighted by the
+ * class/id hints and the link density. Siblings of the winner that score
+ * well or look like prose are merged.
+ *
+ * The body is then written as a NEW fragment by emit.c from element and
+ * attribute allow-lists; nothing of the source tree is copied through.
+ * All walks are iterative or bounded by OV_TRANSFORM_MAX_DEPTH.
+ */
+#include "octavo/transform.h"
+
+#include <json-c/json.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/uri.h>
+#include <libxml/xpath.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "transform/transform_priv.h"
+#include "util/buf.h"
+#include "util/charset.h"
+
+/* Replace "charset" inside <meta ...> tags so libxml2 does not re-detect. */
+static void neutralise_meta(char *s, size_t len)
+{
+    for (size_t i = 0; i + 5 < len; i++) {
+        if (s[i] != '<' || strncasecmp(s + i + 1, "meta", 4) != 0) continue;
+        size_t j = i + 5;
+        for (; j < len && s[j] != '>'; j++)
+            if (j + 7 <= len && strncasecmp(s + j, "charset", 7) == 0) s[j] = 'x';
+        i = j;
+    }
+}
+
+static int is_ws(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r') return 0;
+    return 1;
+}
+
+static int set_title(ov__ctx *c, ov_error *err)
+{
+    ov_article *a = c->art;
+    int rc = 0;
+    ov__meta_collect(c);
+    /* title */
+    char *t = c->m.og_title ? ov__strip_site_suffix(c->m.og_title, NULL) : NULL;
+    if (!t && c->m.ld_headline) t = strdup(c->m.ld_headline);
+    if (!t) {
+        char *site = NULL;
+        char *doc_title = c->m.title ? ov__strip_site_suffix(c->m.title, &site) : NULL;
+        if (c->m.h1 && (!doc_title || strstr(c->m.title, c->m.h1))) t = strdup(c->m.h1);
+        else if (doc_title) t = strdup(doc_title);
+        else if (c->m.h1) t = strdup(c->m.h1);
+        if (!c->m.site_guess && site) c->m.site_guess = strdup(site);
+        free(doc_title);
+        free(site);
+    }
+    rc |= ov_strset(&a->title, t ? t : "Untitled");
+    free(t);
+    if (rc != 0) return ov_error_set(err, OV_ENOMEM, a->url, "out of memory");
+    return 0;
+}
+
+static int set_meta(ov__ctx *c, ov_error *err)
+{
+    ov_article *a = c->art;
+    int rc = 0;
+    char date[OV__DATE_MAX];
+    rc |= ov_strset(&a->byline, c->m.author ? c->m.author : c->m.ld_author ? c->m.ld_author
+                                : c->m.rel_author ? c->m.rel_author : c->m.inline_byline);
+    const char *d = c->m.ld_date ? c->m.ld_date : c->m.pub_time ? c->m.pub_time : c->m.time_dt;
+    if (d && ov__date_parse(d, date)) rc |= ov_strset(&a->published, date);
+    else if (c->m.inline_date) rc |= ov_strset(&a->published, c->m.inline_date);
+    else if (ov__date_from_url(a->url, date)) rc |= ov_strset(&a->published, date);
+    rc |= ov_strset(&a->site_name, c->m.og_site ? c->m.og_site : c->m.ld_publisher ? c->m.ld_publisher
+                                   : c->m.site_guess);
+    rc |= ov_strset(&a->source, c->m.inline_source);
+    rc |= ov_strset(&a->canonical_url, c->m.canonical);
+    rc |= ov_strset(&a->lead_image, c->m.og_image ? c->m.og_image : c->m.ld_image ? c->m.ld_image
+                                    : a->n_images ? a->images[0] : NULL);
+    char *lang = ov__language_decide(c);
+    rc |= ov_strset(&a->language, lang);
+    free(lang);
+    if (c->m.description) rc |= ov_strset(&a->description, c->m.description);
+    else if (c->first_para) rc |= ov_strset(&a->description, c->first_para);
+    if (rc != 0) return ov_error_set(err, OV_ENOMEM, a->url, "out of memory");
+    return 0;
+}
+
+/* First paragraph (for the description) and a text sample (for the language). */
+static int body_sample(ov__ctx *c, ov_error *err)
+{
+    char *txt = NULL;
+    int rc = ov_article_text(c->art, &txt, err);
+    if (rc != 0) return rc;
+    size_t n = strlen(txt);
+    if (n > 64 * 1024) {
+        n = 64 * 1024;
+        while (n && ((unsigned char)txt[n] & 0xC0) == 0x80) n--;
+        txt[n] = '\0';
+    }
+    /* the first real paragraph: long enough and not the dateline */
+    const char *p = txt, *nl = strstr(txt, "\n\n");
+    char date[OV__DATE_MAX];
+    while (nl) {
+        char *para = strndup(p, (size_t)(nl - p));
+        int ok = para && strlen(para) >= 40 && !ov__date_parse(para, date);
+        free(para);
+        if (ok) break;
+        p = nl + 2;
+        nl = strstr(p, "\n\n");
+    }
+    size_t pl = nl ? (size_t)(nl - p) : strlen(p);
+    if (pl > 300) {
+        pl = 300;
+        while (pl && ((unsigned char)p[pl] & 0xC0) == 0x80) pl--;
+    }
+    c->first_para = pl ? strndup(p, pl) : NULL;
+    c->body_text = txt;
+    return 0;
+}
+
+/* The WHATWG MIME sniffing "binary data byte" test over the first bytes: a
+   page carrying control bytes other than whitespace is an image, archive or
+   other binary file, not HTML. UTF-16 (by BOM or a declared charset) has NUL
+   bytes by design and is exempt. */
+#define OV__BINARY_SNIFF_BYTES 1024
+static int looks_binary(const unsigned char *p, size_t len, const char *content_type)
+{
+    if (len >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE)))
+        return 0;
+    if (content_type && strcasestr(content_type, "utf-16"))
+        return 0;
+    size_t n = len < OV__BINARY_SNIFF_BYTES ? len : OV__BINARY_SNIFF_BYTES;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = p[i];
+        if (b <= 0x08 || b == 0x0B || (b >= 0x0E && b <= 0x1A) || (b >= 0x1C && b <= 0x1F))
+            return 1;
+    }
+    return 0;
+}
+
+int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
+                         const ov_transform_options *opts, ov_article **out, ov_error *err)
+{
+    int rc = 0;
+    char *utf8 = NULL;
+    size_t ulen = 0;
+    ov__ctx c;
+    size_t limit = opts && opts->max_input_bytes ? opts->max_input_bytes : OV_TRANSFORM_MAX_INPUT;
+
+    memset(&c, 0, sizeof c);
+    *out = NULL;
+    if (len > limit) {
+        rc = ov_error_set(err, OV_ELIMIT, url, "page is %zu bytes, over the %zu-byte limit (OV_TRANSFORM_MAX_INPUT)", len, limit);
+        goto cleanup;
+    }
+    if (looks_binary(page, len, opts ? opts->content_type : NULL)) {
+        rc = ov_error_set(err, OV_EPARSE, url, "not an HTML page (binary data in the first %d bytes)",
+                          OV__BINARY_SNIFF_BYTES);
+        goto cleanup;
+    }
+    rc = ov__charset_decode(page, len, opts ? opts->content_type : NULL, &utf8, &ulen, c.charset, sizeof c.charset, err);
+    if (rc != 0) goto cleanup;
+    if (is_ws(utf8)) {
+        rc = ov_error_set(err, OV_EPARSE, url, "the page is empty");
+        goto cleanup;
+    }
+    neutralise_meta(utf8, ulen);
+    c.doc = htmlReadMemory(utf8, (int)ulen, url, "UTF-8",
+                           HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                               HTML_PARSE_RECOVER | HTML_PARSE_NOBLANKS | HTML_PARSE_COMPACT);
+    if (!c.doc || !xmlDocGetRootElement(c.doc)) {
+        rc = ov_error_set(err, OV_EPARSE, url, "not an HTML page");
+        goto cleanup;
+    }
+    if (ov_article_new(&c.art) != 0) {
+        rc = ov_error_set(err, OV_ENOMEM, url, "out of memory");
+        goto cleanup;
+    }
+    c.art->fetched_at = opts ? opts->fetched_at : 0;
+    if (ov_strset(&c.art->url, url) != 0) {
+        rc = ov_error_set(err, OV_ENOMEM, url, "out of memory");
+        goto cleanup;
+    }
+    c.rules = opts ? opts->rules : NULL;
+    rc = set_title(&c, err);
+    if (rc == 0) rc = ov__extract_body(&c, err);
+    if (rc == 0) rc = body_sample(&c, err);
+    if (rc == 0) rc = set_meta(&c, err);
+    if (rc == 0) {
+        *out = c.art;
+        c.art = NULL;
+    }
+cleanup:
+    ov__ctx_free(&c);
+    free(utf8);
+    return rc;
+}

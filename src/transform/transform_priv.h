@@ -1,0 +1,48 @@
+/* Private state shared by the transform module's files. */
+#ifndef OV_TRANSFORM_PRIV_H
+#define OV_TRANSFORM_PRIV_H
+
+#include <libxml/tree.h>
+
+#include "octavo/transform.h"
+#include "transform/transform_internal.h"
+#include "util/charset.h"
+
+/* Longest text node kept (bytes); longer text is cut at a UTF-8 boundary. */
+#define OV__TEXT_NODE_MAX (1024u * 1024u)
+/* Largest body fragment written. */
+#define OV__BODY_MAX (32u * 1024u * 1024u)
+
+typedef struct ov__meta {
+    char *og_title, *ld_headline, *title, *h1, *site_guess;
+    char *author, *ld_author, *rel_author, *inline_byline;
+    char *ld_date, *pub_time, *time_dt, *inline_date;
+    char *og_site, *ld_publisher, *inline_source, *canonical;
+    char *og_image, *ld_image, *description;
+    char *html_lang, *meta_lang, *og_locale, *ld_lang;
+    char *base;
+} ov__meta;
+
+typedef struct ov__ctx {
+    xmlDocPtr doc;
+    ov_article *art;
+    const ov_rules *rules;
+    char charset[OV__CHARSET_NAME_MAX];
+    ov__meta m;
+    char *first_para;  /* first paragraph of the body, truncated */
+    char *body_text;   /* sample of the body text for language detection */
+} ov__ctx;
+
+void ov__ctx_free(ov__ctx *c);
+void ov__meta_collect(ov__ctx *c);
+/* `title` without its site suffix; *site receives the suffix (malloc'd) when asked. */
+char *ov__strip_site_suffix(const char *title, char **site);
+char *ov__language_decide(const ov__ctx *c);
+/* Text of a node with whitespace collapsed, rt/rp skipped, at most `max` bytes. malloc'd. */
+char *ov__node_text(xmlNodePtr n, size_t max);
+/* Absolute URL of `ref` against the page; NULL for unsupported schemes. malloc'd. */
+char *ov__abs_url(const ov__ctx *c, const char *ref, int links);
+int ov__extract_body(ov__ctx *c, ov_error *err);
+int ov__emit(ov__ctx *c, xmlNodePtr *roots, size_t n, ov_error *err);
+
+#endif
