@@ -1,0 +1,189 @@
+/* Front matter: the XHTML head every page shares, the cover, the masthead. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "package/package_internal.h"
+#include "util/buf.h"
+
+int ov__pk_xhtml_head(ov__buf *b, const char *lang, const char *title, const char *css_href)
+{
+    int rc = ov__buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
+                             "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+                             "xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, lang);
+    rc = rc ? rc : ov__buf_puts(b, "\" xml:lang=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, lang);
+    rc = rc ? rc : ov__buf_puts(b, "\">\n<head>\n<meta charset=\"UTF-8\"/>\n<title>");
+    rc = rc ? rc : ov__pk_put_plain(b, title);
+    rc = rc ? rc : ov__buf_puts(b, "</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, css_href);
+    return rc ? rc : ov__buf_puts(b, "\"/>\n</head>\n");
+}
+
+/* Append up to `max` code points of `s` starting at *pos; advance *pos. */
+static int put_line(ov__buf *b, const char **pos, size_t max)
+{
+    const char *s = *pos, *cut = s, *space = NULL;
+    size_t cps = 0;
+    while (*cut && cps < max) {
+        if (*cut == ' ')
+            space = cut;
+        cut++;
+        while ((*cut & 0xC0) == 0x80)
+            cut++;
+        cps++;
+    }
+    if (*cut && space && space > s)
+        cut = space; /* break Latin titles at a space */
+    char tmp[512];
+    size_t n = (size_t)(cut - s) < sizeof tmp - 1 ? (size_t)(cut - s) : 0;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    *pos = *cut == ' ' ? cut + 1 : cut;
+    return ov__pk_put_plain(b, tmp);
+}
+
+static int cover_svg(ov__pk *p, ov__buf *b)
+{
+    const ov_book *bk = p->b;
+    int rc = ov__buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+                             "width=\"600\" height=\"800\" viewBox=\"0 0 600 800\">\n"
+                             "<rect x=\"0\" y=\"0\" width=\"600\" height=\"800\" fill=\"#ffffff\"/>\n"
+                             "<rect x=\"30\" y=\"30\" width=\"540\" height=\"740\" fill=\"none\" "
+                             "stroke=\"#000000\" stroke-width=\"4\"/>\n");
+    const char *pos = bk->title ? bk->title : "octavo";
+    for (int line = 0; line < 5 && *pos && !rc; line++) {
+        rc = ov__buf_printf(b, "<text x=\"300\" y=\"%d\" font-family=\"serif\" font-size=\"44\" "
+                               "text-anchor=\"middle\" fill=\"#000000\">", 260 + line * 60);
+        rc = rc ? rc : put_line(b, &pos, 20);
+        rc = rc ? rc : ov__buf_puts(b, "</text>\n");
+    }
+    if (!rc && bk->date) {
+        rc = ov__buf_puts(b, "<text x=\"300\" y=\"620\" font-family=\"serif\" font-size=\"30\" "
+                             "text-anchor=\"middle\" fill=\"#000000\">");
+        rc = rc ? rc : ov__pk_put_plain(b, bk->date);
+        rc = rc ? rc : ov__buf_puts(b, "</text>\n");
+    }
+    if (!rc && bk->series_index > 0)
+        rc = ov__buf_printf(b, "<text x=\"300\" y=\"680\" font-family=\"serif\" font-size=\"30\" "
+                               "text-anchor=\"middle\" fill=\"#000000\">No. %d</text>\n",
+                            bk->series_index);
+    return rc ? rc : ov__buf_puts(b, "</svg>\n");
+}
+
+static int cover_ext(const char *mt, const char **ext)
+{
+    static const char *const map[][2] = {
+        {"image/jpeg", "jpg"}, {"image/png", "png"}, {"image/gif", "gif"}};
+    for (size_t i = 0; mt && i < 3; i++) {
+        if (strcmp(mt, map[i][0]) == 0) {
+            *ext = map[i][1];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The cover image (book->cover or a generated SVG) and cover.xhtml. */
+int ov__pk_cover(ov__pk *p, ov_error *err)
+{
+    ov__buf b = OV__BUF_INIT;
+    const char *ext = NULL;
+    ov__pk_img *im = &p->imgs[0]; /* slot reserved by the caller */
+    int rc = 0;
+    snprintf(im->id, sizeof im->id, "cover-image");
+    if (p->b->cover && cover_ext(p->b->cover->media_type, &ext)) {
+        snprintf(im->href, sizeof im->href, "img/cover.%s", ext);
+        im->media_type = strcmp(ext, "jpg") == 0 ? "image/jpeg"
+                         : strcmp(ext, "png") == 0 ? "image/png" : "image/gif";
+        im->res = p->b->cover;
+    } else {
+        snprintf(im->href, sizeof im->href, "img/cover.svg");
+        im->media_type = "image/svg+xml";
+        rc = cover_svg(p, &b);
+        if (rc)
+            goto cleanup;
+        im->data = ov__buf_detach(&b, &im->len);
+    }
+    const char *title = p->b->title ? p->b->title : "Cover";
+    rc = ov__pk_xhtml_head(&b, p->lang, title, "../css/octavo.css");
+    rc = rc ? rc : ov__buf_puts(&b, "<body class=\"cover\">\n<div class=\"cover\"><img src=\"../");
+    rc = rc ? rc : ov__buf_puts(&b, im->href);
+    rc = rc ? rc : ov__buf_puts(&b, "\" alt=\"");
+    rc = rc ? rc : ov__pk_put_plain(&b, title);
+    rc = rc ? rc : ov__buf_puts(&b, "\"/></div>\n</body>\n</html>\n");
+    if (rc)
+        goto cleanup;
+    size_t len = 0;
+    char *data = ov__buf_detach(&b, &len);
+    rc = ov__pk_add_doc(p, "cover", "text/cover.xhtml", data, len, err);
+    if (rc)
+        free(data);
+    return rc;
+cleanup:
+    ov__buf_free(&b);
+    return ov_error_set(err, rc, NULL, "out of memory writing the cover");
+}
+
+static int masthead_article(ov__pk *p, ov__buf *b, const ov__pk_chap *ch)
+{
+    int rc = ov__buf_printf(b, "<li><a href=\"../%s\">", p->docs[ch->first_doc].href);
+    rc = rc ? rc : ov__pk_put_plain(b, ch->a->title ? ch->a->title : "Untitled");
+    rc = rc ? rc : ov__buf_puts(b, "</a>");
+    if (!rc && ch->a->byline && ch->a->byline[0]) {
+        rc = ov__buf_puts(b, "<br/><span class=\"by\">");
+        rc = rc ? rc : ov__pk_put_plain(b, ch->a->byline);
+        rc = rc ? rc : ov__buf_puts(b, "</span>");
+    }
+    return rc ? rc : ov__buf_puts(b, "</li>\n");
+}
+
+/* A title page listing sections and articles; inserted after the cover. */
+int ov__pk_masthead(ov__pk *p, ov_error *err)
+{
+    ov__buf b = OV__BUF_INIT;
+    const char *title = p->b->title ? p->b->title : "Contents";
+    int rc = ov__pk_xhtml_head(&b, p->lang, title, "../css/octavo.css");
+    rc = rc ? rc : ov__buf_puts(&b, "<body class=\"masthead\">\n<h1>");
+    rc = rc ? rc : ov__pk_put_plain(&b, title);
+    rc = rc ? rc : ov__buf_puts(&b, "</h1>\n");
+    if (!rc && (p->b->date || p->b->series_index > 0)) {
+        rc = ov__buf_puts(&b, "<p class=\"date\">");
+        rc = rc ? rc : ov__pk_put_plain(&b, p->b->date ? p->b->date : "");
+        if (!rc && p->b->series_index > 0)
+            rc = ov__buf_printf(&b, "%sNo. %d", p->b->date ? " \xC2\xB7 " : "",
+                                p->b->series_index);
+        rc = rc ? rc : ov__buf_puts(&b, "</p>\n");
+    }
+    size_t prev = (size_t)-1;
+    for (size_t i = 0; i < p->n_chaps && !rc; i++) {
+        const ov__pk_chap *ch = &p->chaps[i];
+        if (ch->section != prev) {
+            if (prev != (size_t)-1)
+                rc = ov__buf_puts(&b, "</ul>\n");
+            if (!rc && p->n_sections_used > 1) {
+                rc = ov__buf_puts(&b, "<h2>");
+                rc = rc ? rc : ov__pk_put_plain(&b, p->b->sections[ch->section]->title);
+                rc = rc ? rc : ov__buf_puts(&b, "</h2>\n");
+            }
+            rc = rc ? rc : ov__buf_puts(&b, "<ul>\n");
+            prev = ch->section;
+        }
+        rc = rc ? rc : masthead_article(p, &b, ch);
+    }
+    if (!rc && prev != (size_t)-1)
+        rc = ov__buf_puts(&b, "</ul>\n");
+    rc = rc ? rc : ov__buf_puts(&b, "</body>\n</html>\n");
+    if (rc) {
+        ov__buf_free(&b);
+        return ov_error_set(err, rc, NULL, "out of memory writing the masthead");
+    }
+    size_t len = 0;
+    char *data = ov__buf_detach(&b, &len);
+    rc = ov__pk_add_doc(p, "masthead", "text/masthead.xhtml", data, len, err);
+    if (rc)
+        free(data);
+    return rc;
+}

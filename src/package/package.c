@@ -1,0 +1,262 @@
+/*
+ * package - write an ov_book as an EPUB 3 file.
+ *
+ * Design. Writing happens in two phases. First a plan (ov__pk) is built in
+ * memory: the cover page, one XHTML document per article part (chapter.c),
+ * the optional masthead, then the OPF, nav and NCX (opf.c) that describe
+ * them. Images are not copied: the plan holds borrowed pointers to the
+ * book's resources, and only images a chapter really uses get a file name
+ * (EPUB/img/aNNN-MM.ext by article ordinal), so the manifest never lists
+ * an unused resource.
+ *
+ * Then the zip is written with libzip in a fixed order (mimetype stored,
+ * container.xml, OPF, nav, NCX, CSS, cover, masthead, chapters in spine
+ * order, images). Every entry gets the DOS time of book->modified in UTC
+ * and the same external attributes, so the bytes depend only on the book.
+ * Spooled resources are streamed with zip_source_file; in-memory buffers
+ * belong to the plan and live until zip_close.
+ *
+ * The archive is built at a temporary name next to the target
+ * (ov__atomic_open) and renamed over it only after zip_close succeeded; on
+ * any failure the archive is discarded and the temporary file removed, so
+ * an existing book at `path` is never damaged.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uuid/uuid.h>
+#include <zip.h>
+
+#include "ov_assets.h"
+#include "package/package_internal.h"
+#include "util/buf.h"
+#include "util/fs.h"
+
+int ov_package_identifier(const ov_book *book, char **out, ov_error *err)
+{
+    *out = NULL;
+    if (!book)
+        return ov_error_set(err, OV_EINVAL, NULL, "no book");
+    if (book->identifier && book->identifier[0]) {
+        *out = strdup(book->identifier);
+        return *out ? 0 : ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+    }
+    ov__buf name = OV__BUF_INIT;
+    int rc = ov__buf_puts(&name, book->source_url ? book->source_url : "");
+    rc = rc ? rc : ov__buf_putc(&name, ' ');
+    rc = rc ? rc : ov__buf_puts(&name, book->date ? book->date : "");
+    if (rc) {
+        ov__buf_free(&name);
+        return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+    }
+    uuid_t u;
+    char text[37];
+    uuid_generate_sha1(u, *uuid_get_template("url"), name.data, name.len);
+    uuid_unparse_lower(u, text);
+    ov__buf_free(&name);
+    size_t n = sizeof "urn:uuid:" + sizeof text;
+    *out = malloc(n);
+    if (!*out)
+        return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+    snprintf(*out, n, "urn:uuid:%s", text);
+    return 0;
+}
+
+static void pk_free(ov__pk *p)
+{
+    for (size_t i = 0; i < p->n_docs; i++)
+        free(p->docs[i].data);
+    for (size_t i = 0; i < p->n_imgs; i++)
+        free(p->imgs[i].data);
+    free(p->docs);
+    free(p->imgs);
+    free(p->chaps);
+    free(p->identifier);
+    free(p->opf);
+    free(p->nav);
+    free(p->ncx);
+}
+
+static const char *book_lang(const ov_book *b)
+{
+    if (b->language && b->language[0])
+        return b->language;
+    for (size_t s = 0; s < b->n_sections; s++)
+        for (size_t i = 0; i < b->sections[s]->n_articles; i++)
+            if (b->sections[s]->articles[i]->language && b->sections[s]->articles[i]->language[0])
+                return b->sections[s]->articles[i]->language;
+    return "en";
+}
+
+/* Move the masthead (built last, it needs chapter names) to just after the cover. */
+static void place_masthead(ov__pk *p)
+{
+    ov__pk_doc m = p->docs[p->n_docs - 1];
+    memmove(&p->docs[2], &p->docs[1], (p->n_docs - 2) * sizeof *p->docs);
+    p->docs[1] = m;
+    for (size_t i = 0; i < p->n_chaps; i++)
+        p->chaps[i].first_doc++;
+}
+
+static int pk_plan(ov__pk *p, ov_error *err)
+{
+    time_t t = (time_t)p->b->modified;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(p->modified, sizeof p->modified, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        return ov_error_set(err, OV_EINVAL, NULL, "book->modified is out of range");
+    p->lang = book_lang(p->b);
+    int rc = ov_package_identifier(p->b, &p->identifier, err);
+    if (rc)
+        return rc;
+    p->imgs = calloc(16, sizeof *p->imgs);
+    if (!p->imgs)
+        return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+    p->cap_imgs = 16;
+    p->n_imgs = 1; /* slot 0: the cover image */
+    rc = ov__pk_cover(p, err);
+    rc = rc ? rc : ov__pk_chapters(p, err);
+    if (!rc && p->opts.masthead) {
+        rc = ov__pk_masthead(p, err);
+        if (!rc) {
+            place_masthead(p);
+            p->has_masthead = 1;
+        }
+    }
+    rc = rc ? rc : ov__pk_opf(p, err);
+    rc = rc ? rc : ov__pk_nav(p, err);
+    return rc ? rc : ov__pk_ncx(p, err);
+}
+
+typedef struct zw {
+    zip_t *za;
+    zip_uint16_t dtime, ddate;
+    const char *path; /* for messages */
+} zw;
+
+static int zw_add(zw *z, const char *name, zip_source_t *src, int store, ov_error *err)
+{
+    if (!src)
+        return ov_error_set(err, OV_EIO, name, "cannot add to EPUB: %s", zip_strerror(z->za));
+    zip_int64_t idx = zip_file_add(z->za, name, src, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
+        zip_source_free(src);
+        return ov_error_set(err, OV_EIO, name, "cannot add to EPUB: %s", zip_strerror(z->za));
+    }
+    zip_uint64_t i = (zip_uint64_t)idx;
+    if (zip_set_file_compression(z->za, i, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) < 0 ||
+        zip_file_set_dostime(z->za, i, z->dtime, z->ddate, 0) < 0 ||
+        zip_file_set_external_attributes(z->za, i, 0, ZIP_OPSYS_UNIX, 0100644u << 16) < 0)
+        return ov_error_set(err, OV_EIO, name, "cannot set EPUB entry attributes: %s",
+                            zip_strerror(z->za));
+    return 0;
+}
+
+static int zw_mem(zw *z, const char *name, const void *data, size_t len, int store, ov_error *err)
+{
+    return zw_add(z, name, zip_source_buffer(z->za, data, len, 0), store, err);
+}
+
+static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
+{
+    char name[64];
+    snprintf(name, sizeof name, "EPUB/%s", im->href);
+    if (im->data)
+        return zw_mem(z, name, im->data, im->len, 0, err);
+    const ov_resource *r = im->res;
+    if (r->data)
+        return zw_mem(z, name, r->data, r->size, 0, err);
+    if (!r->spool_path || access(r->spool_path, R_OK) != 0)
+        return ov_error_set(err, OV_EIO, r->spool_path ? r->spool_path : r->url,
+                            "cannot read image for %s: %s", r->url ? r->url : "(cover)",
+                            r->spool_path ? strerror(errno) : "no bytes and no spool file");
+    return zw_add(z, name, zip_source_file(z->za, r->spool_path, 0, 0), 0, err);
+}
+
+static int zw_entries(zw *z, ov__pk *p, ov_error *err)
+{
+    static const char mimetype[] = "application/epub+zip";
+    size_t css_len = 0, cont_len = 0;
+    const unsigned char *css = ov__asset("assets/octavo.css", &css_len);
+    const unsigned char *cont = ov__asset("templates/container.xml", &cont_len);
+    if (!css || !cont)
+        return ov_error_set(err, OV_ERROR, NULL, "embedded assets missing from this build");
+    int rc = zw_mem(z, "mimetype", mimetype, sizeof mimetype - 1, 1, err);
+    rc = rc ? rc : zw_mem(z, "META-INF/container.xml", cont, cont_len, 0, err);
+    rc = rc ? rc : zw_mem(z, "EPUB/package.opf", p->opf, p->opf_len, 0, err);
+    rc = rc ? rc : zw_mem(z, "EPUB/nav.xhtml", p->nav, p->nav_len, 0, err);
+    rc = rc ? rc : zw_mem(z, "EPUB/toc.ncx", p->ncx, p->ncx_len, 0, err);
+    rc = rc ? rc : zw_mem(z, "EPUB/css/octavo.css", css, css_len, 0, err);
+    for (size_t i = 0; i < p->n_docs && !rc; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "EPUB/%s", p->docs[i].href);
+        rc = zw_mem(z, name, p->docs[i].data, p->docs[i].len, 0, err);
+    }
+    for (size_t i = 0; i < p->n_imgs && !rc; i++)
+        rc = zw_image(z, &p->imgs[i], err);
+    return rc;
+}
+
+static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
+{
+    int zerr = 0;
+    zw z = {NULL, 0, 0, tmp};
+    time_t t = (time_t)p->b->modified;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    int year = tm.tm_year + 1900 < 1980 ? 1980 : tm.tm_year + 1900;
+    z.ddate = (zip_uint16_t)(((year - 1980) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
+    z.dtime = (zip_uint16_t)((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2));
+    z.za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    if (!z.za) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, zerr);
+        int rc = ov_error_set(err, OV_EIO, tmp, "cannot create EPUB: %s", zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        return rc;
+    }
+    int rc = zw_entries(&z, p, err);
+    if (!rc && zip_close(z.za) < 0)
+        rc = ov_error_set(err, OV_EIO, tmp, "cannot write EPUB: %s", zip_strerror(z.za));
+    else if (!rc)
+        z.za = NULL;
+    if (z.za)
+        zip_discard(z.za);
+    return rc;
+}
+
+int ov_package_write(const ov_book *book, const char *path, const ov_package_options *opts,
+                     ov_error *err)
+{
+    ov__pk p;
+    char *tmp = NULL;
+    int fd = -1, rc;
+    memset(&p, 0, sizeof p);
+    if (!book || !path)
+        return ov_error_set(err, OV_EINVAL, NULL, "ov_package_write: book and path are required");
+    ov_package_options defaults = OV_PACKAGE_OPTIONS_INIT;
+    p.b = book;
+    p.opts = opts ? *opts : defaults;
+    if (!p.opts.max_chapter_bytes)
+        p.opts.max_chapter_bytes = OV_PACKAGE_MAX_CHAPTER_BYTES;
+    rc = pk_plan(&p, err);
+    if (rc)
+        goto cleanup;
+    rc = ov__atomic_open(path, &tmp, &fd, err);
+    if (rc)
+        goto cleanup;
+    close(fd);
+    rc = zw_write(&p, tmp, err);
+    if (rc) {
+        ov__atomic_abort(tmp);
+        goto cleanup;
+    }
+    rc = ov__atomic_commit(tmp, path, err);
+cleanup:
+    free(tmp);
+    pk_free(&p);
+    return rc;
+}

@@ -1,0 +1,70 @@
+/* Internal to the package module: the plan of a book before it is zipped. */
+#ifndef OV_PACKAGE_INTERNAL_H
+#define OV_PACKAGE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "octavo/package.h"
+#include "util/buf.h"
+
+/* One XHTML document of the spine (cover, masthead, chapter part). */
+typedef struct ov__pk_doc {
+    char id[32];       /* manifest id */
+    char href[48];     /* path relative to EPUB/ ("text/a001-2.xhtml") */
+    char *data;        /* malloc'd bytes, owned */
+    size_t len;
+    int has_svg;       /* inline svg inside: manifest property "svg" */
+} ov__pk_doc;
+
+/* One image file of the book. */
+typedef struct ov__pk_img {
+    char id[32];
+    char href[48];               /* relative to EPUB/ ("img/a001-01.jpg") */
+    const char *media_type;      /* static string */
+    const ov_resource *res;      /* borrowed from the book, or NULL */
+    char *data;                  /* owned bytes when generated (SVG cover) */
+    size_t len;
+    const char *url;             /* source URL (borrowed), NULL for the cover */
+} ov__pk_img;
+
+/* A chapter: one article, its section and the docs it became. */
+typedef struct ov__pk_chap {
+    const ov_article *a;
+    size_t section;
+    size_t first_doc; /* index into docs */
+    size_t n_docs;
+} ov__pk_chap;
+
+typedef struct ov__pk {
+    const ov_book *b;
+    ov_package_options opts;
+    char *identifier;      /* owned */
+    const char *lang;      /* borrowed */
+    char modified[32];     /* CCYY-MM-DDThh:mm:ssZ */
+    ov__pk_doc *docs;      /* spine order */
+    size_t n_docs, cap_docs;
+    ov__pk_img *imgs;      /* cover image first */
+    size_t n_imgs, cap_imgs;
+    ov__pk_chap *chaps;
+    size_t n_chaps;
+    size_t n_sections_used; /* sections with at least one article */
+    int has_masthead;
+    char *opf, *nav, *ncx; /* owned */
+    size_t opf_len, nav_len, ncx_len;
+} ov__pk;
+
+/* chapter.c */
+int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
+                   ov_error *err);
+int ov__pk_chapters(ov__pk *p, ov_error *err);
+int ov__pk_put_plain(ov__buf *b, const char *s);
+/* front.c */
+int ov__pk_cover(ov__pk *p, ov_error *err);
+int ov__pk_masthead(ov__pk *p, ov_error *err);
+int ov__pk_xhtml_head(ov__buf *b, const char *lang, const char *title, const char *css_href);
+/* opf.c */
+int ov__pk_opf(ov__pk *p, ov_error *err);
+int ov__pk_nav(ov__pk *p, ov_error *err);
+int ov__pk_ncx(ov__pk *p, ov_error *err);
+
+#endif
