@@ -1,0 +1,70 @@
+/*
+ * octavo command line: subcommand dispatch.
+ *
+ * Each subcommand lives in its own cmd_<name>.c and parses its own options;
+ * this file only routes, prints top-level help and the version.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "octavo/octavo.h"
+
+/* Weak so the CLI links while a command is being written; every command
+ * is present in a release build (tests/integration checks each --help). */
+#pragma weak ov__cmd_build
+#pragma weak ov__cmd_extract
+#pragma weak ov__cmd_issues
+#pragma weak ov__cmd_opds
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static void usage(FILE *f, const command *cmds, size_t n)
+{
+    fprintf(f, "usage: octavo COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+    fprintf(f, "\n'octavo COMMAND --help' describes each command.\n"
+               "exit codes: 0 success, 1 failure (no book), 2 usage error,\n"
+               "            3 partial (book written, something skipped), 4 nothing new\n");
+}
+
+int main(int argc, char **argv)
+{
+    const command cmds[] = {
+        {"build", ov__cmd_build, "make an EPUB from pages, folders, feeds, sitemaps or a recipe"},
+        {"extract", ov__cmd_extract, "print the article found in one page (text or --json)"},
+        {"issues", ov__cmd_issues, "list the issues and articles the state store knows"},
+        {"opds", ov__cmd_opds, "write an OPDS catalog of the books in a folder"},
+    };
+    size_t n = sizeof cmds / sizeof cmds[0];
+    if (argc < 2) {
+        usage(stderr, cmds, n);
+        return OV_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("octavo %s\n", OV_VERSION_STRING);
+        return OV_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout, cmds, n);
+        return OV_EXIT_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(argv[1], cmds[i].name) == 0) {
+            if (!cmds[i].run) {
+                fprintf(stderr, "octavo: '%s' is not built into this binary\n", cmds[i].name);
+                return OV_EXIT_FAIL;
+            }
+            return cmds[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "octavo: unknown command '%s'\n\n", argv[1]);
+    usage(stderr, cmds, n);
+    return OV_EXIT_USAGE;
+}

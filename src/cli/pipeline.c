@@ -1,0 +1,913 @@
+/*
+ * The build pipeline: inputs -> entries -> pages -> articles -> images -> book.
+ *
+ * Collection turns each input into jobs, one per article: a local file, a
+ * folder (its feed if it has one, else its HTML files), or an http(s) URL
+ * that turns out to be a feed, a sitemap, a listing page (with a link
+ * pattern, or a home page announcing a feed) or a single article. Jobs keep
+ * the input's order, so the book's order never depends on network timing.
+ *
+ * Pages are then read (local) or fetched (one ov_fetch_run for everything),
+ * and each page is extracted as soon as it arrives, its bytes freed, and its
+ * images queued on the same fetcher. Images are sniffed, prepared for
+ * e-readers and spooled to a temporary directory, so memory stays flat as
+ * the issue grows; the packager streams them from there.
+ *
+ * Anything that goes wrong with one page, feed or image becomes a skip with
+ * its URL and reason, and costs only that item. Duplicates (same canonical
+ * URL or same body) are dropped while the book is assembled in job order,
+ * which keeps the result deterministic.
+ */
+#include "cli/pipeline.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/urlpath.h"
+#include "util/buf.h"
+#include "util/fs.h"
+
+/* Names a folder's feed may have, in the order they are preferred. */
+static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
+                                               "index.xml", "rdf.xml", NULL};
+/* Most HTML files taken from a folder without a feed. */
+#define OV_BUILD_MAX_FOLDER_FILES 2000
+
+typedef struct job {
+    size_t section;      /* index into run.sections */
+    char *url;           /* page URL */
+    char *path;          /* local file, or NULL */
+    char *root;          /* folder that file: images may come from, or NULL */
+    char *title, *author, *published, *summary, *content; /* from the feed */
+    ov_article *article; /* extracted, or NULL */
+    /* A page already downloaded while collecting inputs (a single article
+       URL): kept until the fetcher is idle, because extracting it queues
+       its images and ov_fetch_get refuses a fetcher with a queue. */
+    unsigned char *body;
+    size_t body_len;
+    char *body_url, *body_type;
+} job;
+
+typedef struct run {
+    const ov__build_config *cfg;
+    ov__build_result *res;
+    job *jobs;
+    size_t n_jobs, cap_jobs;
+    char **sections;
+    size_t n_sections;
+    long loose_section;  /* section of single-article inputs, or -1 */
+    char **queued;       /* image URLs already queued */
+    size_t n_queued, cap_queued;
+    size_t spool_seq;
+    int fatal;
+    ov_error fatal_err;
+} run;
+
+/* ---------- small helpers ---------- */
+
+void ov__body_hash(const char *body, char out[17])
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)(body ? body : ""); *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+void ov__build_skip(ov__build_result *res, const char *url, const char *fmt, ...)
+{
+    char reason[OV_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "octavo: skipped %s: %s\n", url ? url : "(input)", reason);
+    ov__skip *p = realloc(res->skips, (res->n_skips + 1) * sizeof *p);
+    if (!p)
+        return;
+    res->skips = p;
+    p[res->n_skips].url = strdup(url ? url : "");
+    p[res->n_skips].reason = strdup(reason);
+    res->n_skips++;
+}
+
+static int set_fatal(run *r, int code, const char *where, const char *msg)
+{
+    if (!r->fatal) {
+        r->fatal = 1;
+        ov_error_set(&r->fatal_err, code, where, "%s", msg);
+    }
+    return code;
+}
+
+static int push_string(char ***arr, size_t *n, size_t *cap, const char *s)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 32;
+        char **p = realloc(*arr, nc * sizeof *p);
+        if (!p)
+            return OV_ENOMEM;
+        *arr = p;
+        *cap = nc;
+    }
+    char *copy = strdup(s);
+    if (!copy)
+        return OV_ENOMEM;
+    (*arr)[(*n)++] = copy;
+    return 0;
+}
+
+static long add_section(run *r, const char *title)
+{
+    char **p = realloc(r->sections, (r->n_sections + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    r->sections = p;
+    p[r->n_sections] = strdup(title && *title ? title : "Articles");
+    if (!p[r->n_sections])
+        return -1;
+    return (long)r->n_sections++;
+}
+
+static job *add_job(run *r, size_t section, const char *url)
+{
+    if (r->n_jobs >= OV_BUILD_MAX_ARTICLES)
+        return NULL;
+    if (r->n_jobs == r->cap_jobs) {
+        size_t nc = r->cap_jobs ? r->cap_jobs * 2 : 64;
+        job *p = realloc(r->jobs, nc * sizeof *p);
+        if (!p)
+            return NULL;
+        r->jobs = p;
+        r->cap_jobs = nc;
+    }
+    job *j = &r->jobs[r->n_jobs];
+    memset(j, 0, sizeof *j);
+    j->section = section;
+    j->url = strdup(url);
+    if (!j->url)
+        return NULL;
+    r->n_jobs++;
+    return j;
+}
+
+static void job_free(job *j)
+{
+    free(j->url);
+    free(j->path);
+    free(j->root);
+    free(j->title);
+    free(j->author);
+    free(j->published);
+    free(j->summary);
+    free(j->content);
+    free(j->body);
+    free(j->body_url);
+    free(j->body_type);
+    ov_article_free(j->article);
+}
+
+static int get_fetcher(run *r, ov_error *err)
+{
+    if (r->res->fetcher)
+        return 0;
+    ov_fetch_options fo = r->cfg->fetch;
+    fo.progress = r->cfg->progress;
+    return ov_fetcher_new(&fo, &r->res->fetcher, err);
+}
+
+/* ---------- images ---------- */
+
+static int spool_resource(run *r, ov_resource *res, ov_error *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/r%06zu.bin", r->res->spool_dir, r->spool_seq++);
+    int rc = ov__write_file(path, res->data, res->size, err);
+    if (rc)
+        return rc;
+    rc = ov_strset(&res->spool_path, path);
+    if (rc) {
+        unlink(path);
+        return ov_error_set(err, rc, path, "out of memory");
+    }
+    res->spool_owned = 1;
+    free(res->data);
+    res->data = NULL;
+    return 0;
+}
+
+/* Turn fetched or read bytes into a book resource; skips on any problem. */
+static void add_image(run *r, const char *url, const unsigned char *data, size_t len)
+{
+    ov_error err;
+    ov_error_clear(&err);
+    const char *type = ov_sniff_media_type(data, len);
+    if (!type) {
+        ov__build_skip(r->res, url, "image: not an image this book can use (unknown format)");
+        return;
+    }
+    ov_resource *res = NULL;
+    if (ov_resource_new(&res) || ov_strset(&res->url, url) || ov_strset(&res->media_type, type))
+        goto nomem;
+    res->data = malloc(len ? len : 1);
+    if (!res->data)
+        goto nomem;
+    memcpy(res->data, data, len);
+    res->size = len;
+    if (ov_image_prepare(res, &r->cfg->image, &err) != 0) {
+        ov__build_skip(r->res, url, "image: %s", err.message);
+        ov_resource_free(res);
+        return;
+    }
+    if (spool_resource(r, res, &err) != 0) {
+        ov__build_skip(r->res, url, "image: %s", err.message);
+        ov_resource_free(res);
+        return;
+    }
+    if (ov_book_add_resource(r->res->book, res) != 0)
+        goto nomem;
+    return;
+nomem:
+    ov_resource_free(res);
+    set_fatal(r, OV_ENOMEM, url, "out of memory");
+}
+
+static int already_queued(run *r, const char *url)
+{
+    for (size_t i = 0; i < r->n_queued; i++)
+        if (strcmp(r->queued[i], url) == 0)
+            return 1;
+    return 0;
+}
+
+static void queue_image(run *r, const job *j, const char *url)
+{
+    if (already_queued(r, url))
+        return;
+    if (push_string(&r->queued, &r->n_queued, &r->cap_queued, url)) {
+        set_fatal(r, OV_ENOMEM, url, "out of memory");
+        return;
+    }
+    ov_error err;
+    ov_error_clear(&err);
+    if (ov__is_http_url(url)) {
+        if (get_fetcher(r, &err) != 0) {
+            set_fatal(r, err.code, url, err.message);
+            return;
+        }
+        ov_request req = {url, OV_FETCH_IMAGE, j->url, NULL};
+        if (ov_fetch_add(r->res->fetcher, &req, &err) != 0)
+            ov__build_skip(r->res, url, "image: %s", err.message);
+        return;
+    }
+    char *path = ov__file_url_to_path(url);
+    /* A page may only pull local files from the folder the user named. */
+    if (!path || !j->root || !ov__path_is_under(path, j->root)) {
+        ov__build_skip(r->res, url, "image: refused (%s)",
+                       path ? "local file outside the input folder" : "not an http(s) URL");
+        free(path);
+        return;
+    }
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (ov__read_file(path, r->cfg->fetch.max_image_bytes ? r->cfg->fetch.max_image_bytes
+                                                          : OV_FETCH_MAX_IMAGE_BYTES,
+                      &data, &len, &err) != 0)
+        ov__build_skip(r->res, url, "image: %s", err.message);
+    else
+        add_image(r, url, data, len);
+    free(data);
+    free(path);
+}
+
+/* ---------- pages ---------- */
+
+static void fill_from_entry(ov_article *a, const job *j)
+{
+    if (!a->title && j->title)
+        ov_strset(&a->title, j->title);
+    if (!a->byline && j->author)
+        ov_strset(&a->byline, j->author);
+    if (!a->published && j->published)
+        ov_strset(&a->published, j->published);
+    if (!a->description && j->summary)
+        ov_strset(&a->description, j->summary);
+}
+
+/* A local page's file: URL as a path relative to the folder the user named,
+ * so the book carries no absolute path of this machine (and rebuilds
+ * elsewhere give the same bytes). */
+static void relativize(char **url, const char *root)
+{
+    if (!*url || !root || !ov__is_file_url(*url))
+        return;
+    char *path = ov__file_url_to_path(*url);
+    size_t n = strlen(root);
+    if (path && strncmp(path, root, n) == 0 && path[n] == '/')
+        ov_strset(url, path + n + 1);
+    else if (path)
+        ov_strset(url, strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+    free(path);
+}
+
+static void process_page(run *r, job *j, const unsigned char *data, size_t len,
+                         const char *url, const char *content_type)
+{
+    const ov__build_config *cfg = r->cfg;
+    ov_transform_options to = OV_TRANSFORM_OPTIONS_INIT;
+    to.rules = cfg->rules ? cfg->rules(cfg->rules_ud, url) : NULL;
+    to.content_type = content_type;
+    to.fetched_at = cfg->now;
+    ov_error err;
+    ov_error_clear(&err);
+    ov_article *a = NULL;
+    if (ov_transform_extract(data, len, url, &to, &a, &err) != 0) {
+        ov__build_skip(r->res, j->url, "%s", err.message);
+        return;
+    }
+    fill_from_entry(a, j);
+    if (!a->title)
+        ov_strset(&a->title, j->url);
+    j->article = a;
+    if (!cfg->no_images)
+        for (size_t i = 0; i < a->n_images && !r->fatal; i++)
+            queue_image(r, j, a->images[i]);
+    relativize(&a->url, j->root);
+    relativize(&a->canonical_url, j->root);
+}
+
+static void process_local(run *r, job *j)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    ov_error err;
+    ov_error_clear(&err);
+    if (ov__read_file(j->path, OV_BUILD_MAX_LOCAL_BYTES, &data, &len, &err) != 0) {
+        ov__build_skip(r->res, j->url, "%s", err.message);
+        return;
+    }
+    process_page(r, j, data, len, j->url, NULL);
+    free(data);
+}
+
+/* Feed content used as the page: wrap it so the extractor sees a document. */
+static void process_feed_content(run *r, job *j)
+{
+    ov__buf b = OV__BUF_INIT;
+    int rc = ov__buf_puts(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>");
+    if (!rc)
+        rc = ov__buf_put_xml(&b, j->title ? j->title : "");
+    if (!rc)
+        rc = ov__buf_puts(&b, "</title></head><body><article>");
+    if (!rc)
+        rc = ov__buf_puts(&b, j->content);
+    if (!rc)
+        rc = ov__buf_puts(&b, "</article></body></html>");
+    if (rc)
+        set_fatal(r, OV_ENOMEM, j->url, "out of memory");
+    else
+        process_page(r, j, (const unsigned char *)b.data, b.len, j->url,
+                     "text/html; charset=utf-8");
+    ov__buf_free(&b);
+}
+
+static void on_fetched(void *ud, const ov_response *resp)
+{
+    run *r = ud;
+    if (resp->kind == OV_FETCH_IMAGE) {
+        if (resp->error)
+            ov__build_skip(r->res, resp->url, "image: %s", resp->error_message);
+        else
+            add_image(r, resp->url, resp->body, resp->len);
+        return;
+    }
+    job *j = resp->user;
+    if (!j)
+        return;
+    if (resp->error) {
+        ov__build_skip(r->res, j->url, "%s", resp->error_message);
+        return;
+    }
+    process_page(r, j, resp->body, resp->len, resp->final_url ? resp->final_url : resp->url,
+                 resp->content_type);
+}
+
+/* ---------- collection ---------- */
+
+static int entry_seen(run *r, const char *url)
+{
+    if (!r->cfg->seen || !r->cfg->seen(r->cfg->seen_ud, url, NULL))
+        return 0;
+    r->res->n_seen++;
+    return 1;
+}
+
+static int add_entry_job(run *r, size_t section, const ov_entry *e, const char *root)
+{
+    if (entry_seen(r, e->url))
+        return 0;
+    char *path = NULL;
+    if (!ov__is_http_url(e->url)) {
+        path = ov__file_url_to_path(e->url);
+        if (!path || !root || !ov__path_is_under(path, root)) {
+            ov__build_skip(r->res, e->url, "refused: %s",
+                           path ? "local file outside the input folder" : "not an http(s) URL");
+            free(path);
+            return 0;
+        }
+    }
+    job *j = add_job(r, section, e->url);
+    if (!j) {
+        free(path);
+        if (r->n_jobs >= OV_BUILD_MAX_ARTICLES) {
+            ov__build_skip(r->res, e->url, "more than %d articles in one book",
+                           OV_BUILD_MAX_ARTICLES);
+            return 0;
+        }
+        return set_fatal(r, OV_ENOMEM, e->url, "out of memory");
+    }
+    j->path = path;
+    if ((root && ov_strset(&j->root, root)) || ov_strset(&j->title, e->title) ||
+        ov_strset(&j->author, e->author) || ov_strset(&j->published, e->published) ||
+        ov_strset(&j->summary, e->summary) || ov_strset(&j->content, e->content))
+        return set_fatal(r, OV_ENOMEM, e->url, "out of memory");
+    return 0;
+}
+
+static int add_entries(run *r, const ov__input *in, ov_entries *es, const char *fallback_title,
+                       const char *root)
+{
+    long s = add_section(r, in->section ? in->section : es->title ? es->title : fallback_title);
+    if (s < 0)
+        return set_fatal(r, OV_ENOMEM, in->where, "out of memory");
+    r->loose_section = -1;
+    int64_t cutoff = in->oldest_days > 0 ? r->cfg->now - (int64_t)(in->oldest_days * 86400) : 0;
+    size_t taken = 0;
+    for (size_t i = 0; i < es->n && !r->fatal; i++) {
+        const ov_entry *e = &es->items[i];
+        if (!e->url)
+            continue;
+        if (cutoff && e->time && e->time < cutoff)
+            continue;
+        if (in->max_articles && taken >= in->max_articles)
+            break;
+        int dup = 0;
+        for (size_t k = 0; k < r->n_jobs && !dup; k++)
+            dup = r->jobs[k].section == (size_t)s && strcmp(r->jobs[k].url, e->url) == 0;
+        if (dup)
+            continue;
+        add_entry_job(r, (size_t)s, e, root);
+        taken++;
+    }
+    if (taken == 0 && !r->fatal)
+        fprintf(stderr, "octavo: %s: no articles found%s\n", in->where,
+                cutoff ? " (all older than the --oldest limit)" : "");
+    return r->fatal ? r->fatal_err.code : 0;
+}
+
+static long loose_section(run *r, const ov__input *in)
+{
+    if (in->section || r->loose_section < 0) {
+        r->loose_section = add_section(r, in->section ? in->section : "Articles");
+    }
+    return r->loose_section;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_html_ext(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
+                   strcasecmp(dot, ".xhtml") == 0);
+}
+
+/* Collect HTML files under `dir` (depth-bounded), skipping index pages and
+ * browsers' "*_files" folders. */
+static void list_html(const char *dir, int depth, char ***out, size_t *n, size_t *cap)
+{
+    if (depth > 8 || *n >= OV_BUILD_MAX_FOLDER_FILES)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)) && *n < OV_BUILD_MAX_FOLDER_FILES) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= sizeof path)
+            continue;
+        struct stat st;
+        if (stat(path, &st) != 0)
+            continue;
+        size_t nl = strlen(de->d_name);
+        if (S_ISDIR(st.st_mode)) {
+            if (nl < 6 || strcmp(de->d_name + nl - 6, "_files") != 0)
+                list_html(path, depth + 1, out, n, cap);
+        } else if (S_ISREG(st.st_mode) && has_html_ext(de->d_name) &&
+                   !(depth == 0 && strncasecmp(de->d_name, "index.", 6) == 0)) {
+            push_string(out, n, cap, path);
+        }
+    }
+    closedir(d);
+}
+
+static int collect_folder(run *r, const ov__input *in, const char *dir)
+{
+    ov_error err;
+    ov_error_clear(&err);
+    const char *base = strrchr(dir, '/');
+    base = base && base[1] ? base + 1 : dir;
+    for (size_t i = 0; local_feed_names[i]; i++) {
+        char path[PATH_MAX];
+        int pn = snprintf(path, sizeof path, "%s/%s", dir, local_feed_names[i]);
+        if (pn < 0 || (size_t)pn >= sizeof path)
+            continue;
+        unsigned char *data = NULL;
+        size_t len = 0;
+        if (access(path, R_OK) != 0)
+            continue;
+        if (ov__read_file(path, OV_FETCH_MAX_PAGE_BYTES, &data, &len, &err) != 0) {
+            ov__build_skip(r->res, path, "%s", err.message);
+            continue;
+        }
+        char *url = ov__path_to_file_url(path);
+        ov_entries *es = NULL;
+        int rc = url ? ov_feed_parse(data, len, url, &es, &err) : OV_ENOMEM;
+        free(data);
+        free(url);
+        if (rc == 0) {
+            rc = add_entries(r, in, es, base, dir);
+            ov_entries_free(es);
+            return rc;
+        }
+        ov__build_skip(r->res, path, "feed: %s", err.message);
+    }
+    char **files = NULL;
+    size_t n = 0, cap = 0;
+    list_html(dir, 0, &files, &n, &cap);
+    qsort(files, n, sizeof *files, cmp_str);
+    ov_entries es = {0};
+    es.items = calloc(n ? n : 1, sizeof *es.items);
+    int rc = 0;
+    if (!es.items) {
+        rc = set_fatal(r, OV_ENOMEM, dir, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((es.items[es.n].url = ov__path_to_file_url(files[i])))
+            es.n++;
+    rc = add_entries(r, in, &es, base, dir);
+cleanup:
+    for (size_t i = 0; i < es.n; i++)
+        free(es.items[i].url);
+    free(es.items);
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+    return rc;
+}
+
+static int collect_local(run *r, const ov__input *in)
+{
+    char abs[PATH_MAX];
+    if (!realpath(in->where, abs)) {
+        ov__build_skip(r->res, in->where, "cannot read: %s", strerror(errno));
+        return 0;
+    }
+    if (ov__is_dir(abs))
+        return collect_folder(r, in, abs);
+    long s = loose_section(r, in);
+    char *url = ov__path_to_file_url(abs);
+    job *j = (s >= 0 && url) ? add_job(r, (size_t)s, url) : NULL;
+    free(url);
+    if (!j)
+        return set_fatal(r, OV_ENOMEM, in->where, "out of memory");
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", abs);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    if (ov_strset(&j->path, abs) || ov_strset(&j->root, dir))
+        return set_fatal(r, OV_ENOMEM, in->where, "out of memory");
+    return 0;
+}
+
+/* What a fetched document is, from its first bytes. */
+typedef enum doc_kind { DOC_HTML, DOC_FEED, DOC_SITEMAP } doc_kind;
+
+static doc_kind sniff_doc(const unsigned char *d, size_t len)
+{
+    if (len >= 2 && d[0] == 0x1f && d[1] == 0x8b)
+        return DOC_SITEMAP; /* gzip: only sitemaps come compressed like this */
+    size_t n = len < 4096 ? len : 4096;
+    char head[4097];
+    memcpy(head, d, n);
+    head[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (head[i] == '\0')
+            head[i] = ' ';
+    if (strstr(head, "<urlset") || strstr(head, "<sitemapindex"))
+        return DOC_SITEMAP;
+    if (strstr(head, "<rss") || strstr(head, "<rdf:RDF") || strstr(head, "<feed"))
+        return strcasestr(head, "<html") ? DOC_HTML : DOC_FEED;
+    return DOC_HTML;
+}
+
+static int home_like(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? strchr(p + 3, '/') : NULL;
+    if (!p)
+        return 1;
+    size_t n = strcspn(p, "?#");
+    if (n <= 1 || p[n - 1] == '/')
+        return 1;
+    const char *last = p;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == '/')
+            last = p + i + 1;
+    return strncasecmp(last, "index.", 6) == 0;
+}
+
+static int collect_remote_doc(run *r, const ov__input *in, const ov_response *resp)
+{
+    ov_error err;
+    ov_error_clear(&err);
+    const char *url = resp->final_url ? resp->final_url : resp->url;
+    char host[256];
+    ov__url_host(url, host, sizeof host);
+    ov_entries *es = NULL;
+    int rc;
+    switch (sniff_doc(resp->body, resp->len)) {
+    case DOC_FEED:
+        rc = ov_feed_parse(resp->body, resp->len, url, &es, &err);
+        break;
+    case DOC_SITEMAP: {
+        ov_discover_options dopt = {in->pattern, r->cfg->now, in->oldest_days, in->max_articles};
+        rc = ov_discover(r->res->fetcher, in->where, &dopt, &es, &err);
+        break;
+    }
+    default:
+        if (!in->pattern && !home_like(url)) {
+            /* a single article: extract the bytes we already have */
+            if (entry_seen(r, in->where))
+                return 0;
+            long s = loose_section(r, in);
+            job *j = s >= 0 ? add_job(r, (size_t)s, in->where) : NULL;
+            if (!j)
+                return set_fatal(r, OV_ENOMEM, in->where, "out of memory");
+            j->body = malloc(resp->len ? resp->len : 1);
+            if (!j->body || ov_strset(&j->body_url, url) ||
+                (resp->content_type && ov_strset(&j->body_type, resp->content_type)))
+                return set_fatal(r, OV_ENOMEM, in->where, "out of memory");
+            memcpy(j->body, resp->body, resp->len);
+            j->body_len = resp->len;
+            return 0;
+        }
+        rc = ov_page_links(resp->body, resp->len, url, resp->content_type, in->pattern, &es, &err);
+        if (rc == 0 && !in->pattern && es->n_children > 0) {
+            /* a home page that announces a feed: use the feed */
+            ov__input feed_in = *in;
+            feed_in.where = es->children[0];
+            ov_response *fr = NULL;
+            rc = ov_fetch_get(r->res->fetcher, feed_in.where, OV_FETCH_FEED, &fr, &err);
+            if (rc == 0 && fr->error == 0 && sniff_doc(fr->body, fr->len) == DOC_FEED) {
+                ov_entries *fes = NULL;
+                if (ov_feed_parse(fr->body, fr->len, fr->final_url ? fr->final_url : fr->url, &fes,
+                                  &err) == 0) {
+                    ov_entries_free(es);
+                    es = fes;
+                }
+            }
+            ov_response_free(fr);
+            rc = 0;
+        }
+        break;
+    }
+    if (rc != 0) {
+        ov__build_skip(r->res, in->where, "%s", err.message);
+        return 0;
+    }
+    rc = add_entries(r, in, es, host, NULL);
+    ov_entries_free(es);
+    return rc;
+}
+
+static int collect_remote(run *r, const ov__input *in)
+{
+    ov_error err;
+    ov_error_clear(&err);
+    int rc = get_fetcher(r, &err);
+    if (rc)
+        return set_fatal(r, rc, in->where, err.message);
+    ov_response *resp = NULL;
+    rc = ov_fetch_get(r->res->fetcher, in->where, OV_FETCH_FEED, &resp, &err);
+    if (rc != 0) {
+        ov__build_skip(r->res, in->where, "%s", err.message);
+        return 0;
+    }
+    if (resp->error)
+        ov__build_skip(r->res, in->where, "%s", resp->error_message);
+    else
+        rc = collect_remote_doc(r, in, resp);
+    ov_response_free(resp);
+    return rc;
+}
+
+/* ---------- assembly ---------- */
+
+static int seen_before(char **list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *majority_language(const run *r)
+{
+    const char *best = NULL;
+    size_t best_n = 0;
+    for (size_t i = 0; i < r->n_jobs; i++) {
+        const ov_article *a = r->jobs[i].article;
+        if (!a || !a->language)
+            continue;
+        size_t n = 0;
+        for (size_t k = 0; k < r->n_jobs; k++) {
+            const ov_article *b = r->jobs[k].article;
+            n += b && b->language && strcasecmp(b->language, a->language) == 0;
+        }
+        if (n > best_n) {
+            best = a->language;
+            best_n = n;
+        }
+    }
+    return best;
+}
+
+/* Move articles into the book in job order, dropping duplicates. */
+static int assemble(run *r)
+{
+    ov_book *b = r->res->book;
+    char **keys = NULL;
+    size_t n_keys = 0, cap_keys = 0;
+    int rc = 0;
+    for (size_t s = 0; s < r->n_sections && !rc; s++) {
+        ov_section *sec = NULL;
+        for (size_t i = 0; i < r->n_jobs && !rc; i++) {
+            job *j = &r->jobs[i];
+            if (j->section != s || !j->article)
+                continue;
+            ov_article *a = j->article;
+            const char *canon = a->canonical_url ? a->canonical_url : a->url;
+            char hash[17];
+            ov__body_hash(a->body_xhtml, hash);
+            if (seen_before(keys, n_keys, canon) || seen_before(keys, n_keys, hash)) {
+                r->res->n_duplicates++;
+                continue;
+            }
+            if (r->cfg->seen && r->cfg->seen(r->cfg->seen_ud, canon, hash)) {
+                r->res->n_seen++;
+                continue;
+            }
+            if (push_string(&keys, &n_keys, &cap_keys, canon) ||
+                push_string(&keys, &n_keys, &cap_keys, hash)) {
+                rc = OV_ENOMEM;
+                break;
+            }
+            if (!sec && ov_book_add_section(b, r->sections[s], &sec) != 0) {
+                rc = OV_ENOMEM;
+                break;
+            }
+            if (ov_section_add_article(sec, a) != 0) {
+                rc = OV_ENOMEM;
+                break;
+            }
+            j->article = NULL;
+            r->res->n_articles++;
+        }
+    }
+    for (size_t i = 0; i < n_keys; i++)
+        free(keys[i]);
+    free(keys);
+    return rc;
+}
+
+static int make_spool_dir(ov__build_result *res, ov_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char templ[PATH_MAX];
+    snprintf(templ, sizeof templ, "%s/octavo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(templ))
+        return ov_error_set(err, OV_EIO, templ, "cannot create a temporary directory: %s",
+                            strerror(errno));
+    res->spool_dir = strdup(templ);
+    return res->spool_dir ? 0 : ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+}
+
+int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_error *err)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    r.cfg = cfg;
+    r.res = res;
+    r.loose_section = -1;
+    int rc = ov_book_new(&res->book);
+    if (rc)
+        return ov_error_set(err, rc, NULL, "out of memory");
+    if ((rc = make_spool_dir(res, err)) != 0)
+        goto cleanup;
+    if (!cfg->no_images && (rc = ov_image_init(err)) != 0)
+        goto cleanup;
+
+    for (size_t i = 0; i < cfg->n_inputs && !r.fatal; i++) {
+        const ov__input *in = &cfg->inputs[i];
+        if (ov__is_http_url(in->where))
+            collect_remote(&r, in);
+        else if (ov__is_file_url(in->where) || strstr(in->where, "://"))
+            ov__build_skip(res, in->where, "only http(s) URLs and local paths are accepted");
+        else
+            collect_local(&r, in);
+    }
+    /* local pages and feed content first, then everything from the network at once */
+    for (size_t i = 0; i < r.n_jobs && !r.fatal; i++) {
+        job *j = &r.jobs[i];
+        if (j->article)
+            continue;
+        if (j->body) {
+            process_page(&r, j, j->body, j->body_len, j->body_url, j->body_type);
+            free(j->body);
+            j->body = NULL;
+        } else if (j->path)
+            process_local(&r, j);
+        else if (cfg->full_content && j->content)
+            process_feed_content(&r, j);
+        else if (ov__is_http_url(j->url)) {
+            if ((rc = get_fetcher(&r, err)) != 0)
+                goto cleanup;
+            ov_request req = {j->url, OV_FETCH_PAGE, NULL, j};
+            ov_error e2;
+            ov_error_clear(&e2);
+            if (ov_fetch_add(res->fetcher, &req, &e2) != 0)
+                ov__build_skip(res, j->url, "%s", e2.message);
+        }
+    }
+    if (!r.fatal && res->fetcher && (rc = ov_fetch_run(res->fetcher, on_fetched, &r, err)) != 0)
+        goto cleanup;
+    if (r.fatal) {
+        *err = r.fatal_err;
+        rc = r.fatal_err.code;
+        goto cleanup;
+    }
+    if ((rc = assemble(&r)) != 0) {
+        ov_error_set(err, rc, NULL, "out of memory");
+        goto cleanup;
+    }
+    res->n_images = res->book->n_resources;
+    if (!cfg->language && majority_language(&r))
+        ov_strset(&res->book->language, majority_language(&r));
+cleanup:
+    for (size_t i = 0; i < r.n_jobs; i++)
+        job_free(&r.jobs[i]);
+    free(r.jobs);
+    for (size_t i = 0; i < r.n_sections; i++)
+        free(r.sections[i]);
+    free(r.sections);
+    for (size_t i = 0; i < r.n_queued; i++)
+        free(r.queued[i]);
+    free(r.queued);
+    return rc;
+}
+
+void ov__build_result_free(ov__build_result *res)
+{
+    ov_book_free(res->book); /* unlinks the spool files it owns */
+    res->book = NULL;
+    for (size_t i = 0; i < res->n_skips; i++) {
+        free(res->skips[i].url);
+        free(res->skips[i].reason);
+    }
+    free(res->skips);
+    res->skips = NULL;
+    ov_fetcher_free(res->fetcher);
+    res->fetcher = NULL;
+    if (res->spool_dir)
+        rmdir(res->spool_dir);
+    free(res->spool_dir);
+    res->spool_dir = NULL;
+}
