@@ -1,0 +1,2 @@
+/* page statistics placeholder */
+var _stat = 1;
