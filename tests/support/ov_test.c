@@ -1,0 +1,188 @@
+#include "ov_test.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* "<a>/<b>" in a malloc'd string. */
+static char *join(const char *a, const char *b)
+{
+    char *s = NULL;
+    if (asprintf(&s, "%s/%s", a, b) < 0)
+        cr_assert_fail("out of memory");
+    return s;
+}
+
+const char *ov_test_source_dir(void)
+{
+    const char *d = getenv("OV_SOURCE_DIR");
+    cr_assert(d, "OV_SOURCE_DIR is not set (run the tests through ctest)");
+    return d;
+}
+
+char *ov_test_source_path(const char *rel)
+{
+    return join(ov_test_source_dir(), rel);
+}
+
+const char *ov_test_cli(void)
+{
+    const char *c = getenv("OV_CLI");
+    cr_assert(c, "OV_CLI is not set (run the tests through ctest)");
+    return c;
+}
+
+static void mkdirs(const char *path)
+{
+    char *p = strdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s == '/') {
+            *s = '\0';
+            mkdir(p, 0755);
+            *s = '/';
+        }
+    }
+    mkdir(p, 0755);
+    free(p);
+}
+
+char *ov_test_book_path(const char *name)
+{
+    const char *d = getenv("OV_TEST_BOOKS");
+    cr_assert(d, "OV_TEST_BOOKS is not set (run the tests through ctest)");
+    mkdirs(d);
+    return join(d, name);
+}
+
+char *ov_test_tmpdir(const char *tag)
+{
+    const char *b = getenv("OV_BUILD_DIR");
+    char *top = join(b ? b : "/tmp", "test-tmp");
+    char *base = join(top, tag);
+    mkdirs(base);
+    char *templ = join(base, "runXXXXXX");
+    free(top);
+    free(base);
+    cr_assert(mkdtemp(templ), "mkdtemp failed: %s", strerror(errno));
+    return templ;
+}
+
+static void append(char **buf, size_t *len, const char *data, size_t n)
+{
+    char *p = realloc(*buf, *len + n + 1);
+    cr_assert(p);
+    memcpy(p + *len, data, n);
+    *len += n;
+    p[*len] = '\0';
+    *buf = p;
+}
+
+int ov_test_exec(char *const argv[], char *const env[], ov_test_run *r)
+{
+    memset(r, 0, sizeof *r);
+    int out[2], err[2];
+    if (pipe(out) || pipe(err))
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        close(out[0]);
+        close(err[0]);
+        close(out[1]);
+        close(err[1]);
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        for (size_t i = 0; env && env[i]; i++)
+            putenv(env[i]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    size_t olen = 0, elen = 0;
+    r->out = calloc(1, 1);
+    r->err = calloc(1, 1);
+    struct pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+    int open_fds = 2;
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            char buf[8192];
+            ssize_t n = read(fds[i].fd, buf, sizeof buf);
+            if (n <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+            } else if (i == 0) {
+                append(&r->out, &olen, buf, (size_t)n);
+            } else {
+                append(&r->err, &elen, buf, (size_t)n);
+            }
+        }
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return 0;
+}
+
+void ov_test_run_free(ov_test_run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+int ov_test_epubcheck(const char *path, char **report)
+{
+    char *argv[] = {"/usr/bin/java", "-jar", "/usr/bin/epubcheck", "--failonwarnings",
+                    (char *)path, NULL};
+    ov_test_run r;
+    cr_assert_eq(ov_test_exec(argv, NULL, &r), 0);
+    if (report) {
+        size_t n = strlen(r.out) + strlen(r.err) + 2;
+        *report = malloc(n);
+        snprintf(*report, n, "%s\n%s", r.out, r.err);
+    }
+    int st = r.status;
+    ov_test_run_free(&r);
+    return st;
+}
+
+char *ov_test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        append(&buf, &n, chunk, got);
+    fclose(f);
+    if (!buf)
+        buf = calloc(1, 1);
+    if (len)
+        *len = n;
+    return buf;
+}

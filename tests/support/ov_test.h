@@ -1,0 +1,38 @@
+/* Shared test helpers: paths, running the CLI, where books go. */
+#ifndef OV_TEST_H
+#define OV_TEST_H
+
+#include <stddef.h>
+
+/* $OV_SOURCE_DIR (the repository root); aborts the test when unset. */
+const char *ov_test_source_dir(void);
+/* Malloc'd "<source dir>/<rel>" (caller frees). */
+char *ov_test_source_path(const char *rel);
+/* $OV_CLI, the octavo binary under test. */
+const char *ov_test_cli(void);
+/*
+ * Malloc'd path for a book a test writes: "$OV_TEST_BOOKS/<name>" (caller frees).
+ * The directory is created. Every .epub there is checked by the epubcheck gate,
+ * so tests must write their books here, and only valid books under *.epub.
+ */
+char *ov_test_book_path(const char *name);
+/* Malloc'd path of a fresh empty scratch directory for this test (caller frees). */
+char *ov_test_tmpdir(const char *tag);
+
+/* Result of running a command. Free with ov_test_run_free. */
+typedef struct ov_test_run {
+    int status;   /* exit code, or 128+signal */
+    char *out;    /* captured stdout, NUL-terminated */
+    char *err;    /* captured stderr, NUL-terminated */
+} ov_test_run;
+/* Run `argv` (NULL-terminated; argv[0] is a path) with extra environment
+ * `env` ("K=V" strings, NULL-terminated, may be NULL) and capture its output. */
+int ov_test_exec(char *const argv[], char *const env[], ov_test_run *r);
+void ov_test_run_free(ov_test_run *r);
+/* Run epubcheck --failonwarnings on `path`; returns its exit status (0 = clean)
+ * and puts the output in *report when not NULL (caller frees). */
+int ov_test_epubcheck(const char *path, char **report);
+/* Malloc'd file contents (NUL-terminated) and length; NULL on error. */
+char *ov_test_slurp(const char *path, size_t *len);
+
+#endif

@@ -1,0 +1,124 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "octavo/model.h"
+#include "util/buf.h"
+#include "util/fs.h"
+#include "ov_test.h"
+
+Test(util, error_set_and_format)
+{
+    ov_error e;
+    ov_error_clear(&e);
+    cr_assert_eq(ov_error_set(&e, OV_ELIMIT, "http://x/y", "too big: %d", 5), OV_ELIMIT);
+    char buf[128];
+    cr_assert_str_eq(ov_error_format(&e, buf, sizeof buf), "http://x/y: too big: 5");
+    cr_assert_str_eq(ov_error_code_name(OV_ELIMIT), "OV_ELIMIT");
+}
+
+Test(util, error_truncates_long_messages)
+{
+    ov_error e;
+    char big[2000];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ov_error_set(&e, OV_ERROR, big, "%s", big);
+    cr_assert_eq(strlen(e.message), OV_ERROR_MESSAGE_MAX - 1);
+    cr_assert_str_eq(e.message + OV_ERROR_MESSAGE_MAX - 4, "...");
+    cr_assert_str_eq(e.where + OV_ERROR_WHERE_MAX - 4, "...");
+}
+
+Test(util, buf_limit_is_an_error)
+{
+    ov__buf b = OV__BUF_INIT;
+    b.limit = 8;
+    cr_assert_eq(ov__buf_puts(&b, "12345678"), 0);
+    cr_assert_eq(ov__buf_puts(&b, "9"), OV_ELIMIT);
+    cr_assert_eq(b.len, 8);
+    ov__buf_free(&b);
+}
+
+Test(util, buf_xml_escape)
+{
+    ov__buf b = OV__BUF_INIT;
+    cr_assert_eq(ov__buf_put_xml(&b, "a<b & \"c\" 'd'>"), 0);
+    cr_assert_str_eq(b.data, "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;");
+    ov__buf_free(&b);
+}
+
+Test(util, sniff_from_bytes)
+{
+    cr_assert_str_eq(ov_sniff_media_type((const unsigned char *)"\xFF\xD8\xFF\xE0", 4), "image/jpeg");
+    cr_assert_str_eq(ov_sniff_media_type((const unsigned char *)"\x89PNG\r\n\x1a\n", 8), "image/png");
+    cr_assert_str_eq(ov_sniff_media_type((const unsigned char *)"GIF89a", 6), "image/gif");
+    cr_assert_str_eq(ov_sniff_media_type((const unsigned char *)"RIFF\0\0\0\0WEBPVP8 ", 16), "image/webp");
+    cr_assert_str_eq(ov_sniff_media_type((const unsigned char *)"<?xml version='1.0'?><svg/>", 27), "image/svg+xml");
+    cr_assert_null(ov_sniff_media_type((const unsigned char *)"<html>", 6));
+}
+
+Test(util, model_ownership)
+{
+    ov_book *b;
+    cr_assert_eq(ov_book_new(&b), 0);
+    ov_section *s;
+    cr_assert_eq(ov_book_add_section(b, "World", &s), 0);
+    for (int i = 0; i < 20; i++) {
+        ov_article *a;
+        cr_assert_eq(ov_article_new(&a), 0);
+        cr_assert_eq(ov_strset(&a->title, "t"), 0);
+        cr_assert_eq(ov_article_add_image(a, "http://x/1.jpg"), 0);
+        cr_assert_eq(ov_article_add_image(a, "http://x/1.jpg"), 0);
+        cr_assert_eq(a->n_images, 1);
+        cr_assert_eq(ov_section_add_article(s, a), 0);
+    }
+    ov_resource *r;
+    cr_assert_eq(ov_resource_new(&r), 0);
+    cr_assert_eq(ov_strset(&r->url, "http://x/1.jpg"), 0);
+    cr_assert_eq(ov_book_add_resource(b, r), 0);
+    cr_assert_eq(ov_book_find_resource(b, "http://x/1.jpg"), r);
+    cr_assert_null(ov_book_find_resource(b, "http://x/2.jpg"));
+    cr_assert_eq(ov_book_article_count(b), 20);
+    ov_book_free(b);
+}
+
+Test(util, atomic_write_replaces_or_leaves_old)
+{
+    char *dir = ov_test_tmpdir("util");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/out.bin", dir);
+    ov_error e;
+    cr_assert_eq(ov__write_file(path, "old", 3, &e), 0);
+    char *tmp;
+    int fd;
+    cr_assert_eq(ov__atomic_open(path, &tmp, &fd, &e), 0);
+    cr_assert_eq(write(fd, "new", 3), 3);
+    close(fd);
+    size_t n;
+    char *before = ov_test_slurp(path, &n);
+    cr_assert_str_eq(before, "old");
+    cr_assert_eq(ov__atomic_commit(tmp, path, &e), 0);
+    char *after = ov_test_slurp(path, &n);
+    cr_assert_str_eq(after, "new");
+    free(before);
+    free(after);
+    free(tmp);
+    free(dir);
+}
+
+Test(util, read_file_limit)
+{
+    char *dir = ov_test_tmpdir("util");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/big.bin", dir);
+    ov_error e;
+    cr_assert_eq(ov__write_file(path, "0123456789", 10, &e), 0);
+    unsigned char *data;
+    size_t len;
+    cr_assert_eq(ov__read_file(path, 5, &data, &len, &e), OV_ELIMIT);
+    cr_assert_eq(ov__read_file(path, 10, &data, &len, &e), 0);
+    cr_assert_eq(len, 10);
+    free(data);
+    free(dir);
+}
