@@ -116,7 +116,12 @@ int ov__date_from_url(const char *url, char out[OV__DATE_MAX])
 
 static char *dup_range(const char *a, size_t n)
 {
-    while (n && (a[n - 1] == ' ' || a[n - 1] == '\t')) n--;
+    for (;;) {
+        if (n && (a[n - 1] == ' ' || a[n - 1] == '\t')) n--;
+        else if (n >= 2 && (unsigned char)a[n - 2] == 0xC2 && (unsigned char)a[n - 1] == 0xA0) n -= 2;
+        else if (n >= 3 && !memcmp(a + n - 3, "\xe3\x80\x80", 3)) n -= 3;
+        else break;
+    }
     if (n == 0) return NULL;
     char *r = malloc(n + 1);
     if (!r) return NULL;
@@ -130,7 +135,8 @@ static char *dup_range(const char *a, size_t n)
 static size_t name_span(const char *p, int allow_space)
 {
     static const char *stops[] = {"，", "。", "、", "；", "：", "）", "(", "（", "|", "丨",
-                                  "\n", "记者", "编辑", "来源", "发布", "日期", "时间", " 20", "20"};
+                                  "\n", "\t", "\xe3\x80\x80", "\xc2\xa0", "／", "/", "记者", "記者", "编辑", "編輯", "作者", "来源", "來源",
+                                  "摄影", "攝影", "发布", "發布", "日期", "时间", "時間", " 20", "20"};
     size_t n = 0;
     while (p[n]) {
         int stop = 0;
@@ -147,7 +153,8 @@ static size_t name_span(const char *p, int allow_space)
 
 char *ov__byline_inline(const char *s)
 {
-    static const char *cjk[] = {"作者：", "作者:", "文／", "文/", "记者：", "记者:", "记者 ", "记者"};
+    static const char *cjk[] = {"作者：", "作者:", "文／", "文/", "记者：", "记者:", "记者 ", "记者",
+                                "記者：", "記者:", "記者 ", "記者", "撰文：", "撰稿："};
     if (!s) return NULL;
     for (size_t i = 0; i < sizeof cjk / sizeof cjk[0]; i++) {
         const char *p = strstr(s, cjk[i]);
@@ -155,6 +162,11 @@ char *ov__byline_inline(const char *s)
         p += strlen(cjk[i]);
         while (*p == ' ') p++;
         size_t n = name_span(p, 0);
+        /* A bare 记者 is also running text ("记者从…获悉"): take it only
+         * when a short name (at most four CJK characters) follows. */
+        int bare = cjk[i][strlen(cjk[i]) - 1] != ' ' && strstr(cjk[i], "：") == NULL && strchr(cjk[i], ':') == NULL &&
+                   strstr(cjk[i], "／") == NULL && strchr(cjk[i], '/') == NULL;
+        if (bare && n > 12) continue;
         if (n > 0 && n <= 40) return dup_range(p, n);
     }
     const char *p = s;
@@ -217,7 +229,9 @@ char *ov__srcset_pick(const char *srcset)
         }
         while (*p && *p != ',') p++;
         double score;
-        if (unit == 'w') score = v <= 1600 ? (v > 1000 ? v - 1000 : 1000 - v) : 1e6 + v;
+        /* Aim at about 1000 px wide (e-reader screens); on the way there,
+         * a larger candidate beats an equally distant smaller one. */
+        if (unit == 'w') score = v <= 1600 ? (v >= 1000 ? v - 1000 : (1000 - v) * 2) : 1e6 + v;
         else score = v == 2.0 ? 0 : (v < 2.0 ? 2000 - v * 100 : 1e6 + v);
         if (ul && strncmp(u, "data:", 5) != 0 && score < best_score) {
             best = u;
