@@ -9,6 +9,7 @@
  * unique and #fragment links (whose targets are gone) lose their href. */
 #include <libxml/HTMLparser.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -74,6 +75,12 @@ static void open_p(em *e)
     e->p_open = 1;
     e->space = 1;
     e->brs = 0;
+}
+
+/* Drop one collapsed blank just written (before a closing tag). */
+static void trim_tail(em *e)
+{
+    if (e->out.len && e->out.data[e->out.len - 1] == ' ') e->out.data[--e->out.len] = '\0';
 }
 
 static void close_p(em *e)
@@ -247,6 +254,7 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
         puts_(e, "<figcaption>");
         e->space = 1;
         emit_inline(e, cap, 1);
+        trim_tail(e);
         puts_(e, "</figcaption>");
         consume(e, cap);
     } else if (attr(img, "alt") && strlen(attr(img, "alt")) > 3 && !strchr(attr(img, "alt"), '.')) {
@@ -420,11 +428,46 @@ static void emit_table(em *e, xmlNodePtr n, int depth)
     puts_(e, "</tbody></table>");
 }
 
+/* Next code point of s that is not punctuation or blank (ASCII
+ * non-alphanumerics, General Punctuation U+2000-206F, CJK punctuation
+ * U+3000-303F, full-width punctuation), ASCII lower-cased; 0 at the end. */
+static unsigned next_letter(const unsigned char **sp)
+{
+    const unsigned char *s = *sp;
+    for (;;) {
+        unsigned c = *s;
+        size_t len = 1;
+        if (!c) { *sp = s; return 0; }
+        if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
+        else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
+        else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
+        s += len;
+        int punct = (c < 0x80 && !isalnum((int)c)) || c == 0xA0 || (c >= 0x2000 && c <= 0x206F) ||
+                    (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+                    (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65);
+        if (punct) continue;
+        *sp = s;
+        return c < 0x80 ? (unsigned)tolower((int)c) : c;
+    }
+}
+
+/* The same title up to punctuation, quotes, blanks and ASCII case. */
+static int same_title(const char *a, const char *b)
+{
+    if (!a || !b) return 0;
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    for (;;) {
+        unsigned x = next_letter(&p), y = next_letter(&q);
+        if (x != y) return 0;
+        if (!x) return 1;
+    }
+}
+
 static void emit_heading(em *e, xmlNodePtr n, int depth)
 {
     int lvl = n->name[1] - '0' + e->shift;
     char *t = ov__node_text(n, 4096);
-    int dup = !t[0] || (e->c->art->title && !strcmp(t, e->c->art->title));
+    int dup = !t[0] || same_title(t, e->c->art->title);
     free(t);
     if (dup) return;
     if (lvl < 2) lvl = 2;
@@ -469,6 +512,7 @@ static void emit_figure(em *e, xmlNodePtr n, int depth)
         puts_(e, "<figcaption>");
         e->space = 1;
         emit_inline_children(e, cap, depth);
+        trim_tail(e);
         puts_(e, "</figcaption>");
     }
     puts_(e, "</figure>");
@@ -550,7 +594,7 @@ static int body_has_h1(ov__ctx *c, xmlNodePtr *roots, size_t n)
         while (cur) {
             if (cur->type == XML_ELEMENT_NODE && is(cur, "h1")) {
                 char *t = ov__node_text(cur, 4096);
-                int other = t[0] && (!c->art->title || strcmp(t, c->art->title));
+                int other = t[0] && !same_title(t, c->art->title);
                 free(t);
                 if (other) return 1;
             }

@@ -62,6 +62,53 @@ static int hint(xmlNodePtr n, int *pos, int *neg)
     return *pos - *neg;
 }
 
+static int name_in(xmlNodePtr n, const char *const *names);
+
+/* Does a class or id word of n (split on blank, '-', '_') equal one of words? */
+static int class_word(xmlNodePtr n, const char *const *words)
+{
+    const char *vals[2] = {attr(n, "class"), attr(n, "id")};
+    for (int k = 0; k < 2; k++) {
+        const char *s = vals[k];
+        char word[64];
+        while (s && *s) {
+            size_t w = 0;
+            while (*s && (*s == ' ' || *s == '-' || *s == '_')) s++;
+            while (*s && *s != ' ' && *s != '-' && *s != '_') {
+                if (w + 1 < sizeof word) word[w++] = (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
+                s++;
+            }
+            word[w] = '\0';
+            for (const char *const *x = words; w && *x; x++)
+                if (!strcmp(word, *x)) return 1;
+        }
+    }
+    return 0;
+}
+
+static int has_time_desc(xmlNodePtr n)
+{
+    for (xmlNodePtr k = n->children; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE && (!xmlStrcasecmp(k->name, BAD_CAST "time") || has_time_desc(k))) return 1;
+    return 0;
+}
+
+/*
+ * A byline/dateline block inside the content ("Posted on <time> by X",
+ * "By X | Updated 6 p.m."): short, marked by a <time> element or a
+ * meta-like class word. The metadata is already collected from the whole
+ * page; in the body it is noise. Source lines (来源, Source) stay.
+ */
+static int is_meta_line(xmlNodePtr n, const char *t, size_t tl)
+{
+    static const char *const words[] = {"byline", "dateline", "meta", "posted", "postmeta", "pubdate",
+                                        "timestamp", "date", "time", "author", "info", "kicker", NULL};
+    if (tl == 0 || tl > 160) return 0;
+    if (strstr(t, "来源") || strstr(t, "來源") || strstr(t, "Source") || strstr(t, "摄") || strstr(t, "攝"))
+        return 0;
+    return has_time_desc(n) || class_word(n, words);
+}
+
 static int name_in(xmlNodePtr n, const char *const *names)
 {
     for (; *names; names++)
@@ -147,6 +194,8 @@ static void clean(xmlNodePtr root)
                 char *t = ov__node_text(cur, 700);
                 size_t tl = utf8_len(t);
                 if (is_boiler(t) && !has_block_child(cur)) drop = 1;
+                else if (!has_block_child(cur) && !name_in(cur, (const char *const[]){"h2", "h3", "h4", "h5", "h6", "li", "td", NULL}) &&
+                         is_meta_line(cur, t, tl)) drop = 1;
                 else if (tl > 0 && tl < 2000 && (name_in(cur, (const char *const[]){"ul", "ol", "div", "td", "table", "p", "section", NULL}))) {
                     size_t ll = link_text_len(cur);
                     if (ll * 10 > tl * 6) drop = 1;
