@@ -148,13 +148,20 @@ static int looks_binary(const unsigned char *p, size_t len, const char *content_
         return 0;
     if (content_type && strcasestr(content_type, "utf-16"))
         return 0;
-    size_t n = len < OV__BINARY_SNIFF_BYTES ? len : OV__BINARY_SNIFF_BYTES;
+    static const struct { const char *magic; size_t len; } sig[] = {
+        {"\x89PNG\r\n\x1a\n", 8}, {"\xff\xd8\xff", 3}, {"GIF8", 4}, {"%PDF-", 5}, {"PK\x03\x04", 4},
+        {"\x1f\x8b", 2}, {"RIFF", 4}, {"\0\0\0", 3}, {"BZh", 3}, {"\xfd" "7zXZ", 5}, {"OggS", 4}, {"ID3", 3}};
+    for (size_t i = 0; i < sizeof sig / sizeof sig[0]; i++)
+        if (len >= sig[i].len && !memcmp(p, sig[i].magic, sig[i].len)) return 1;
+    /* Otherwise binary only when control bytes are frequent: a stray NUL or
+     * two in a real page (it happens) must not cost the article. */
+    size_t n = len < OV__BINARY_SNIFF_BYTES ? len : OV__BINARY_SNIFF_BYTES, bad = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = p[i];
         if (b <= 0x08 || b == 0x0B || (b >= 0x0E && b <= 0x1A) || (b >= 0x1C && b <= 0x1F))
-            return 1;
+            bad++;
     }
-    return 0;
+    return bad >= 4 && bad * 16 >= n;
 }
 
 int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
@@ -173,7 +180,7 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
         goto cleanup;
     }
     if (looks_binary(page, len, opts ? opts->content_type : NULL)) {
-        rc = ov_error_set(err, OV_EPARSE, url, "not an HTML page (binary data in the first %d bytes)",
+        rc = ov_error_set(err, OV_EPARSE, url, "not an HTML page (binary data: a file signature or control bytes in the first %d bytes)",
                           OV__BINARY_SNIFF_BYTES);
         goto cleanup;
     }
