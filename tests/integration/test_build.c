@@ -177,7 +177,8 @@ Test(build, partial_exit_code_when_a_page_is_broken, .timeout = 120)
           f);
     fclose(f);
     f = fopen(bad, "wb");
-    fwrite("\0\0\0\x01\x02binary", 1, 12, f);
+    static const char binary[] = "\0\0\0\x01\x02binary";
+    fwrite(binary, 1, sizeof binary - 1, f);
     fclose(f);
     char *out = ov_test_book_path("build-partial.epub");
     ov_test_run r;

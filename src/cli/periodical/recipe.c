@@ -524,9 +524,14 @@ static int valid_id(const char *id)
 
 static int check_output(const char *tpl)
 {
-    for (const char *s = tpl; *s; s++)
-        if (*s == '%' && !strchr("YmdHMn%", *++s))
+    for (const char *s = tpl; *s; s++) {
+        if (*s != '%')
+            continue;
+        s++;
+        /* strchr() finds the terminator too: a trailing '%' is an error */
+        if (!*s || !strchr("YmdHMn%", *s))
             return -1;
+    }
     return 0;
 }
 
