@@ -170,7 +170,7 @@ int ov__build_recipe(ov__build_options *o)
     ov_error err;
     ov_error_clear(&err);
     char msg[OV_ERROR_MESSAGE_MAX + OV_ERROR_WHERE_MAX + 4];
-    char *state_path = NULL, *output = NULL;
+    char *state_path = NULL, *output = NULL, *issue_title = NULL;
     int code = OV_EXIT_FAIL;
     if (ov_recipe_load(o->recipe_path, &rr.recipe, &err) != 0 ||
         (o->base_url && ov_recipe_set_base(rr.recipe, o->base_url, &err) != 0)) {
@@ -201,6 +201,23 @@ int ov__build_recipe(ov__build_options *o)
     rr.issue = o->cfg.issue;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     rr.date = sde && *sde ? (int64_t)strtoll(sde, NULL, 10) : (int64_t)time(NULL);
+    /* Each issue gets its own title, as calibre's news does, so that issues
+     * stay apart in e-reader libraries that list by title. */
+    if (o->cfg.title == rr.recipe->title) {
+        struct tm tm;
+        time_t t = (time_t)rr.date;
+        char day[16];
+        if (!gmtime_r(&t, &tm) || strftime(day, sizeof day, "%Y-%m-%d", &tm) == 0)
+            day[0] = '\0';
+        size_t n = strlen(rr.recipe->title) + sizeof day + 2;
+        issue_title = malloc(n);
+        if (!issue_title) {
+            fprintf(stderr, "octavo: out of memory\n");
+            goto cleanup;
+        }
+        snprintf(issue_title, n, day[0] ? "%s %s" : "%s", rr.recipe->title, day);
+        o->cfg.title = issue_title;
+    }
     if (!o->output) {
         if (ov_recipe_output_name(rr.recipe, (time_t)rr.date, rr.issue, &output, &err) != 0) {
             fprintf(stderr, "octavo: %s: output: %s\n", rr.recipe->name, err.message);
@@ -223,5 +240,8 @@ cleanup:
     ov_recipe_free(rr.recipe);
     free(state_path);
     free(output);
+    if (o->cfg.title == issue_title)
+        o->cfg.title = NULL;
+    free(issue_title);
     return code;
 }
