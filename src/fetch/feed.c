@@ -22,6 +22,7 @@
 
 #include "fetch/fetch_internal.h"
 #include "util/buf.h"
+#include "util/charset.h"
 
 /* Most entries kept from one document. */
 #define OV__MAX_ENTRIES 10000u
@@ -316,6 +317,25 @@ static int collect_items(xmlNode *n, const char *url, ov_entries *e, size_t *cap
     return 0;
 }
 
+/* libxml2 in recovery mode can pass invalid UTF-8 through from a feed
+ * that lies about its encoding: repair every string handed out. */
+static int repair_entries(ov_entries *e)
+{
+    int rc = ov__utf8_repair(&e->title);
+    for (size_t i = 0; i < e->n && !rc; i++) {
+        ov_entry *x = &e->items[i];
+        rc |= ov__utf8_repair(&x->url);
+        rc |= ov__utf8_repair(&x->title);
+        rc |= ov__utf8_repair(&x->published);
+        rc |= ov__utf8_repair(&x->author);
+        rc |= ov__utf8_repair(&x->summary);
+        rc |= ov__utf8_repair(&x->content);
+    }
+    for (size_t i = 0; i < e->n_children && !rc; i++)
+        rc |= ov__utf8_repair(&e->children[i]);
+    return rc ? OV_ENOMEM : 0;
+}
+
 int ov_feed_parse(const unsigned char *data, size_t len, const char *base_url, ov_entries **out,
                   ov_error *err)
 {
@@ -338,7 +358,7 @@ int ov_feed_parse(const unsigned char *data, size_t len, const char *base_url, o
         goto cleanup;
     }
     e->title = text_of(child(atom ? root : child(root, "channel"), "title"));
-    if ((rc = collect_items(root, base_url, e, &cap, atom, 0)) != 0) {
+    if ((rc = collect_items(root, base_url, e, &cap, atom, 0)) != 0 || (rc = repair_entries(e)) != 0) {
         rc = ov_error_set(err, rc, base_url, "out of memory");
         goto cleanup;
     }
@@ -408,6 +428,8 @@ int ov_sitemap_parse(const unsigned char *data, size_t len, const char *base_url
     }
     if (rc == OV_ELIMIT)
         rc = 0;
+    if (!rc)
+        rc = repair_entries(e);
     if (rc) {
         rc = ov_error_set(err, rc, base_url, "out of memory");
         goto cleanup;

@@ -47,8 +47,16 @@ char *ov__node_text(xmlNodePtr n, size_t max)
         cur = cur->next;
     }
     /* never cut inside a UTF-8 sequence */
-    while (b.len && b.len >= max && ((unsigned char)b.data[b.len - 1] & 0xC0) == 0x80) b.data[--b.len] = '\0';
-    if (b.len && b.len >= max && (unsigned char)b.data[b.len - 1] >= 0xC0) b.data[--b.len] = '\0';
+    if (b.len >= max) {
+        /* back to the start of the last sequence; drop it unless complete */
+        size_t start = b.len;
+        while (start && ((unsigned char)b.data[start - 1] & 0xC0) == 0x80) start--;
+        if (start) {
+            unsigned char lead = (unsigned char)b.data[start - 1];
+            size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            if (b.len - (start - 1) < need) { b.len = start - 1; b.data[b.len] = '\0'; }
+        }
+    }
     if (!b.data) return strdup("");
     return ov__buf_detach(&b, NULL);
 }

@@ -213,6 +213,16 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
     if (rc == 0) rc = body_sample(&c, err);
     if (rc == 0) rc = set_meta(&c, err);
     if (rc == 0) {
+        /* The input was decoded to valid UTF-8 and every cut is made on a
+         * character boundary; this pass keeps that promise if one is missed. */
+        ov_article *a = c.art;
+        char **f[] = {&a->url, &a->canonical_url, &a->title, &a->byline, &a->published, &a->language,
+                      &a->site_name, &a->source, &a->description, &a->lead_image, &a->body_xhtml};
+        for (size_t i = 0; i < sizeof f / sizeof f[0] && rc == 0; i++) rc = ov__utf8_repair(f[i]);
+        for (size_t i = 0; i < a->n_images && rc == 0; i++) rc = ov__utf8_repair(&a->images[i]);
+        if (rc) rc = ov_error_set(err, OV_ENOMEM, a->url, "out of memory");
+    }
+    if (rc == 0) {
         *out = c.art;
         c.art = NULL;
     }

@@ -184,6 +184,29 @@ static int scrub_utf8(ov__buf *b, const unsigned char *p, size_t len)
     return rc;
 }
 
+int ov__utf8_repair(char **s)
+{
+    if (!s || !*s)
+        return 0;
+    const unsigned char *p = (const unsigned char *)*s;
+    size_t len = strlen(*s);
+    int clean = ov__utf8_valid(p, len);
+    for (size_t i = 0; clean && i < len; i++)
+        if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') || p[i] == 0x7F ||
+            (p[i] == 0xC2 && i + 1 < len && p[i + 1] < 0xA0))
+            clean = 0;
+    if (clean)
+        return 0;
+    ov__buf b = OV__BUF_INIT;
+    if (scrub_utf8(&b, p, len) != 0 || ov__buf_putc(&b, '\0') != 0) {
+        ov__buf_free(&b);
+        return OV_ENOMEM;
+    }
+    free(*s);
+    *s = ov__buf_detach(&b, NULL);
+    return 0;
+}
+
 static void detect(const unsigned char *in, size_t len, char *out, size_t sz)
 {
     out[0] = '\0';

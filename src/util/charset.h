@@ -29,6 +29,11 @@ void ov__charset_from_meta(const unsigned char *p, size_t len, size_t limit, cha
 /* Non-zero when [p, p+len) is valid UTF-8. */
 int ov__utf8_valid(const unsigned char *p, size_t len);
 
+/* Make *s (malloc'd, NUL-terminated, may be NULL) valid UTF-8 in place of
+ * the old string: invalid bytes become U+FFFD, C0/C1 controls other than
+ * tab/newline/CR are dropped. 0, or OV_ENOMEM (then *s is unchanged). */
+int ov__utf8_repair(char **s);
+
 /* Decide the encoding (name written to chosen, size chosen_sz, may be NULL)
  * and decode to UTF-8: invalid sequences become U+FFFD, NULs and C0/C1
  * controls other than tab/newline/CR are dropped. *out is malloc'd (caller

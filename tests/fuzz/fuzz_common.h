@@ -58,8 +58,13 @@ static inline int ov_fuzz_utf8_ok(const unsigned char *s, size_t n)
 /* A NULL or valid UTF-8 C string; `what` names the field in the report. */
 static inline void ov_fuzz_check_str(const char *what, const char *s)
 {
-    if (s && !ov_fuzz_utf8_ok((const unsigned char *)s, strlen(s)))
+    if (s && !ov_fuzz_utf8_ok((const unsigned char *)s, strlen(s))) {
+        fprintf(stderr, "fuzz: %s = \"", what);
+        for (const unsigned char *p = (const unsigned char *)s; *p && p - (const unsigned char *)s < 200; p++)
+            fprintf(stderr, *p < 0x20 || *p >= 0x7f ? "\\x%02x" : "%c", *p);
+        fprintf(stderr, "\"\n");
         ov_fuzz_fail("invalid UTF-8 in", what);
+    }
 }
 
 #endif
