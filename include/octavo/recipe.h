@@ -142,6 +142,14 @@ int ov_recipe_output_name(const ov_recipe *r, time_t now, int issue_number, char
                           ov_error *err);
 
 /**
+ * Expand an output name template `tpl` as ov_recipe_output_name() does (also
+ * used for `octavo build --recipe ... -o TEMPLATE`). `where` names the
+ * template's origin in errors (borrowed). `*out` is malloc'd; caller frees.
+ */
+int ov_output_template_expand(const char *tpl, const char *where, time_t now, int issue_number,
+                              char **out, ov_error *err);
+
+/**
  * Apply the recipe's politeness settings to `opts` (initialised by the
  * caller with OV_FETCH_OPTIONS_INIT): user_agent (borrowed from `r`),
  * max_total, max_per_host, host_delay_ms, ignore_robots. Fields the recipe

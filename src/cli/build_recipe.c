@@ -218,8 +218,10 @@ int ov__build_recipe(ov__build_options *o)
         snprintf(issue_title, n, day[0] ? "%s %s" : "%s", rr.recipe->title, day);
         o->cfg.title = issue_title;
     }
-    if (!o->output) {
-        if (ov_recipe_output_name(rr.recipe, (time_t)rr.date, rr.issue, &output, &err) != 0) {
+    if (!o->output || strchr(o->output, '%')) {
+        int bad = o->output ? ov_output_template_expand(o->output, "--output", (time_t)rr.date, rr.issue, &output, &err)
+                            : ov_recipe_output_name(rr.recipe, (time_t)rr.date, rr.issue, &output, &err);
+        if (bad != 0) {
             fprintf(stderr, "octavo: %s: output: %s\n", rr.recipe->name, err.message);
             code = OV_EXIT_USAGE;
             goto cleanup;

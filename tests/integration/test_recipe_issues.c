@@ -141,13 +141,14 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
     snprintf(base, sizeof base, "%s/", ov_test_nginx_base(ng));
     char *recipe = ov_test_source_path("examples/recipes/sample-site.recipe");
     char *book1 = ov_test_book_path("recipe-issue-1.epub");
+    char *book1_tpl = ov_test_book_path("recipe-issue-%n.epub"); /* -o is a template too */
     char *book2 = ov_test_book_path("recipe-issue-2.epub");
     char *book3 = ov_test_book_path("recipe-issue-3-not-written.epub");
 
     /* run 1: everything is new */
     ov_test_run r;
     int st = octavo(&r, NULL, "build", "--recipe", recipe, "--base", base, "--state", state, "--since-last",
-                    "--no-cache", "-q", "-o", book1, NULL);
+                    "--no-cache", "-q", "-o", book1_tpl, NULL);
     cr_assert_eq(st, 0, "run 1 exit %d:\n%s", st, r.err);
     ov_test_run_free(&r);
     char *opf1 = zip_entry(book1, ".opf", NULL);
@@ -228,6 +229,7 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
     free(book3);
     free(book2);
     free(book1);
+    free(book1_tpl);
     free(recipe);
     free(src);
     free(tmp);

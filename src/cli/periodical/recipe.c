@@ -768,14 +768,20 @@ const ov_rules *ov_recipe_rules_for(const ov_recipe *r, const char *url)
 int ov_recipe_output_name(const ov_recipe *r, time_t now, int issue_number, char **out,
                           ov_error *err)
 {
+    return ov_output_template_expand(r->output, r->name, now, issue_number, out, err);
+}
+
+int ov_output_template_expand(const char *tpl, const char *where, time_t now, int issue_number,
+                              char **out, ov_error *err)
+{
     ov__buf b = OV__BUF_INIT;
     struct tm tm;
     int rc = 0;
     *out = NULL;
     b.limit = 4096;
     if (!gmtime_r(&now, &tm))
-        return ov_error_set(err, OV_EINVAL, r->name, "time out of range");
-    for (const char *s = r->output; *s && !rc; s++) {
+        return ov_error_set(err, OV_EINVAL, where, "time out of range");
+    for (const char *s = tpl; *s && !rc; s++) {
         if (*s != '%') {
             rc = ov__buf_putc(&b, *s);
             continue;
@@ -789,13 +795,12 @@ int ov_recipe_output_name(const ov_recipe *r, time_t now, int issue_number, char
         case 'n': rc = ov__buf_printf(&b, "%d", issue_number); break;
         case '%': rc = ov__buf_putc(&b, '%'); break;
         default:
-            rc = ov_error_set(err, OV_EINVAL, r->name, "output template '%s': bad sequence",
-                              r->output);
+            rc = ov_error_set(err, OV_EINVAL, where, "output template '%s': bad sequence", tpl);
             goto cleanup;
         }
     }
     if (rc) {
-        rc = ov_error_set(err, rc, r->name, "output name too long or out of memory");
+        rc = ov_error_set(err, rc, where, "output name too long or out of memory");
         goto cleanup;
     }
     *out = ov__buf_detach(&b, NULL);
