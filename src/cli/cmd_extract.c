@@ -6,17 +6,19 @@
 #include <strings.h>
 
 #include "cli/commands.h"
+#include "octavo/fetch.h"
 #include "octavo/transform.h"
 #include "util/fs.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: octavo extract [--json] [--url URL] [--content-type CT] FILE\n"
+    fputs("usage: octavo extract [--json] [--url URL] [--content-type CT] FILE|URL\n"
           "\n"
-          "Find the article in a saved web page FILE and print it: title, byline,\n"
-          "date, then the text (paragraphs separated by blank lines). The bytes are\n"
-          "read as they are and the charset is detected (HTTP header given with\n"
-          "--content-type, BOM, <meta>, statistical detection).\n"
+          "Find the article in a saved web page FILE, or in the page at an http(s)\n"
+          "URL, and print it: title, byline, date, then the text (paragraphs\n"
+          "separated by blank lines). The bytes are read as they are and the\n"
+          "charset is detected (HTTP header, or --content-type, BOM, <meta>,\n"
+          "statistical detection). A URL is fetched once, obeying robots.txt.\n"
           "\n"
           "  --json              one JSON object: url, title, byline, published,\n"
           "                      language, site_name, source, description, lead_image,\n"
@@ -29,9 +31,42 @@ static void usage(FILE *f)
           f);
 }
 
-/* Read the page. Fetching URLs will be dropped in here. */
-static int load_page(const char *arg, unsigned char **data, size_t *len, ov_error *err)
+/* Fetch one page over http(s): its bytes, final URL and Content-Type
+ * (both malloc'd, may stay NULL). Non-2xx answers are errors. */
+static int fetch_page(const char *url, unsigned char **data, size_t *len, char **final_url, char **ctype,
+                      ov_error *err)
 {
+    ov_fetch_options fo = OV_FETCH_OPTIONS_INIT;
+    ov_fetcher *f = NULL;
+    ov_response *r = NULL;
+    int rc = ov_fetcher_new(&fo, &f, err);
+    if (rc == 0) rc = ov_fetch_get(f, url, OV_FETCH_PAGE, &r, err);
+    if (rc == 0 && r->error)
+        rc = ov_error_set(err, r->error, url, "%s", r->error_message ? r->error_message : "fetch failed");
+    else if (rc == 0 && (r->status < 200 || r->status > 299))
+        rc = ov_error_set(err, OV_ENET, url, "HTTP status %ld, no page", r->status);
+    if (rc == 0) {
+        *data = malloc(r->len + 1);
+        *final_url = strdup(r->final_url ? r->final_url : url);
+        *ctype = r->content_type ? strdup(r->content_type) : NULL;
+        if (!*data || !*final_url || (r->content_type && !*ctype)) {
+            rc = ov_error_set(err, OV_ENOMEM, url, "out of memory");
+        } else {
+            memcpy(*data, r->body, r->len);
+            (*data)[r->len] = '\0';
+            *len = r->len;
+        }
+    }
+    ov_response_free(r);
+    ov_fetcher_free(f);
+    return rc;
+}
+
+static int load_page(const char *arg, unsigned char **data, size_t *len, char **final_url, char **ctype,
+                     ov_error *err)
+{
+    if (!strncasecmp(arg, "http://", 7) || !strncasecmp(arg, "https://", 8))
+        return fetch_page(arg, data, len, final_url, ctype, err);
     return ov__read_file(arg, OV_TRANSFORM_MAX_INPUT, data, len, err);
 }
 
@@ -60,7 +95,7 @@ int ov__cmd_extract(int argc, char **argv)
     size_t len = 0;
     ov_article *a = NULL;
     ov_error err;
-    char msg[2048], *out = NULL;
+    char msg[2048], *out = NULL, *final_url = NULL, *http_ct = NULL;
 
     ov_error_clear(&err);
     optind = 1;
@@ -78,19 +113,18 @@ int ov__cmd_extract(int argc, char **argv)
         return OV_EXIT_USAGE;
     }
     const char *file = argv[optind];
-    if (!strncasecmp(file, "http://", 7) || !strncasecmp(file, "https://", 8)) {
-        fprintf(stderr, "octavo extract: fetching URLs is done by 'octavo build'; save the page and pass the file, or use --url to set its address\n");
-        return OV_EXIT_USAGE;
-    }
-    rc = load_page(file, &page, &len, &err);
+    rc = load_page(file, &page, &len, &final_url, &http_ct, &err);
     if (rc == 0) {
         ov_transform_options o = OV_TRANSFORM_OPTIONS_INIT;
-        o.content_type = ct;
-        rc = ov_transform_extract(page, len, url ? url : file, &o, &a, &err);
+        o.content_type = ct ? ct : http_ct;
+        rc = ov_transform_extract(page, len, url ? url : final_url ? final_url : file, &o, &a, &err);
     }
     if (rc == 0) rc = json ? ov_article_to_json(a, &out, &err) : print_plain(a, &err);
     if (rc != 0) {
-        fprintf(stderr, "octavo extract: %s: %s\n", file, ov_error_format(&err, msg, sizeof msg));
+        if (err.where[0])
+            fprintf(stderr, "octavo extract: %s\n", ov_error_format(&err, msg, sizeof msg));
+        else
+            fprintf(stderr, "octavo extract: %s: %s\n", file, ov_error_format(&err, msg, sizeof msg));
         goto cleanup;
     }
     if (out) fputs(out, stdout);
@@ -98,6 +132,8 @@ int ov__cmd_extract(int argc, char **argv)
 cleanup:
     free(out);
     free(page);
+    free(final_url);
+    free(http_ct);
     ov_article_free(a);
     return code;
 }

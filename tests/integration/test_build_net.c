@@ -364,3 +364,29 @@ Test(build_net, webp_named_jpg_becomes_jpeg)
     free(img);
     free(dir);
 }
+
+/* `octavo extract URL` fetches the page itself (HTTP Content-Type and final URL used). */
+Test(build_net, extract_url)
+{
+    char *url = ov_test_nginx_url(ng, "/news/2026/11/26/jc-harvest.html");
+    ov_test_run r;
+    char *args[] = {"extract", "--json", url, NULL};
+    int st = octavo_v(&r, NULL, args);
+    cr_assert_eq(st, 0, "%s", r.err);
+    json_object *j = json_tokener_parse(r.out);
+    cr_assert(j, "%s", r.out);
+    json_object *t, *u;
+    cr_assert(json_object_object_get_ex(j, "title", &t) && json_object_object_get_ex(j, "url", &u));
+    cr_expect_str_eq(json_object_get_string(t), "江川晚稻喜获丰收 亩产创近五年新高");
+    cr_expect_str_eq(json_object_get_string(u), url);
+    json_object_put(j);
+    ov_test_run_free(&r);
+    char *missing = ov_test_nginx_url(ng, "/no-such-page.html");
+    char *args2[] = {"extract", missing, NULL};
+    st = octavo_v(&r, NULL, args2);
+    cr_expect_eq(st, 1);
+    cr_expect(strstr(r.err, "404"), "%s", r.err);
+    ov_test_run_free(&r);
+    free(missing);
+    free(url);
+}
