@@ -197,6 +197,7 @@ int ov__build_run(ov__build_options *o)
     if (o->warc_path) {
         ov_warc_info info = OV_WARC_INFO_INIT;
         info.created = cfg->now;
+        info.metadata = 1; /* fetch outcome per exchange, as the issue asks */
         if (ov_warc_writer_open(o->warc_path, &info, &warc, &err) != 0) {
             fprintf(stderr, "octavo: %s\n", ov_error_format(&err, msg, sizeof msg));
             ov_warc_reader_free(replay);
