@@ -55,6 +55,8 @@ static void usage(FILE *f)
           "      --oldest DAYS       skip dated feed entries older than DAYS\n"
           "      --max-articles N    at most N articles per input\n"
           "      --full-content      use full content carried by the feed; do not fetch pages\n"
+          "      --local-root DIR    saved pages may also use local files (images) under DIR;\n"
+          "                          by default only the folder (or file's folder) named\n"
           "images:\n"
           "      --no-images         leave images out (alt text and captions stay)\n"
           "      --grayscale         convert images to grayscale (e-ink)\n"
@@ -91,7 +93,7 @@ static void usage(FILE *f)
 enum {
     OPT_TITLE = 1000, OPT_LANGUAGE, OPT_AUTHOR, OPT_PUBLISHER, OPT_DESCRIPTION, OPT_SERIES,
     OPT_ISSUE, OPT_NO_MASTHEAD, OPT_NO_FOOTER, OPT_PATTERN, OPT_OLDEST, OPT_MAX_ARTICLES,
-    OPT_FULL_CONTENT, OPT_NO_IMAGES, OPT_GRAYSCALE, OPT_MAX_PIXELS, OPT_BUDGET, OPT_CACHE_DIR,
+    OPT_FULL_CONTENT, OPT_LOCAL_ROOT, OPT_NO_IMAGES, OPT_GRAYSCALE, OPT_MAX_PIXELS, OPT_BUDGET, OPT_CACHE_DIR,
     OPT_NO_CACHE, OPT_UA, OPT_COOKIES, OPT_CONCURRENCY, OPT_PER_HOST, OPT_DELAY, OPT_TIMEOUT,
     OPT_RETRIES, OPT_IGNORE_ROBOTS, OPT_INSECURE, OPT_REPORT, OPT_PROGRESS, OPT_WARC, OPT_FROM_WARC, OPT_RECIPE, OPT_BASE, OPT_STATE,
     OPT_SINCE_LAST, OPT_SEND_TO, OPT_SMTP, OPT_MAIL_FROM
@@ -114,6 +116,7 @@ static const struct option long_opts[] = {
     {"oldest", required_argument, NULL, OPT_OLDEST},
     {"max-articles", required_argument, NULL, OPT_MAX_ARTICLES},
     {"full-content", no_argument, NULL, OPT_FULL_CONTENT},
+    {"local-root", required_argument, NULL, OPT_LOCAL_ROOT},
     {"no-images", no_argument, NULL, OPT_NO_IMAGES},
     {"grayscale", no_argument, NULL, OPT_GRAYSCALE},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
@@ -199,6 +202,7 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
         o->max_articles = (size_t)v;
         break;
     case OPT_FULL_CONTENT: cfg->full_content = 1; break;
+    case OPT_LOCAL_ROOT: cfg->local_root = arg; break;
     case OPT_NO_IMAGES: cfg->no_images = 1; break;
     case OPT_GRAYSCALE: cfg->image.grayscale = 1; break;
     case OPT_MAX_PIXELS:

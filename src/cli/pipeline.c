@@ -250,6 +250,14 @@ static int already_queued(run *r, const char *url)
     return 0;
 }
 
+/* May a page of this run read local file `path`? Only under the folder the
+ * user named (`root`) or the --local-root they gave. */
+static int local_ok(const run *r, const char *path, const char *root)
+{
+    return path && ((root && ov__path_is_under(path, root)) ||
+                    (r->cfg->local_root && ov__path_is_under(path, r->cfg->local_root)));
+}
+
 static void queue_image(run *r, const job *j, const char *url)
 {
     if (already_queued(r, url))
@@ -272,9 +280,9 @@ static void queue_image(run *r, const job *j, const char *url)
     }
     char *path = ov__file_url_to_path(url);
     /* A page may only pull local files from the folder the user named. */
-    if (!path || !j->root || !ov__path_is_under(path, j->root)) {
+    if (!local_ok(r, path, j->root)) {
         ov__build_skip(r->res, url, "image: refused (%s)",
-                       path ? "local file outside the input folder" : "not an http(s) URL");
+                       path ? "local file outside the input folder; see --local-root" : "not an http(s) URL");
         free(path);
         return;
     }
@@ -419,9 +427,9 @@ static int add_entry_job(run *r, size_t section, const ov_entry *e, const char *
     char *path = NULL;
     if (!ov__is_http_url(e->url)) {
         path = ov__file_url_to_path(e->url);
-        if (!path || !root || !ov__path_is_under(path, root)) {
+        if (!local_ok(r, path, root)) {
             ov__build_skip(r->res, e->url, "refused: %s",
-                           path ? "local file outside the input folder" : "not an http(s) URL");
+                           path ? "local file outside the input folder; see --local-root" : "not an http(s) URL");
             free(path);
             return 0;
         }

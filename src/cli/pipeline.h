@@ -46,6 +46,7 @@ typedef struct ov__build_config {
     size_t n_authors;
     int issue;                     /* series index; 0 = none */
     int full_content;              /* use feed content without refetching the page */
+    const char *local_root;        /* --local-root: local files may also come from here, or NULL */
     /* fetch */
     ov_fetch_options fetch;
     int progress;                  /* progress line on stderr */

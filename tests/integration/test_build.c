@@ -213,3 +213,48 @@ Test(build, every_command_has_help)
         ov_test_run_free(&r);
     }
 }
+
+/* Saved pages may read local images only under the folder named, or under
+ * --local-root; never elsewhere (file:///etc/passwd stays refused). */
+Test(build, local_root_for_saved_site_images, .timeout = 120)
+{
+    char *tmp = ov_test_tmpdir("local-root");
+    char news[1024], images[1024], page[1100], png[1100], cmd[4096];
+    cr_assert_lt((size_t)snprintf(news, sizeof news, "%s/site/news", tmp), sizeof news);
+    cr_assert_lt((size_t)snprintf(images, sizeof images, "%s/site/images", tmp), sizeof images);
+    cr_assert_lt((size_t)snprintf(page, sizeof page, "%s/a.html", news), sizeof page);
+    cr_assert_lt((size_t)snprintf(png, sizeof png, "%s/p.png", images), sizeof png);
+    char *fixture = ov_test_source_path("tests/fixtures/fetch/tiny.png");
+    cr_assert_lt((size_t)snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s' && cp '%s' '%s'", news, images, fixture, png),
+                 sizeof cmd);
+    cr_assert_eq(system(cmd), 0);
+    FILE *f = fopen(page, "wb");
+    cr_assert(f);
+    fputs("<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Saved</title></head><body><article>"
+          "<h1>Saved page</h1><p>A saved article whose picture lives one folder up, next to the news folder, "
+          "as wget and browsers save whole sites.</p><figure><img src=\"../images/p.png\" alt=\"A picture\">"
+          "<figcaption>The picture</figcaption></figure><p>It also names a local file it must never get: "
+          "<img src=\"file:///etc/passwd\" alt=\"passwd\"></p></article></body></html>",
+          f);
+    fclose(f);
+    char site[1100];
+    cr_assert_lt((size_t)snprintf(site, sizeof site, "%s/site", tmp), sizeof site);
+    char *out = ov_test_book_path("build-local-root.epub");
+    ov_test_run r;
+    int st = octavo(&r, NULL, "build", "--no-cache", news, "-o", out, NULL);
+    cr_expect_eq(st, 3, "without --local-root: exit %d\n%s", st, r.err);
+    cr_expect(strstr(r.err, "see --local-root"), "%s", r.err);
+    ov_test_run_free(&r);
+    st = octavo(&r, NULL, "build", "--no-cache", "--local-root", site, news, "-o", out, NULL);
+    cr_expect_eq(st, 3, "the passwd image must still be skipped: exit %d\n%s", st, r.err);
+    cr_expect(strstr(r.err, "file:///etc/passwd"), "%s", r.err);
+    cr_expect(strstr(r.err, "p.png") == NULL, "the picture under --local-root was refused:\n%s", r.err);
+    ov_test_run_free(&r);
+    char *opf = zip_entry(out, "EPUB/package.opf");
+    cr_assert(opf, "no OPF found");
+    cr_expect(strstr(opf, "image/png"), "the picture is not in the book:\n%s", opf);
+    free(opf);
+    free(out);
+    free(fixture);
+    free(tmp);
+}
