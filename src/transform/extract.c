@@ -33,24 +33,32 @@ static const char *attr(xmlNodePtr n, const char *name)
     return NULL;
 }
 
+#define OV__CLASS_WORD_MAX 64
+
+/* Next word of a class or id value (split on blank, '-', '_'), lower-cased
+ * into word (OV__CLASS_WORD_MAX bytes, longer words cut); 0 at the end. */
+static int next_class_word(const char **sp, char *word)
+{
+    const char *s = *sp;
+    size_t w = 0;
+    while (*s && (*s == ' ' || *s == '-' || *s == '_')) s++;
+    while (*s && *s != ' ' && *s != '-' && *s != '_') {
+        if (w + 1 < OV__CLASS_WORD_MAX) word[w++] = (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
+        s++;
+    }
+    word[w] = '\0';
+    *sp = s;
+    return w > 0;
+}
+
 /* +1 positive hint, -1 negative, 0 none, for class and id words. */
 static int hint(xmlNodePtr n, int *pos, int *neg)
 {
     const char *vals[2] = {attr(n, "class"), attr(n, "id")};
     *pos = *neg = 0;
     for (int k = 0; k < 2; k++) {
-        const char *s = vals[k];
-        if (!s) continue;
-        char word[64];
-        while (*s) {
-            size_t w = 0;
-            while (*s && (*s == ' ' || *s == '-' || *s == '_')) s++;
-            while (*s && *s != ' ' && *s != '-' && *s != '_') {
-                if (w + 1 < sizeof word) word[w++] = (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
-                s++;
-            }
-            word[w] = '\0';
-            if (!w) continue;
+        char word[OV__CLASS_WORD_MAX];
+        for (const char *s = vals[k]; s && next_class_word(&s, word);) {
             for (size_t i = 0; i < sizeof NEG / sizeof NEG[0]; i++)
                 if (!strcmp(word, NEG[i])) (*neg)++;
             for (size_t i = 0; i < sizeof NEG_SUB / sizeof NEG_SUB[0]; i++)
@@ -64,32 +72,30 @@ static int hint(xmlNodePtr n, int *pos, int *neg)
 
 static int name_in(xmlNodePtr n, const char *const *names);
 
-/* Does a class or id word of n (split on blank, '-', '_') equal one of words? */
+/* Does a class or id word of n equal one of words? */
 static int class_word(xmlNodePtr n, const char *const *words)
 {
     const char *vals[2] = {attr(n, "class"), attr(n, "id")};
     for (int k = 0; k < 2; k++) {
-        const char *s = vals[k];
-        char word[64];
-        while (s && *s) {
-            size_t w = 0;
-            while (*s && (*s == ' ' || *s == '-' || *s == '_')) s++;
-            while (*s && *s != ' ' && *s != '-' && *s != '_') {
-                if (w + 1 < sizeof word) word[w++] = (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
-                s++;
-            }
-            word[w] = '\0';
-            for (const char *const *x = words; w && *x; x++)
+        char word[OV__CLASS_WORD_MAX];
+        for (const char *s = vals[k]; s && next_class_word(&s, word);)
+            for (const char *const *x = words; *x; x++)
                 if (!strcmp(word, *x)) return 1;
-        }
     }
     return 0;
 }
 
+/* Is there a <time> element below n? Iterative: trees can be deep. */
 static int has_time_desc(xmlNodePtr n)
 {
-    for (xmlNodePtr k = n->children; k; k = k->next)
-        if (k->type == XML_ELEMENT_NODE && (!xmlStrcasecmp(k->name, BAD_CAST "time") || has_time_desc(k))) return 1;
+    xmlNodePtr cur = n->children;
+    while (cur && cur != n) {
+        if (cur->type == XML_ELEMENT_NODE && !xmlStrcasecmp(cur->name, BAD_CAST "time")) return 1;
+        if (cur->type == XML_ELEMENT_NODE && cur->children) { cur = cur->children; continue; }
+        while (cur && cur != n && !cur->next) cur = cur->parent;
+        if (!cur || cur == n) break;
+        cur = cur->next;
+    }
     return 0;
 }
 

@@ -30,27 +30,6 @@ static int octavo(ov_test_run *r, char *const env[], ...)
     return r->status;
 }
 
-/* The text of entry `name` in the zip at `path` (caller frees), or NULL. */
-static char *zip_entry(const char *path, const char *name)
-{
-    int e = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
-    if (!z)
-        return NULL;
-    zip_stat_t st;
-    char *out = NULL;
-    if (zip_stat(z, name, 0, &st) == 0) {
-        zip_file_t *f = zip_fopen(z, name, 0);
-        out = calloc(1, st.size + 1);
-        if (f && out)
-            zip_fread(f, out, st.size);
-        if (f)
-            zip_fclose(f);
-    }
-    zip_close(z);
-    return out;
-}
-
 /* Concatenated text of every .xhtml entry (caller frees). */
 static char *all_xhtml(const char *path)
 {
@@ -63,7 +42,7 @@ static char *all_xhtml(const char *path)
         const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
         if (!strstr(name, ".xhtml"))
             continue;
-        char *t = zip_entry(path, name);
+        char *t = ov_test_zip_entry(path, name, NULL);
         size_t n = strlen(t);
         if (len + n + 1 > cap) {
             cap = (len + n + 1) * 2;
@@ -86,9 +65,9 @@ Test(build, sample_site, .timeout = 300)
     cr_assert(st == 0 || st == 3, "exit %d\nstderr: %s", st, r.err);
     struct stat sb;
     cr_assert_eq(stat(out, &sb), 0, "no book written");
-    char *opf = zip_entry(out, "EPUB/package.opf");
+    char *opf = ov_test_zip_entry(out, "EPUB/package.opf", NULL);
     if (!opf)
-        opf = zip_entry(out, "OEBPS/content.opf");
+        opf = ov_test_zip_entry(out, "OEBPS/content.opf", NULL);
     cr_assert(opf, "no package document found");
     cr_assert(strstr(opf, "version=\"3.0\""));
     cr_assert(strstr(opf, "<dc:language>"));
@@ -250,7 +229,7 @@ Test(build, local_root_for_saved_site_images, .timeout = 120)
     cr_expect(strstr(r.err, "file:///etc/passwd"), "%s", r.err);
     cr_expect(strstr(r.err, "p.png") == NULL, "the picture under --local-root was refused:\n%s", r.err);
     ov_test_run_free(&r);
-    char *opf = zip_entry(out, "EPUB/package.opf");
+    char *opf = ov_test_zip_entry(out, "EPUB/package.opf", NULL);
     cr_assert(opf, "no OPF found");
     cr_expect(strstr(opf, "image/png"), "the picture is not in the book:\n%s", opf);
     free(opf);

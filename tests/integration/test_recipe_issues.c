@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zip.h>
 
 #include "nginx.h"
 #include "ov_test.h"
@@ -43,28 +42,10 @@ static int octavo(ov_test_run *r, char *const env[], ...)
     return r->status;
 }
 
-/* Contents of the first zip entry whose name ends with `suffix` (caller frees). */
+/* The entry or a failed test. */
 static char *zip_entry(const char *path, const char *suffix, size_t *len)
 {
-    int e = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
-    cr_assert(z, "cannot open %s", path);
-    char *out = NULL;
-    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0) && !out; i++) {
-        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
-        size_t nl = strlen(name), sl = strlen(suffix);
-        if (nl < sl || strcmp(name + nl - sl, suffix))
-            continue;
-        zip_stat_t st;
-        zip_stat_index(z, (zip_uint64_t)i, 0, &st);
-        out = calloc(1, st.size + 1);
-        zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
-        zip_fread(f, out, st.size);
-        zip_fclose(f);
-        if (len)
-            *len = st.size;
-    }
-    zip_close(z);
+    char *out = ov_test_zip_entry(path, suffix, len);
     cr_assert(out, "no entry *%s in %s", suffix, path);
     return out;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zip.h>
 
 extern char **environ;
 
@@ -185,4 +186,36 @@ char *ov_test_slurp(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+char *ov_test_zip_entry(const char *path, const char *suffix, size_t *len)
+{
+    int e = 0;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
+    if (!z)
+        return NULL;
+    char *out = NULL;
+    size_t sl = strlen(suffix);
+    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0) && !out; i++) {
+        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+        size_t nl = name ? strlen(name) : 0;
+        if (nl < sl || strcmp(name + nl - sl, suffix) != 0)
+            continue;
+        zip_stat_t st;
+        if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0)
+            break;
+        zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
+        out = calloc(1, st.size + 1);
+        if (!f || !out || zip_fread(f, out, st.size) != (zip_int64_t)st.size) {
+            free(out);
+            out = NULL;
+        } else if (len) {
+            *len = st.size;
+        }
+        if (f)
+            zip_fclose(f);
+        break;
+    }
+    zip_close(z);
+    return out;
 }

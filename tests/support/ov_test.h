@@ -32,6 +32,10 @@ void ov_test_run_free(ov_test_run *r);
 /* Run epubcheck --failonwarnings on `path`; returns its exit status (0 = clean)
  * and puts the output in *report when not NULL (caller frees). */
 int ov_test_epubcheck(const char *path, char **report);
+/* Contents (NUL-terminated, caller frees) of the first entry of the zip at
+ * `path` whose name ends with `suffix` ("EPUB/package.opf", ".opf",
+ * "nav.xhtml"), and its length in *len when not NULL; NULL when none. */
+char *ov_test_zip_entry(const char *path, const char *suffix, size_t *len);
 /* Malloc'd file contents (NUL-terminated) and length; NULL on error. */
 char *ov_test_slurp(const char *path, size_t *len);
 
