@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +61,43 @@ static char *default_cache_dir(void)
     return strdup(buf);
 }
 
+/* Length of a BCP 47 tag's primary language subtag ("zh" of "zh-CN"). */
+static size_t primary_len(const char *tag)
+{
+    size_t n = 0;
+    while (tag[n] && tag[n] != '-' && tag[n] != '_') n++;
+    return n;
+}
+
+/*
+ * The book's language when none is given: the primary language most
+ * articles share (a mixed zh/en issue is labelled by its majority, so the
+ * reader picks the right fonts and hyphenation), written as the tag of the
+ * first article in that language; ties go to the earlier article.
+ */
+static const char *majority_language(const ov_book *b)
+{
+    const char *best = NULL;
+    size_t best_n = 0;
+    for (size_t si = 0; si < b->n_sections; si++)
+        for (size_t ai = 0; ai < b->sections[si]->n_articles; ai++) {
+            const char *lang = b->sections[si]->articles[ai]->language;
+            if (!lang || !*lang) continue;
+            size_t pl = primary_len(lang), n = 0;
+            const char *first_tag = NULL;
+            for (size_t sj = 0; sj < b->n_sections; sj++)
+                for (size_t aj = 0; aj < b->sections[sj]->n_articles; aj++) {
+                    const char *l = b->sections[sj]->articles[aj]->language;
+                    if (l && primary_len(l) == pl && strncasecmp(l, lang, pl) == 0) {
+                        n++;
+                        if (!first_tag) first_tag = l;
+                    }
+                }
+            if (n > best_n) { best_n = n; best = first_tag; }
+        }
+    return best;
+}
+
 /* Title, language, authors, dates: from flags, else from what was fetched. */
 static int fill_metadata(const ov__build_config *cfg, ov_book *b)
 {
@@ -84,7 +122,7 @@ static int fill_metadata(const ov__build_config *cfg, ov_book *b)
     if (!rc && cfg->language)
         rc = ov_strset(&b->language, cfg->language);
     if (!rc && !b->language)
-        rc = ov_strset(&b->language, first && first->language ? first->language : "en");
+        rc = ov_strset(&b->language, majority_language(b) ? majority_language(b) : "en");
     if (!rc)
         rc = ov_strset(&b->publisher, cfg->publisher ? cfg->publisher
                                       : first && first->site_name ? first->site_name : NULL);
