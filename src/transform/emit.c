@@ -26,6 +26,8 @@ typedef struct em {
     int space;       /* last output was whitespace (or start of a block) */
     int brs;
     int in_a;
+    int in_para;     /* inline content of a paragraph: <br><br> starts a new one */
+    int kept_open;   /* emitted inline elements open (b, em, a...): no split inside */
     int shift;       /* heading levels to add */
     int rc;
     xmlNodePtr consumed[OV__MAX_CONSUMED];
@@ -87,6 +89,13 @@ static void close_p(em *e)
 {
     if (!e->p_open) return;
     e->p_open = 0;
+    /* a paragraph never ends with a line break */
+    for (;;) {
+        while (e->out.len > e->p_start + 3 && e->out.data[e->out.len - 1] == ' ') e->out.len--;
+        if (e->out.len >= e->p_start + 3 + 5 && !memcmp(e->out.data + e->out.len - 5, "<br/>", 5)) e->out.len -= 5;
+        else break;
+    }
+    e->out.data[e->out.len] = '\0';
     if (e->out.len == e->p_start + 3 || (e->out.len == e->p_start + 4 && e->out.data[e->out.len - 1] == ' ')) {
         e->out.len = e->p_start;
         e->out.data[e->out.len] = '\0';
@@ -283,13 +292,31 @@ static void emit_inline_children(em *e, xmlNodePtr n, int depth)
 
 static void emit_inline(em *e, xmlNodePtr n, int depth)
 {
+    int splittable = e->in_para && !e->kept_open;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        const xmlChar *p = n->content;
+        while (p && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
+        int blank = !p || !*p;
+        if (splittable && !e->p_open) {
+            if (blank) return;
+            open_p(e);
+        }
         text(e, (const char *)n->content, 0);
+        if (!blank) e->brs = 0;
         return;
     }
     if (n->type != XML_ELEMENT_NODE || name_in(n, SKIP) || consumed(e, n)) return;
     if (depth > OV_TRANSFORM_MAX_DEPTH) { flatten(e, n); return; }
-    if (is(n, "br")) { puts_(e, "<br/>"); e->space = 1; return; }
+    if (is(n, "br")) {
+        /* "text<br><br>text" is how old pages make paragraphs */
+        if (splittable && e->p_open && e->brs >= 1) { close_p(e); e->brs = 0; return; }
+        if (splittable && !e->p_open) return;
+        puts_(e, "<br/>");
+        e->space = 1;
+        e->brs++;
+        return;
+    }
+    if (splittable && !e->p_open) open_p(e);
     if (is(n, "img")) {
         char *src = img_src(e, n);
         if (src) put_img(e, src, n);
@@ -306,7 +333,9 @@ static void emit_inline(em *e, xmlNodePtr n, int depth)
             put_xml(e, abs);
             puts_(e, "\">");
             e->in_a = 1;
+            e->kept_open++;
             emit_inline_children(e, n, depth);
+            e->kept_open--;
             e->in_a = 0;
             puts_(e, "</a>");
             free(abs);
@@ -322,7 +351,9 @@ static void emit_inline(em *e, xmlNodePtr n, int depth)
         puts_(e, "<");
         puts_(e, tag);
         puts_(e, ">");
+        e->kept_open++;
         emit_inline_children(e, n, depth);
+        e->kept_open--;
         puts_(e, "</");
         puts_(e, tag);
         puts_(e, ">");
@@ -428,46 +459,11 @@ static void emit_table(em *e, xmlNodePtr n, int depth)
     puts_(e, "</tbody></table>");
 }
 
-/* Next code point of s that is not punctuation or blank (ASCII
- * non-alphanumerics, General Punctuation U+2000-206F, CJK punctuation
- * U+3000-303F, full-width punctuation), ASCII lower-cased; 0 at the end. */
-static unsigned next_letter(const unsigned char **sp)
-{
-    const unsigned char *s = *sp;
-    for (;;) {
-        unsigned c = *s;
-        size_t len = 1;
-        if (!c) { *sp = s; return 0; }
-        if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
-        else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
-        else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
-        s += len;
-        int punct = (c < 0x80 && !isalnum((int)c)) || c == 0xA0 || (c >= 0x2000 && c <= 0x206F) ||
-                    (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
-                    (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65);
-        if (punct) continue;
-        *sp = s;
-        return c < 0x80 ? (unsigned)tolower((int)c) : c;
-    }
-}
-
-/* The same title up to punctuation, quotes, blanks and ASCII case. */
-static int same_title(const char *a, const char *b)
-{
-    if (!a || !b) return 0;
-    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
-    for (;;) {
-        unsigned x = next_letter(&p), y = next_letter(&q);
-        if (x != y) return 0;
-        if (!x) return 1;
-    }
-}
-
 static void emit_heading(em *e, xmlNodePtr n, int depth)
 {
     int lvl = n->name[1] - '0' + e->shift;
     char *t = ov__node_text(n, 4096);
-    int dup = !t[0] || same_title(t, e->c->art->title);
+    int dup = !t[0] || ov__same_title(t, e->c->art->title);
     free(t);
     if (dup) return;
     if (lvl < 2) lvl = 2;
@@ -583,7 +579,10 @@ static void emit_block(em *e, xmlNodePtr n, int depth)
     } else {
         open_p(e);
         e->brs = 0;
+        int was = e->in_para;
+        e->in_para = 1;
         emit_inline(e, n, depth);
+        e->in_para = was;
     }
 }
 
@@ -594,7 +593,7 @@ static int body_has_h1(ov__ctx *c, xmlNodePtr *roots, size_t n)
         while (cur) {
             if (cur->type == XML_ELEMENT_NODE && is(cur, "h1")) {
                 char *t = ov__node_text(cur, 4096);
-                int other = t[0] && !same_title(t, c->art->title);
+                int other = t[0] && !ov__same_title(t, c->art->title);
                 free(t);
                 if (other) return 1;
             }

@@ -131,7 +131,12 @@ static const char *BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱
                                "版权所有", "免责声明", "责任编辑", "责编：", "Copyright", "copyright",
                                "All rights reserved", "All Rights Reserved", "Share this", "Related articles",
                                "Leave a comment", "Leave a Reply", "网络传播视听节目许可证", "违法和不良信息",
-                               "扫一扫", "Sign up for", "Subscribe to"};
+                               "扫一扫", "Sign up for", "Subscribe to",
+                               /* traditional forms */
+                               "相關新聞", "相關閱讀", "延伸閱讀", "延伸阅读", "版權所有", "版權均屬", "免責聲明",
+                               "責任編輯", "未經許可", "不得轉載", "分享到：", "上一篇：", "下一篇：",
+                               /* pagination and editor credits */
+                               "下一页", "尾页", "下一頁", "尾頁", "（编辑：", "(编辑：", "（編輯：", "审核：", "審核："};
 
 static size_t utf8_len(const char *s)
 {
@@ -415,6 +420,59 @@ static int apply_rules(ov__ctx *c, xmlNodePtr *roots, size_t *nroots, ov_error *
     return 0;
 }
 
+#define OV__HEAD_MAX_NODES 32
+
+/* Is this text where the article itself starts (a real sentence)? */
+static int body_like(const char *t)
+{
+    return utf8_len(t) >= 60 || strstr(t, "。") || strstr(t, "，");
+}
+
+/*
+ * Old-style pages put the headline and the dateline inside the content
+ * cell ("<b>Title</b><br>2026年11月27日 記者 X 報道<br><br>Body..."). Before
+ * the first real sentence, drop elements whose text is the title and short
+ * text nodes that are only a date or byline line; the metadata is already
+ * collected from the whole page.
+ */
+static void trim_head(ov__ctx *c, xmlNodePtr root)
+{
+    xmlNodePtr drop[OV__HEAD_MAX_NODES];
+    size_t nd = 0;
+    xmlNodePtr cur = root->children;
+    while (cur && cur != root && nd < OV__HEAD_MAX_NODES) {
+        int descend = 1;
+        if (cur->type == XML_ELEMENT_NODE) {
+            char *t = ov__node_text(cur, 700);
+            if (t[0] && c->art->title && ov__same_title(t, c->art->title)) {
+                drop[nd++] = cur;
+                descend = 0;
+            } else if (!xmlStrcasecmp(cur->name, BAD_CAST "img") || !xmlStrcasecmp(cur->name, BAD_CAST "figure") ||
+                       !xmlStrcasecmp(cur->name, BAD_CAST "table")) {
+                free(t);
+                break; /* content before any text: stop looking */
+            }
+            free(t);
+        } else if (cur->type == XML_TEXT_NODE && cur->content) {
+            const char *t = (const char *)cur->content;
+            char date[OV__DATE_MAX];
+            if (body_like(t)) break;
+            char *by = ov__byline_inline(t);
+            if ((ov__date_parse(t, date) || by) && !strstr(t, "来源") && !strstr(t, "來源"))
+                drop[nd++] = cur;
+            free(by);
+        }
+        if (descend && cur->type == XML_ELEMENT_NODE && cur->children) { cur = cur->children; continue; }
+        while (cur && cur != root && !cur->next) cur = cur->parent;
+        if (!cur || cur == root) break;
+        cur = cur->next;
+    }
+    for (size_t i = 0; i < nd; i++) {
+        xmlUnlinkNode(drop[i]);
+        xmlFreeNode(drop[i]);
+    }
+}
+
 int ov__extract_body(ov__ctx *c, ov_error *err)
 {
     xmlNodePtr roots[OV__MAX_ROOTS];
@@ -434,5 +492,6 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         roots[0] = body;
         n = 1;
     }
+    if (n > 0 && !(c->rules && c->rules->keep)) trim_head(c, roots[0]);
     return ov__emit(c, roots, n, err);
 }

@@ -80,7 +80,7 @@ char *ov__abs_url(const ov__ctx *c, const char *ref, int links)
 
 char *ov__strip_site_suffix(const char *title, char **site)
 {
-    static const char *seps[] = {" - ", " | ", " – ", " — ", "_", "｜", " :: ", "－"};
+    static const char *seps[] = {" - ", " -- ", " | ", " – ", " — ", "_", "｜", " :: ", "－", " · ", " « ", " » "};
     const char *best = NULL;
     size_t seplen = 0;
     for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
@@ -126,10 +126,15 @@ static void on_meta(ov__ctx *c, xmlNodePtr n)
     else if (!strcasecmp(k, "og:site_name")) take_dup(&c->m.og_site, v);
     else if (!strcasecmp(k, "description") || !strcasecmp(k, "og:description")) take_dup(&c->m.description, v);
     else if (!strcasecmp(k, "og:image")) take(&c->m.og_image, ov__abs_url(c, v, 0));
-    else if (!strcasecmp(k, "author") || !strcasecmp(k, "article:author")) {
-        if (strncmp(v, "http", 4) != 0) take_dup(&c->m.author, v);
+    else if (!strcasecmp(k, "author") || !strcasecmp(k, "article:author") || !strcasecmp(k, "parsely-author") ||
+             !strcasecmp(k, "sailthru.author") || !strcasecmp(k, "dc.creator") || !strcasecmp(k, "byl")) {
+        /* "byl" carries "By Jane Doe" */
+        if (!strncasecmp(v, "By ", 3)) v += 3;
+        if (strncmp(v, "http", 4) != 0 && !c->m.author) take_dup(&c->m.author, v);
     } else if (!strcasecmp(k, "article:published_time") || !strcasecmp(k, "pubdate") ||
-               !strcasecmp(k, "publishdate") || !strcasecmp(k, "datePublished") || !strcasecmp(k, "dc.date"))
+               !strcasecmp(k, "publishdate") || !strcasecmp(k, "datePublished") || !strcasecmp(k, "dc.date") ||
+               !strcasecmp(k, "parsely-pub-date") || !strcasecmp(k, "sailthru.date") ||
+               !strcasecmp(k, "dc.date.issued") || !strcasecmp(k, "article.published"))
         take_dup(&c->m.pub_time, v);
     else if (!strcasecmp(k, "og:locale")) take_dup(&c->m.og_locale, v);
     else if (!strcasecmp(k, "og:url")) take(&c->m.canonical, ov__abs_url(c, v, 1));

@@ -78,8 +78,17 @@ int ov__date_parse(const char *s, char out[OV__DATE_MAX])
         if (num(&q, 2, &m) < 1 || m < 1 || m > 12) continue;
         if (cjk ? !skip_lit(&q, "月") : (*q == '-' || *q == '/' || *q == '.') ? (q++, 0) : 1) continue;
         if (num(&q, 2, &d) < 1 || d < 1 || d > 31) continue;
-        if (cjk) skip_lit(&q, "日");
-        else if (isdigit((unsigned char)*q)) continue;
+        if (cjk) {
+            skip_lit(&q, "日");
+            /* "2026年11月27日 星期五 07:45": blanks and the weekday before the time */
+            const char *w = q;
+            while (*w == ' ' ? (w++, 1) : skip_lit(&w, "\xe3\x80\x80")) {}
+            if (skip_lit(&w, "星期") || skip_lit(&w, "週") || skip_lit(&w, "周")) {
+                if ((unsigned char)*w >= 0xE0 && w[1] && w[2]) w += 3;
+                while (*w == ' ' ? (w++, 1) : skip_lit(&w, "\xe3\x80\x80")) {}
+                q = w;
+            }
+        } else if (isdigit((unsigned char)*q)) continue;
         int h, mi, sec;
         char tz[8];
         parse_time(q, &h, &mi, &sec, tz, sizeof tz);
@@ -320,4 +329,39 @@ char *ov__css_to_xpath(const char *css)
         return NULL;
     }
     return ov__buf_detach(&b, NULL);
+}
+
+/* Next code point of s that is not punctuation or blank (ASCII
+ * non-alphanumerics, General Punctuation U+2000-206F, CJK punctuation
+ * U+3000-303F, full-width punctuation), ASCII lower-cased; 0 at the end. */
+static unsigned next_letter(const unsigned char **sp)
+{
+    const unsigned char *s = *sp;
+    for (;;) {
+        unsigned c = *s;
+        size_t len = 1;
+        if (!c) { *sp = s; return 0; }
+        if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
+        else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
+        else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
+        s += len;
+        int punct = (c < 0x80 && !isalnum((int)c)) || c == 0xA0 || (c >= 0x2000 && c <= 0x206F) ||
+                    (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+                    (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65);
+        if (punct) continue;
+        *sp = s;
+        return c < 0x80 ? (unsigned)tolower((int)c) : c;
+    }
+}
+
+/* The same title up to punctuation, quotes, blanks and ASCII case. */
+int ov__same_title(const char *a, const char *b)
+{
+    if (!a || !b) return 0;
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    for (;;) {
+        unsigned x = next_letter(&p), y = next_letter(&q);
+        if (x != y) return 0;
+        if (!x) return 1;
+    }
 }

@@ -16,6 +16,9 @@ int ov__date_parse(const char *s, char out[OV__DATE_MAX]);
 /* Date in a URL path (/2022/07/28/, /20220728/, 2022-07-28), ISO date. */
 int ov__date_from_url(const char *url, char out[OV__DATE_MAX]);
 
+/* The same title up to punctuation, quotes, blanks and ASCII case. */
+int ov__same_title(const char *a, const char *b);
+
 /* Byline after an inline marker (作者：, 记者, By ...) in `s`; malloc'd or NULL. */
 char *ov__byline_inline(const char *s);
 
