@@ -69,33 +69,35 @@ static size_t primary_len(const char *tag)
     return n;
 }
 
+#define OV__LANG_SLOTS 32
+
 /*
  * The book's language when none is given: the primary language most
  * articles share (a mixed zh/en issue is labelled by its majority, so the
  * reader picks the right fonts and hyphenation), written as the tag of the
- * first article in that language; ties go to the earlier article.
+ * first article in that language; ties go to the earlier language. One
+ * pass; languages beyond OV__LANG_SLOTS distinct ones are not counted.
  */
 static const char *majority_language(const ov_book *b)
 {
-    const char *best = NULL;
-    size_t best_n = 0;
+    struct { const char *tag; size_t n; } slot[OV__LANG_SLOTS];
+    size_t used = 0, best = 0;
     for (size_t si = 0; si < b->n_sections; si++)
         for (size_t ai = 0; ai < b->sections[si]->n_articles; ai++) {
             const char *lang = b->sections[si]->articles[ai]->language;
             if (!lang || !*lang) continue;
-            size_t pl = primary_len(lang), n = 0;
-            const char *first_tag = NULL;
-            for (size_t sj = 0; sj < b->n_sections; sj++)
-                for (size_t aj = 0; aj < b->sections[sj]->n_articles; aj++) {
-                    const char *l = b->sections[sj]->articles[aj]->language;
-                    if (l && primary_len(l) == pl && strncasecmp(l, lang, pl) == 0) {
-                        n++;
-                        if (!first_tag) first_tag = l;
-                    }
-                }
-            if (n > best_n) { best_n = n; best = first_tag; }
+            size_t pl = primary_len(lang), k = 0;
+            while (k < used && !(primary_len(slot[k].tag) == pl && !strncasecmp(slot[k].tag, lang, pl))) k++;
+            if (k == used) {
+                if (used == OV__LANG_SLOTS) continue;
+                slot[used].tag = lang;
+                slot[used++].n = 0;
+            }
+            slot[k].n++;
         }
-    return best;
+    for (size_t k = 1; k < used; k++)
+        if (slot[k].n > slot[best].n) best = k;
+    return used ? slot[best].tag : NULL;
 }
 
 /* Title, language, authors, dates: from flags, else from what was fetched. */
@@ -118,11 +120,12 @@ static int fill_metadata(const ov__build_config *cfg, ov_book *b)
         title = first->site_name;
     if (!title)
         title = "News";
+    const char *majority = majority_language(b);
     int rc = ov_strset(&b->title, title);
     if (!rc && cfg->language)
         rc = ov_strset(&b->language, cfg->language);
     if (!rc && !b->language)
-        rc = ov_strset(&b->language, majority_language(b) ? majority_language(b) : "en");
+        rc = ov_strset(&b->language, majority ? majority : "en");
     if (!rc)
         rc = ov_strset(&b->publisher, cfg->publisher ? cfg->publisher
                                       : first && first->site_name ? first->site_name : NULL);

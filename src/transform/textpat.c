@@ -29,6 +29,12 @@ static int skip_lit(const char **p, const char *lit)
     return 1;
 }
 
+/* Skip ASCII spaces and ideographic spaces (U+3000). */
+static void skip_blanks(const char **p)
+{
+    while (**p == ' ' ? ((*p)++, 1) : skip_lit(p, "\xe3\x80\x80")) {}
+}
+
 /* Time and zone after the date: " 10:30", "T10:30:00+08:00", "Z". */
 static void parse_time(const char *p, int *h, int *mi, int *s, char *tz, size_t tzsz)
 {
@@ -82,10 +88,10 @@ int ov__date_parse(const char *s, char out[OV__DATE_MAX])
             skip_lit(&q, "日");
             /* "2026年11月27日 星期五 07:45": blanks and the weekday before the time */
             const char *w = q;
-            while (*w == ' ' ? (w++, 1) : skip_lit(&w, "\xe3\x80\x80")) {}
+            skip_blanks(&w);
             if (skip_lit(&w, "星期") || skip_lit(&w, "週") || skip_lit(&w, "周")) {
                 if ((unsigned char)*w >= 0xE0 && w[1] && w[2]) w += 3;
-                while (*w == ' ' ? (w++, 1) : skip_lit(&w, "\xe3\x80\x80")) {}
+                skip_blanks(&w);
                 q = w;
             }
         } else if (isdigit((unsigned char)*q)) continue;
@@ -173,8 +179,7 @@ char *ov__byline_inline(const char *s)
         size_t n = name_span(p, 0);
         /* A bare 记者 is also running text ("记者从…获悉"): take it only
          * when a short name (at most four CJK characters) follows. */
-        int bare = cjk[i][strlen(cjk[i]) - 1] != ' ' && strstr(cjk[i], "：") == NULL && strchr(cjk[i], ':') == NULL &&
-                   strstr(cjk[i], "／") == NULL && strchr(cjk[i], '/') == NULL;
+        int bare = !strcmp(cjk[i], "记者") || !strcmp(cjk[i], "記者");
         if (bare && n > 12) continue;
         if (n > 0 && n <= 40) return dup_range(p, n);
     }
