@@ -187,22 +187,21 @@ static void run_case(const char *name)
     json_object_object_get_ex(input, "content_type", &ct);
 
     char *page = golden_path("pages", name, ".html");
-    const char *argv[10];
+    const char *args[8];
     int k = 0;
-    argv[k++] = ov_test_cli();
-    argv[k++] = "extract";
-    argv[k++] = "--json";
-    argv[k++] = "--url";
-    argv[k++] = json_object_get_string(u);
+    args[k++] = "extract";
+    args[k++] = "--json";
+    args[k++] = "--url";
+    args[k++] = json_object_get_string(u);
     if (ct && json_object_get_type(ct) == json_type_string) {
-        argv[k++] = "--content-type";
-        argv[k++] = json_object_get_string(ct);
+        args[k++] = "--content-type";
+        args[k++] = json_object_get_string(ct);
     }
-    argv[k++] = page;
-    argv[k] = NULL;
+    args[k++] = page;
+    args[k] = NULL;
     ov_test_run r;
-    cr_assert_eq(ov_test_exec((char *const *)argv, NULL, &r), 0);
-    cr_assert_eq(r.status, 0, "%s: extract failed: %s", name, r.err);
+    int st = ov_test_octavo_argv(&r, NULL, (char *const *)args);
+    cr_assert_eq(st, 0, "%s: extract failed: %s", name, r.err);
     json_object *got = json_tokener_parse(r.out);
     cr_assert(got, "%s: output is not JSON:\n%s", name, r.out);
 
@@ -301,11 +300,9 @@ Test(golden, book_of_all_pages, .timeout = 300)
 {
     char *dir = ov_test_source_path("tests/golden/pages");
     char *out = ov_test_book_path("golden-pages.epub");
-    const char *argv[] = {ov_test_cli(), "build", dir, "--no-images", "--title", "Golden pages",
-                          "-o", out, NULL};
     ov_test_run r;
-    cr_assert_eq(ov_test_exec((char *const *)argv, NULL, &r), 0);
-    cr_expect_eq(r.status, 0, "build exit %d: %s", r.status, r.err);
+    int st = ov_test_octavo(&r, NULL, "build", dir, "--no-images", "--title", "Golden pages", "-o", out, NULL);
+    cr_expect_eq(st, 0, "build exit %d: %s", st, r.err);
     char *report = NULL;
     cr_expect_eq(ov_test_epubcheck(out, &report), 0, "epubcheck:\n%s", report ? report : "");
     free(report);

@@ -11,31 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fuzz/fuzz_common.h" /* ov_fuzz_utf8_ok: strict RFC 3629 check */
 #include "octavo/transform.h"
 
 #define PARA "Ordinary words of an ordinary article, repeated to give the scorer some text. "
-
-static int valid_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t k;
-        unsigned min;
-        if (c < 0x80) { i++; continue; }
-        if ((c & 0xE0) == 0xC0) { k = 1; c &= 0x1F; min = 0x80; }
-        else if ((c & 0xF0) == 0xE0) { k = 2; c &= 0x0F; min = 0x800; }
-        else if ((c & 0xF8) == 0xF0) { k = 3; c &= 0x07; min = 0x10000; }
-        else return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if (i + j >= n || (s[i + j] & 0xC0) != 0x80) return 0;
-            c = (c << 6) | (s[i + j] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-        i += k + 1;
-    }
-    return 1;
-}
 
 /* The body must be well-formed inside an XHTML wrapper, free of NULs,
  * scripts and event handlers. */
@@ -43,8 +22,8 @@ static void check_article(const ov_article *a)
 {
     cr_assert(a->body_xhtml);
     size_t n = strlen(a->body_xhtml);
-    cr_expect(valid_utf8((const unsigned char *)a->body_xhtml, n), "body is not valid UTF-8");
-    cr_expect(a->title && valid_utf8((const unsigned char *)a->title, strlen(a->title)), "title is not valid UTF-8");
+    cr_expect(ov_fuzz_utf8_ok((const unsigned char *)a->body_xhtml, n), "body is not valid UTF-8");
+    cr_expect(a->title && ov_fuzz_utf8_ok((const unsigned char *)a->title, strlen(a->title)), "title is not valid UTF-8");
     const char *pre = "<div xmlns=\"http://www.w3.org/1999/xhtml\">", *post = "</div>";
     size_t tl = strlen(pre) + n + strlen(post);
     char *doc = malloc(tl + 1);

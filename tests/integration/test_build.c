@@ -13,23 +13,6 @@
 
 #include "ov_test.h"
 
-/* Run `octavo ARGS...` (NULL-terminated) with extra environment. */
-static int octavo(ov_test_run *r, char *const env[], ...)
-{
-    char *argv[64];
-    int n = 0;
-    argv[n++] = (char *)ov_test_cli();
-    va_list ap;
-    va_start(ap, env);
-    char *a;
-    while ((a = va_arg(ap, char *)) && n < 63)
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    cr_assert_eq(ov_test_exec(argv, env, r), 0);
-    return r->status;
-}
-
 /* Concatenated text of every .xhtml entry (caller frees). */
 static char *all_xhtml(const char *path)
 {
@@ -61,7 +44,7 @@ Test(build, sample_site, .timeout = 300)
     char *out = ov_test_book_path("build-sample.epub");
     char *site = ov_test_source_path("examples/sample-site");
     ov_test_run r;
-    int st = octavo(&r, NULL, "build", "--no-cache", "-q", site, "-o", out, NULL);
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", site, "-o", out, NULL);
     cr_assert(st == 0 || st == 3, "exit %d\nstderr: %s", st, r.err);
     struct stat sb;
     cr_assert_eq(stat(out, &sb), 0, "no book written");
@@ -96,10 +79,10 @@ Test(build, reproducible_across_timezones, .timeout = 300)
     char *env_a[] = {"TZ=UTC", "SOURCE_DATE_EPOCH=1764300000", NULL};
     char *env_b[] = {"TZ=Asia/Shanghai", "SOURCE_DATE_EPOCH=1764300000", NULL};
     ov_test_run r;
-    int st = octavo(&r, env_a, "build", "--no-cache", "-q", site, "-o", a, NULL);
+    int st = ov_test_octavo(&r, env_a, "build", "--no-cache", "-q", site, "-o", a, NULL);
     cr_assert(st == 0 || st == 3, "exit %d: %s", st, r.err);
     ov_test_run_free(&r);
-    st = octavo(&r, env_b, "build", "--no-cache", "-q", site, "-o", b, NULL);
+    st = ov_test_octavo(&r, env_b, "build", "--no-cache", "-q", site, "-o", b, NULL);
     cr_assert(st == 0 || st == 3, "exit %d: %s", st, r.err);
     ov_test_run_free(&r);
     size_t la, lb;
@@ -123,7 +106,7 @@ Test(build, failure_keeps_previous_book)
     fputs("previous book", f);
     fclose(f);
     ov_test_run r;
-    int st = octavo(&r, NULL, "build", "--no-cache", "/nonexistent/page.html", "-o", out, NULL);
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "/nonexistent/page.html", "-o", out, NULL);
     cr_assert_eq(st, 1, "exit %d, want 1 (no book)", st);
     cr_assert(strstr(r.err, "/nonexistent/page.html"), "the error does not name the input: %s",
               r.err);
@@ -162,7 +145,7 @@ Test(build, partial_exit_code_when_a_page_is_broken, .timeout = 120)
     fclose(f);
     char *out = ov_test_book_path("build-partial.epub");
     ov_test_run r;
-    int st = octavo(&r, NULL, "build", "--no-cache", "-q", good, bad, "-o", out, NULL);
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", good, bad, "-o", out, NULL);
     cr_assert_eq(st, 3, "exit %d, want 3 (partial)\n%s", st, r.err);
     cr_assert(strstr(r.err, "bad.html"), "the skip does not name the page: %s", r.err);
     struct stat sb;
@@ -175,11 +158,11 @@ Test(build, partial_exit_code_when_a_page_is_broken, .timeout = 120)
 Test(build, usage_errors_exit_2)
 {
     ov_test_run r;
-    cr_assert_eq(octavo(&r, NULL, "build", NULL), 2);
+    cr_assert_eq(ov_test_octavo(&r, NULL, "build", NULL), 2);
     ov_test_run_free(&r);
-    cr_assert_eq(octavo(&r, NULL, "build", "--oldest", "abc", "x.html", "-o", "x.epub", NULL), 2);
+    cr_assert_eq(ov_test_octavo(&r, NULL, "build", "--oldest", "abc", "x.html", "-o", "x.epub", NULL), 2);
     ov_test_run_free(&r);
-    cr_assert_eq(octavo(&r, NULL, "frobnicate", NULL), 2);
+    cr_assert_eq(ov_test_octavo(&r, NULL, "frobnicate", NULL), 2);
     ov_test_run_free(&r);
 }
 
@@ -188,7 +171,7 @@ Test(build, every_command_has_help)
     const char *cmds[] = {"build", "extract", "issues", "opds"};
     for (size_t i = 0; i < 4; i++) {
         ov_test_run r;
-        cr_assert_eq(octavo(&r, NULL, (char *)cmds[i], "--help", NULL), 0, "%s --help", cmds[i]);
+        cr_assert_eq(ov_test_octavo(&r, NULL, (char *)cmds[i], "--help", NULL), 0, "%s --help", cmds[i]);
         cr_assert(strstr(r.out, "usage: octavo"), "%s --help prints no usage", cmds[i]);
         ov_test_run_free(&r);
     }
@@ -221,11 +204,11 @@ Test(build, local_root_for_saved_site_images, .timeout = 120)
     cr_assert_lt((size_t)snprintf(site, sizeof site, "%s/site", tmp), sizeof site);
     char *out = ov_test_book_path("build-local-root.epub");
     ov_test_run r;
-    int st = octavo(&r, NULL, "build", "--no-cache", news, "-o", out, NULL);
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", news, "-o", out, NULL);
     cr_expect_eq(st, 3, "without --local-root: exit %d\n%s", st, r.err);
     cr_expect(strstr(r.err, "see --local-root"), "%s", r.err);
     ov_test_run_free(&r);
-    st = octavo(&r, NULL, "build", "--no-cache", "--local-root", site, news, "-o", out, NULL);
+    st = ov_test_octavo(&r, NULL, "build", "--no-cache", "--local-root", site, news, "-o", out, NULL);
     cr_expect_eq(st, 3, "the passwd image must still be skipped: exit %d\n%s", st, r.err);
     cr_expect(strstr(r.err, "file:///etc/passwd"), "%s", r.err);
     cr_expect(strstr(r.err, "p.png") == NULL, "the picture under --local-root was refused:\n%s", r.err);

@@ -38,18 +38,6 @@ static void stop_servers(void)
 
 TestSuite(build_net, .init = start_servers, .fini = stop_servers, .timeout = 600);
 
-static int octavo_v(ov_test_run *r, char *const env[], char **args)
-{
-    char *argv[64];
-    int n = 0;
-    argv[n++] = (char *)ov_test_cli();
-    for (; *args && n < 63; args++)
-        argv[n++] = *args;
-    argv[n] = NULL;
-    cr_assert_eq(ov_test_exec(argv, env, r), 0);
-    return r->status;
-}
-
 /* Navigation labels of a book, joined with '\n' (caller frees). */
 static char *nav_labels(const char *path)
 {
@@ -97,11 +85,11 @@ Test(build_net, feed_over_http_equals_local_build)
     char *feed = ov_test_nginx_url(ng, "/feed.xml");
     ov_test_run r;
     char *a1[] = {"build", "--no-cache", "-q", site, "-o", local, NULL};
-    int st = octavo_v(&r, NULL, a1);
+    int st = ov_test_octavo_argv(&r, NULL, a1);
     cr_assert(st == 0 || st == 3, "local build exit %d: %s", st, r.err);
     ov_test_run_free(&r);
     char *a2[] = {"build", "--no-cache", "-q", feed, "-o", remote, NULL};
-    st = octavo_v(&r, NULL, a2);
+    st = ov_test_octavo_argv(&r, NULL, a2);
     cr_assert(st == 0 || st == 3, "feed build exit %d: %s", st, r.err);
     ov_test_run_free(&r);
     char *la = nav_labels(local), *lb = nav_labels(remote);
@@ -146,11 +134,11 @@ Test(build_net, second_run_downloads_no_unchanged_page)
     char *feed = ov_test_nginx_url(ng, "/feed.xml");
     ov_test_run r;
     char *a1[] = {"build", "-q", "--cache-dir", cache, "--report", rep1, feed, "-o", out, NULL};
-    int st = octavo_v(&r, NULL, a1);
+    int st = ov_test_octavo_argv(&r, NULL, a1);
     cr_assert(st == 0 || st == 3, "exit %d: %s", st, r.err);
     ov_test_run_free(&r);
     char *a2[] = {"build", "-q", "--cache-dir", cache, "--report", rep2, feed, "-o", out, NULL};
-    st = octavo_v(&r, NULL, a2);
+    st = ov_test_octavo_argv(&r, NULL, a2);
     cr_assert(st == 0 || st == 3, "exit %d: %s", st, r.err);
     ov_test_run_free(&r);
     int pages, cached;
@@ -176,11 +164,11 @@ Test(build_net, warc_rebuilds_identical_book_offline)
     char *env[] = {"SOURCE_DATE_EPOCH=1764300000", NULL};
     ov_test_run r;
     char *a1[] = {"build", "-q", "--warc", warc, feed, "-o", live, NULL};
-    int st = octavo_v(&r, env, a1);
+    int st = ov_test_octavo_argv(&r, env, a1);
     cr_assert(st == 0 || st == 3, "exit %d: %s", st, r.err);
     ov_test_run_free(&r);
     char *a2[] = {"build", "-q", "--from-warc", warc, feed, "-o", offline, NULL};
-    st = octavo_v(&r, env, a2);
+    st = ov_test_octavo_argv(&r, env, a2);
     cr_assert(st == 0 || st == 3, "exit %d: %s", st, r.err);
     ov_test_run_free(&r);
     size_t la, lb;
@@ -252,7 +240,7 @@ static void fault_case_want(const char *name, const char *fault_path, int as_ima
     ov_test_run r;
     char *args[] = {"build", "--no-cache", "-q", "--timeout", "4", "--retries", "1", good,
                     as_image ? page : bad, "-o", out, NULL};
-    int st = octavo_v(&r, NULL, args);
+    int st = ov_test_octavo_argv(&r, NULL, args);
     cr_assert_eq(st, want, "%s: exit %d, want %d\nstderr: %s", name, st, want, r.err);
     if (want == 3)
         cr_assert(strstr(r.err, bad), "%s: the skip does not name %s:\n%s", name, bad, r.err);
@@ -314,7 +302,7 @@ Test(build_net, fault_image_file_url)
     char *out = ov_test_book_path("net-fault-fileimg.epub");
     ov_test_run r;
     char *args[] = {"build", "--no-cache", "-q", good, bad, "-o", out, NULL};
-    int st = octavo_v(&r, NULL, args);
+    int st = ov_test_octavo_argv(&r, NULL, args);
     cr_assert_eq(st, 3, "exit %d, want 3\nstderr: %s", st, r.err);
     cr_assert(strstr(r.err, "file:///etc/passwd") || strstr(r.err, bad),
               "the refusal is not reported: %s", r.err);
@@ -346,7 +334,7 @@ Test(build_net, webp_named_jpg_becomes_jpeg)
     char *out = ov_test_book_path("net-webp.epub");
     ov_test_run r;
     char *args[] = {"build", "--no-cache", "-q", page, "-o", out, NULL};
-    int st = octavo_v(&r, NULL, args);
+    int st = ov_test_octavo_argv(&r, NULL, args);
     cr_assert_eq(st, 0, "exit %d: %s", st, r.err);
     ov_test_run_free(&r);
     int e = 0;
@@ -371,7 +359,7 @@ Test(build_net, extract_url)
     char *url = ov_test_nginx_url(ng, "/news/2026/11/26/jc-harvest.html");
     ov_test_run r;
     char *args[] = {"extract", "--json", url, NULL};
-    int st = octavo_v(&r, NULL, args);
+    int st = ov_test_octavo_argv(&r, NULL, args);
     cr_assert_eq(st, 0, "%s", r.err);
     json_object *j = json_tokener_parse(r.out);
     cr_assert(j, "%s", r.out);
@@ -383,7 +371,7 @@ Test(build_net, extract_url)
     ov_test_run_free(&r);
     char *missing = ov_test_nginx_url(ng, "/no-such-page.html");
     char *args2[] = {"extract", missing, NULL};
-    st = octavo_v(&r, NULL, args2);
+    st = ov_test_octavo_argv(&r, NULL, args2);
     cr_expect_eq(st, 1);
     cr_expect(strstr(r.err, "404"), "%s", r.err);
     ov_test_run_free(&r);

@@ -27,21 +27,6 @@
 #include "ov_test.h"
 #include "smtpsink.h"
 
-static int octavo(ov_test_run *r, char *const env[], ...)
-{
-    char *argv[64];
-    int n = 0;
-    va_list ap;
-    va_start(ap, env);
-    argv[n++] = (char *)ov_test_cli();
-    for (char *a; n < 63 && (a = va_arg(ap, char *)) != NULL;)
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    cr_assert_eq(ov_test_exec(argv, env, r), 0);
-    return r->status;
-}
-
 /* The entry or a failed test. */
 static char *zip_entry(const char *path, const char *suffix, size_t *len)
 {
@@ -128,7 +113,7 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
 
     /* run 1: everything is new */
     ov_test_run r;
-    int st = octavo(&r, NULL, "build", "--recipe", recipe, "--base", base, "--state", state, "--since-last",
+    int st = ov_test_octavo(&r, NULL, "build", "--recipe", recipe, "--base", base, "--state", state, "--since-last",
                     "--no-cache", "-q", "-o", book1_tpl, NULL);
     cr_assert_eq(st, 0, "run 1 exit %d:\n%s", st, r.err);
     ov_test_run_free(&r);
@@ -148,7 +133,7 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
     ov_test_smtp *smtp;
     cr_assert_eq(ov_test_smtp_start(NULL, &smtp), 0);
     char *env[] = {"OCTAVO_SMTP_TLS=none", NULL};
-    st = octavo(&r, env, "build", "--recipe", recipe, "--base", base, "--state", state, "--since-last", "--no-cache",
+    st = ov_test_octavo(&r, env, "build", "--recipe", recipe, "--base", base, "--state", state, "--since-last", "--no-cache",
                 "-q", "-o", book2, "--send-to", "reader@kindle.test", "--mail-from", "octavo@sender.test",
                 "--smtp", ov_test_smtp_url(smtp), NULL);
     cr_assert_eq(st, 0, "run 2 exit %d:\n%s", st, r.err);
@@ -166,7 +151,7 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
     ov_test_smtp_stop(smtp);
 
     /* run 3: nothing new */
-    st = octavo(&r, NULL, "build", "--recipe", recipe, "--base", base, "--state", state, "--since-last",
+    st = ov_test_octavo(&r, NULL, "build", "--recipe", recipe, "--base", base, "--state", state, "--since-last",
                 "--no-cache", "-o", book3, NULL);
     cr_expect_eq(st, 4, "run 3 exit %d:\n%s", st, r.err);
     cr_expect(strstr(r.err, "nothing new"), "no 'nothing new' message:\n%s", r.err);
@@ -174,7 +159,7 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
     ov_test_run_free(&r);
 
     /* the state store knows both issues */
-    st = octavo(&r, NULL, "issues", "--state", state, NULL);
+    st = ov_test_octavo(&r, NULL, "issues", "--state", state, NULL);
     cr_expect_eq(st, 0, "%s", r.err);
     cr_expect(strstr(r.out, "recipe-issue-1.epub") && strstr(r.out, "recipe-issue-2.epub"), "%s", r.out);
     ov_test_run_free(&r);
@@ -182,7 +167,7 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
     /* an OPDS catalog of both books */
     snprintf(cmd, sizeof cmd, "cp '%s' '%s' '%s/'", book1, book2, opds);
     cr_assert_eq(system(cmd), 0);
-    st = octavo(&r, NULL, "opds", opds, NULL);
+    st = ov_test_octavo(&r, NULL, "opds", opds, NULL);
     cr_expect_eq(st, 0, "%s", r.err);
     ov_test_run_free(&r);
     char catpath[1100];

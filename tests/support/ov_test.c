@@ -2,6 +2,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -218,4 +219,31 @@ char *ov_test_zip_entry(const char *path, const char *suffix, size_t *len)
     }
     zip_close(z);
     return out;
+}
+
+#define OV_TEST_MAX_ARGS 64
+
+int ov_test_octavo_argv(ov_test_run *r, char *const env[], char *const args[])
+{
+    char *argv[OV_TEST_MAX_ARGS];
+    int n = 0;
+    argv[n++] = (char *)ov_test_cli();
+    for (; *args && n < OV_TEST_MAX_ARGS - 1; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    cr_assert_eq(ov_test_exec(argv, env, r), 0, "cannot run %s", argv[0]);
+    return r->status;
+}
+
+int ov_test_octavo(ov_test_run *r, char *const env[], ...)
+{
+    char *args[OV_TEST_MAX_ARGS];
+    int n = 0;
+    va_list ap;
+    va_start(ap, env);
+    for (char *a; n < OV_TEST_MAX_ARGS - 1 && (a = va_arg(ap, char *)) != NULL;)
+        args[n++] = a;
+    va_end(ap);
+    args[n] = NULL;
+    return ov_test_octavo_argv(r, env, args);
 }

@@ -29,6 +29,12 @@ typedef struct ov_test_run {
  * `env` ("K=V" strings, NULL-terminated, may be NULL) and capture its output. */
 int ov_test_exec(char *const argv[], char *const env[], ov_test_run *r);
 void ov_test_run_free(ov_test_run *r);
+/* Run the CLI under test ($OV_CLI) with `args` (NULL-terminated, without
+ * argv[0]) and extra environment `env` (may be NULL); fails the test when it
+ * cannot be started. Returns its exit status (also in r->status). */
+int ov_test_octavo_argv(ov_test_run *r, char *const env[], char *const args[]);
+/* The same with the arguments listed, NULL-terminated. */
+int ov_test_octavo(ov_test_run *r, char *const env[], ...);
 /* Run epubcheck --failonwarnings on `path`; returns its exit status (0 = clean)
  * and puts the output in *report when not NULL (caller frees). */
 int ov_test_epubcheck(const char *path, char **report);
