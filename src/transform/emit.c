@@ -79,24 +79,24 @@ static void open_p(em *e)
     e->brs = 0;
 }
 
-/* Drop one collapsed blank just written (before a closing tag). */
-static void trim_tail(em *e)
+/* Drop trailing blanks, and with brs also trailing <br/>s, written after
+ * offset `floor` (before a closing tag). */
+static void trim_tail(em *e, size_t floor, int brs)
 {
-    if (e->out.len && e->out.data[e->out.len - 1] == ' ') e->out.data[--e->out.len] = '\0';
+    for (;;) {
+        while (e->out.len > floor && e->out.data[e->out.len - 1] == ' ') e->out.len--;
+        if (brs && e->out.len >= floor + 5 && !memcmp(e->out.data + e->out.len - 5, "<br/>", 5)) e->out.len -= 5;
+        else break;
+    }
+    if (e->out.data) e->out.data[e->out.len] = '\0';
 }
 
 static void close_p(em *e)
 {
     if (!e->p_open) return;
     e->p_open = 0;
-    /* a paragraph never ends with a line break */
-    for (;;) {
-        while (e->out.len > e->p_start + 3 && e->out.data[e->out.len - 1] == ' ') e->out.len--;
-        if (e->out.len >= e->p_start + 3 + 5 && !memcmp(e->out.data + e->out.len - 5, "<br/>", 5)) e->out.len -= 5;
-        else break;
-    }
-    e->out.data[e->out.len] = '\0';
-    if (e->out.len == e->p_start + 3 || (e->out.len == e->p_start + 4 && e->out.data[e->out.len - 1] == ' ')) {
+    trim_tail(e, e->p_start + 3, 1); /* a paragraph never ends with a blank or a line break */
+    if (e->out.len == e->p_start + 3) {
         e->out.len = e->p_start;
         e->out.data[e->out.len] = '\0';
     } else {
@@ -263,7 +263,7 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
         puts_(e, "<figcaption>");
         e->space = 1;
         emit_inline(e, cap, 1);
-        trim_tail(e);
+        trim_tail(e, 0, 0);
         puts_(e, "</figcaption>");
         consume(e, cap);
     } else if (attr(img, "alt") && strlen(attr(img, "alt")) > 3 && !strchr(attr(img, "alt"), '.')) {
@@ -508,7 +508,7 @@ static void emit_figure(em *e, xmlNodePtr n, int depth)
         puts_(e, "<figcaption>");
         e->space = 1;
         emit_inline_children(e, cap, depth);
-        trim_tail(e);
+        trim_tail(e, 0, 0);
         puts_(e, "</figcaption>");
     }
     puts_(e, "</figure>");
