@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "cli/urlpath.h"
+#include "build/urlpath.h"
 #include "octavo/warc.h"
 #include "util/buf.h"
 #include "util/fs.h"

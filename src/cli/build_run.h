@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "cli/pipeline.h"
+#include "build/pipeline.h"
 
 /* Called after the book is safely written (state store, mail). Returns an
  * OV_EXIT_* code to use instead of the build's, or -1 to keep it. */

@@ -16,8 +16,8 @@
 
 #include "cli/build_run.h"
 #include "cli/commands.h"
-#include "cli/pipeline.h"
-#include "cli/urlpath.h"
+#include "build/pipeline.h"
+#include "build/urlpath.h"
 
 static void usage(FILE *f)
 {

@@ -18,7 +18,7 @@
  * URL or same body) are dropped while the book is assembled in job order,
  * which keeps the result deterministic.
  */
-#include "cli/pipeline.h"
+#include "build/pipeline.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/urlpath.h"
+#include "build/urlpath.h"
 #include "util/buf.h"
 #include "util/fs.h"
 

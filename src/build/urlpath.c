@@ -1,5 +1,5 @@
 /* URL <-> path helpers: percent-encoding for file: URLs, containment checks. */
-#include "cli/urlpath.h"
+#include "build/urlpath.h"
 
 #include <ctype.h>
 #include <limits.h>
