@@ -105,7 +105,30 @@ static void close_p(em *e)
     e->space = 1;
 }
 
-/* Escaped text with whitespace collapsed (pre keeps it), controls dropped. */
+/* Write chunk[0..n) minus an incomplete UTF-8 sequence at its end, which
+ * is moved to the front of chunk; returns the bytes carried over. */
+static size_t put_chunk(em *e, char *chunk, size_t n)
+{
+    size_t start = n;
+    while (start > 0 && n - start < 4 && ((unsigned char)chunk[start - 1] & 0xC0) == 0x80) start--;
+    size_t keep = n;
+    if (start > 0 && (unsigned char)chunk[start - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)chunk[start - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (n - (start - 1) < need) keep = start - 1;
+    }
+    chunk[n] = '\0';
+    char save = chunk[keep];
+    chunk[keep] = '\0';
+    put_xml(e, chunk);
+    chunk[keep] = save;
+    memmove(chunk, chunk + keep, n - keep);
+    return n - keep;
+}
+
+/* Escaped text with whitespace collapsed (pre keeps it), controls dropped.
+ * The buffer is flushed when full and once after the loop, so the last
+ * chunk is written however the text ends (blanks included). */
 static void text(em *e, const char *s, int pre)
 {
     char chunk[512];
@@ -123,29 +146,10 @@ static void text(em *e, const char *s, int pre)
             e->space = 0;
         }
         chunk[n++] = (char)ch;
-        if (n == sizeof chunk - 1 || !p[1] || total + 1 >= OV__TEXT_NODE_MAX) {
-            /* cut at a UTF-8 boundary: carry a partial sequence over */
-            size_t keep = n, back = 0;
-            if (p[1] && total + 1 < OV__TEXT_NODE_MAX) {
-                while (keep > 0 && back < 4 && ((unsigned char)chunk[keep - 1] & 0xC0) == 0x80) { keep--; back++; }
-                if (keep > 0 && (unsigned char)chunk[keep - 1] >= 0xC0) keep--; else keep = n;
-            } else {
-                while (keep > 0 && ((unsigned char)chunk[keep - 1] & 0xC0) == 0x80) keep--;
-                if (keep > 0 && (unsigned char)chunk[keep - 1] >= 0xC0) {
-                    size_t need = (unsigned char)chunk[keep - 1] >= 0xF0 ? 4 : (unsigned char)chunk[keep - 1] >= 0xE0 ? 3 : 2;
-                    if (n - (keep - 1) >= need) keep = n; else keep--;
-                } else {
-                    keep = n;
-                }
-            }
-            char save = chunk[keep];
-            chunk[keep] = '\0';
-            put_xml(e, chunk);
-            chunk[keep] = save;
-            memmove(chunk, chunk + keep, n - keep);
-            n -= keep;
-        }
+        if (n == sizeof chunk - 1) n = put_chunk(e, chunk, n);
     }
+    /* an incomplete sequence left at the very end (a cut) is dropped */
+    if (n) put_chunk(e, chunk, n);
 }
 
 static int consumed(em *e, xmlNodePtr n)

@@ -202,7 +202,8 @@ static void clean(xmlNodePtr root)
             if (name_in(cur, DROP_TAGS)) drop = 1;
             else if (neg && !pos && xmlStrcasecmp(cur->name, BAD_CAST "body") && xmlStrcasecmp(cur->name, BAD_CAST "article")) drop = 1;
             else if (block_tag(cur)) {
-                char *t = ov__node_text(cur, 700);
+                /* measured like the link text below it: uncapped */
+                char *t = ov__node_text(cur, OV__SCORE_TEXT_MAX);
                 size_t tl = utf8_len(t);
                 if (is_boiler(t) && !has_block_child(cur)) drop = 1;
                 else if (!has_block_child(cur) && !name_in(cur, (const char *const[]){"h2", "h3", "h4", "h5", "h6", "li", "td", NULL}) &&
