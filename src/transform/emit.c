@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "transform/blocks.h"
 #include "transform/transform_priv.h"
 #include "util/buf.h"
 
@@ -34,7 +35,7 @@ typedef struct em {
     size_t n_consumed;
 } em;
 
-static const char *const SKIP[] = {"script", "style", "nav", "aside", "footer", "form", "button", "select",
+static const char *const SKIP[] = {"script", "style", "button", "select",
                                    "textarea", "input", "iframe", "template", "svg", "canvas", "object",
                                    "embed", "video", "audio", "link", "meta", "head", "title", "map",
                                    "area", "dialog", "label", "frame", "frameset", "applet", NULL};
@@ -60,6 +61,15 @@ static const char *attr(xmlNodePtr n, const char *name)
         if (!xmlStrcasecmp(a->name, BAD_CAST name) && a->children && a->children->content)
             return (const char *)a->children->content;
     return NULL;
+}
+
+/* Left out by the extractor (navigation, link lists, boilerplate)? */
+static int dropped(const em *e, xmlNodePtr n)
+{
+    const ov__tree *t = e->c->tree;
+    if (!t) return 0;
+    size_t i = ov__tree_index(t, n);
+    return i != (size_t)-1 && t->st[i].drop != OV__KEEP;
 }
 
 static void puts_(em *e, const char *s) { if (e->rc == 0) e->rc = ov__buf_puts(&e->out, s); }
@@ -169,7 +179,10 @@ static void consume(em *e, xmlNodePtr n)
 static int placeholder(const char *u)
 {
     static const char *bad[] = {"data:", "spacer", "loading", "blank.gif", "pixel.gif", "1x1", "placeholder",
-                                "lazy.gif", "grey.gif", "transparent.gif", "clear.gif", "about:"};
+                                "lazy.gif", "grey.gif", "transparent.gif", "clear.gif", "about:",
+                                /* tracking pixels */
+                                "/pixel", "beacon", "/tr?", "scorecardresearch", "doubleclick.net",
+                                "google-analytics", "/track", "quantserve", "imrworldwide"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (strcasestr(u, bad[i])) return 1;
     return 0;
@@ -309,7 +322,7 @@ static void emit_inline(em *e, xmlNodePtr n, int depth)
         if (!blank) e->brs = 0;
         return;
     }
-    if (n->type != XML_ELEMENT_NODE || name_in(n, SKIP) || consumed(e, n)) return;
+    if (n->type != XML_ELEMENT_NODE || name_in(n, SKIP) || consumed(e, n) || dropped(e, n)) return;
     if (depth > OV_TRANSFORM_MAX_DEPTH) { flatten(e, n); return; }
     if (is(n, "br")) {
         /* "text<br><br>text" is how old pages make paragraphs */
@@ -407,7 +420,7 @@ static void emit_list(em *e, xmlNodePtr n, int depth)
     int any = 0;
     puts_(e, is(n, "ol") ? "<ol>" : "<ul>");
     for (xmlNodePtr k = n->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE || name_in(k, SKIP) || consumed(e, k)) continue;
+        if (k->type != XML_ELEMENT_NODE || name_in(k, SKIP) || consumed(e, k) || dropped(e, k)) continue;
         if (depth > OV_TRANSFORM_MAX_DEPTH) break;
         char *t = ov__node_text(k, 16);
         int empty = !t[0] && !has_block(k);
@@ -541,6 +554,7 @@ static int only_img(xmlNodePtr n, xmlNodePtr *img)
 
 static void emit_block(em *e, xmlNodePtr n, int depth)
 {
+    xmlNodePtr img;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
         const xmlChar *p = n->content;
         while (p && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
@@ -551,8 +565,17 @@ static void emit_block(em *e, xmlNodePtr n, int depth)
         return;
     }
     if (n->type != XML_ELEMENT_NODE || name_in(n, SKIP) || consumed(e, n)) return;
+    if (is(n, "noscript")) {
+        /* only a real image (not a tracking pixel) after a scripted one */
+        xmlNodePtr prev = n->prev;
+        while (prev && prev->type != XML_ELEMENT_NODE) prev = prev->prev;
+        if (!e->p_open && (!prev || !(is(prev, "img") || is(prev, "picture") || only_img(prev, &img))))
+            for (xmlNodePtr k = n->children; k; k = k->next)
+                if (k->type == XML_ELEMENT_NODE && is(k, "img")) { block_img(e, k, k); break; }
+        return;
+    }
+    if (dropped(e, n)) return;
     if (depth > OV_TRANSFORM_MAX_DEPTH) { open_p(e); flatten(e, n); return; }
-    xmlNodePtr img;
     if (n->name[0] && (n->name[0] == 'h' || n->name[0] == 'H') && n->name[1] >= '1' && n->name[1] <= '6' && !n->name[2]) emit_heading(e, n, depth);
     else if (is(n, "ul") || is(n, "ol")) { close_p(e); emit_list(e, n, depth); }
     else if (is(n, "table")) { close_p(e); emit_table(e, n, depth); }
@@ -572,11 +595,7 @@ static void emit_block(em *e, xmlNodePtr n, int depth)
         else if (e->p_open) { puts_(e, "<br/>"); e->space = 1; }
     } else if (is(n, "img") && !e->p_open) block_img(e, n, n);
     else if (!e->p_open && (is(n, "p") || is(n, "div") || is(n, "a") || is(n, "span") || is(n, "picture") || is(n, "center")) && only_img(n, &img)) block_img(e, img, n);
-    else if (is(n, "noscript")) {
-        xmlNodePtr prev = n->prev;
-        while (prev && prev->type != XML_ELEMENT_NODE) prev = prev->prev;
-        if (!prev || !(is(prev, "img") || is(prev, "picture") || only_img(prev, &img))) emit_block_children(e, n, depth);
-    } else if (name_in(n, BLOCKS) || has_block(n)) {
+    else if (name_in(n, BLOCKS) || has_block(n)) {
         close_p(e);
         emit_block_children(e, n, depth);
         close_p(e);

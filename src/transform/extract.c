@@ -3,16 +3,22 @@
  * density, class/id hints), then sibling merging. */
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "transform/blocks.h"
 #include "transform/transform_priv.h"
 #include "util/buf.h"
 
 #define OV__MAX_ROOTS 64
 #define OV__SCORE_TEXT_MAX (64u * 1024u)
+/* Fewer non-link characters than this in the chosen block: score again
+ * without the cleaning hints (Readability's retry threshold). */
+#define OV__MIN_ARTICLE 500.0
 
 static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "navbar", "navigation", "menu",
                             "share", "sharing", "social", "related", "sidebar", "aside", "breadcrumb",
@@ -34,6 +40,7 @@ static const char *attr(xmlNodePtr n, const char *name)
 }
 
 #define OV__CLASS_WORD_MAX 64
+#define OV__CLASS_PARTS_MAX 8
 
 /* Next word of a class or id value (split on blank, '-', '_'), lower-cased
  * into word (OV__CLASS_WORD_MAX bytes, longer words cut); 0 at the end. */
@@ -51,23 +58,51 @@ static int next_class_word(const char **sp, char *word)
     return w > 0;
 }
 
-/* +1 positive hint, -1 negative, 0 none, for class and id words. */
-static int hint(xmlNodePtr n, int *pos, int *neg)
+/*
+ * Class and id hints. A class token ("top-nav", "Page-ad-margins") is split
+ * into parts. A negative word is strong when it is the whole token, or a
+ * long word (5+ letters) at either end of it ("comment-list"); it is weak
+ * when it sits in the middle or inside a part ("rightsidebar"), or is a
+ * short word at an end ("inline-ad"); a short word ("ad", "nav") in the
+ * middle of a longer name ("Page-ad-margins") is a layout name, no hint.
+ * Strong hints may delete a block; weak ones only when the block does not
+ * hold most of the page's text. Returns pos - (strong + weak).
+ */
+static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
 {
     const char *vals[2] = {attr(n, "class"), attr(n, "id")};
-    *pos = *neg = 0;
+    *pos = *strong = *weak = 0;
     for (int k = 0; k < 2; k++) {
-        char word[OV__CLASS_WORD_MAX];
-        for (const char *s = vals[k]; s && next_class_word(&s, word);) {
-            for (size_t i = 0; i < sizeof NEG / sizeof NEG[0]; i++)
-                if (!strcmp(word, NEG[i])) (*neg)++;
-            for (size_t i = 0; i < sizeof NEG_SUB / sizeof NEG_SUB[0]; i++)
-                if (strstr(word, NEG_SUB[i]) && strcmp(word, NEG_SUB[i])) (*neg)++;
-            for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
-                if (!strcmp(word, POS[i]) || (strlen(POS[i]) > 4 && strstr(word, POS[i]))) (*pos)++;
+        const char *s = vals[k];
+        while (s && *s) {
+            while (*s == ' ' || *s == '\t' || *s == '\n') s++;
+            const char *end = s;
+            while (*end && *end != ' ' && *end != '\t' && *end != '\n') end++;
+            char parts[OV__CLASS_PARTS_MAX][OV__CLASS_WORD_MAX];
+            size_t np = 0;
+            char tok[4 * OV__CLASS_WORD_MAX];
+            size_t tl = (size_t)(end - s) < sizeof tok - 1 ? (size_t)(end - s) : sizeof tok - 1;
+            memcpy(tok, s, tl);
+            tok[tl] = '\0';
+            for (const char *q = tok; np < OV__CLASS_PARTS_MAX && next_class_word(&q, parts[np]);) np++;
+            for (size_t j = 0; j < np; j++) {
+                const char *w = parts[j];
+                int middle = j > 0 && j + 1 < np;
+                for (size_t i = 0; i < sizeof NEG / sizeof NEG[0]; i++) {
+                    if (strcmp(w, NEG[i])) continue;
+                    size_t len = strlen(NEG[i]);
+                    if (np == 1 || (!middle && len >= 5)) (*strong)++;
+                    else if (len >= 5 || !middle) (*weak)++;
+                }
+                for (size_t i = 0; i < sizeof NEG_SUB / sizeof NEG_SUB[0]; i++)
+                    if (strstr(w, NEG_SUB[i]) && strcmp(w, NEG_SUB[i])) (*weak)++;
+                for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
+                    if (!strcmp(w, POS[i]) || (strlen(POS[i]) > 4 && strstr(w, POS[i]))) (*pos)++;
+            }
+            s = end;
         }
     }
-    return *pos - *neg;
+    return *pos - *strong - *weak;
 }
 
 static int name_in(xmlNodePtr n, const char *const *names);
@@ -122,10 +157,6 @@ static int name_in(xmlNodePtr n, const char *const *names)
     return 0;
 }
 
-static const char *const DROP_TAGS[] = {"script", "style", "nav", "aside", "footer", "form", "button",
-                                        "select", "textarea", "input", "iframe", "template", "svg",
-                                        "canvas", "object", "embed", "video", "audio", "link", "meta",
-                                        "head", "label", "dialog", "map", NULL};
 static const char *BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱", "分享到", "上一篇", "下一篇",
                                "相关新闻", "相关阅读", "相关文章", "关闭窗口", "打印本页", "【打印】",
                                "版权所有", "免责声明", "责任编辑", "责编：", "Copyright", "copyright",
@@ -136,7 +167,7 @@ static const char *BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱
                                "相關新聞", "相關閱讀", "延伸閱讀", "延伸阅读", "版權所有", "版權均屬", "免責聲明",
                                "責任編輯", "未經許可", "不得轉載", "分享到：", "上一篇：", "下一篇：",
                                /* pagination and editor credits */
-                               "下一页", "尾页", "下一頁", "尾頁", "（编辑：", "(编辑：", "（編輯：", "审核：", "審核："};
+                               "下一页", "尾页", "下一頁", "尾頁", "字号：", "字號：", "【字体", "字体：", "（编辑：", "(编辑：", "（編輯：", "审核：", "審核："};
 
 static size_t utf8_len(const char *s)
 {
@@ -146,30 +177,16 @@ static size_t utf8_len(const char *s)
     return n;
 }
 
-static size_t link_text_len(xmlNodePtr n)
-{
-    size_t total = 0;
-    xmlNodePtr cur = n->children;
-    while (cur) {
-        if (cur->type == XML_ELEMENT_NODE && !xmlStrcasecmp(cur->name, BAD_CAST "a")) {
-            char *t = ov__node_text(cur, OV__SCORE_TEXT_MAX);
-            total += utf8_len(t);
-            free(t);
-        } else if (cur->type == XML_ELEMENT_NODE && cur->children) {
-            cur = cur->children;
-            continue;
-        }
-        while (cur && cur != n && !cur->next) cur = cur->parent;
-        if (!cur || cur == n) break;
-        cur = cur->next;
-    }
-    return total;
-}
+/* Whole texts that are only a label of an ad slot or a widget. */
+static const char *const LABELS[] = {"Advertisement", "ADVERTISEMENT", "Advertising", "Sponsored", "Ad",
+                                     "广告", "廣告", "推广", "推廣", NULL};
 
 static int is_boiler(const char *t)
 {
     size_t n = strlen(t);
     if (n > 600) return 0;
+    for (const char *const *l = LABELS; *l; l++)
+        if (!strcmp(t, *l)) return 1;
     for (size_t i = 0; i < sizeof BOILER / sizeof BOILER[0]; i++)
         if (strstr(t, BOILER[i])) return 1;
     return 0;
@@ -189,170 +206,229 @@ static int has_block_child(xmlNodePtr n)
     return 0;
 }
 
-/* Remove noise in one iterative pass; returns nothing, frees unlinked nodes. */
-static void clean(xmlNodePtr root)
+/* Never part of an article; removed before anything is measured. */
+static const char *const HARD_DROP[] = {"script", "style", "template", "svg", "canvas", "iframe", "object",
+                                        "embed", "button", "select", "textarea", "input", "link", "meta",
+                                        "head", "dialog", "map", "video", "audio", "label", "frame",
+                                        "frameset", "applet", NULL};
+/* Usually not the article: dropped unless they hold most of the page's text. */
+static const char *const SOFT_DROP[] = {"nav", "aside", "footer", NULL};
+static const char *const NEG_ROLES[] = {"navigation", "complementary", "menu", "menubar", "contentinfo",
+                                        "dialog", "alertdialog", "search", NULL};
+
+static int name_in_list(const char *s, const char *const *names)
+{
+    for (; *names; names++)
+        if (!strcasecmp(s, *names)) return 1;
+    return 0;
+}
+
+static int has_attr(xmlNodePtr n, const char *name)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (!xmlStrcasecmp(a->name, BAD_CAST name)) return 1;
+    return 0;
+}
+
+/* Does a CSS declaration list set prop to value ("display: none")? */
+static int style_is(const char *st, const char *prop, const char *value)
+{
+    size_t pl = strlen(prop), vl = strlen(value);
+    for (const char *p = st; (p = strcasestr(p, prop)) != NULL; p += pl) {
+        if (p > st && (isalnum((unsigned char)p[-1]) || p[-1] == '-')) continue;
+        const char *q = p + pl;
+        while (*q == ' ' || *q == '\t') q++;
+        if (*q != ':') continue;
+        q++;
+        while (*q == ' ' || *q == '\t') q++;
+        if (!strncasecmp(q, value, vl) && !isalnum((unsigned char)q[vl])) return 1;
+    }
+    return 0;
+}
+
+/* hidden, aria-hidden="true", display:none, visibility:hidden */
+static int is_hidden(xmlNodePtr n)
+{
+    if (has_attr(n, "hidden")) return 1;
+    const char *ah = attr(n, "aria-hidden");
+    if (ah && !strcasecmp(ah, "true")) return 1;
+    const char *st = attr(n, "style");
+    return st && (style_is(st, "display", "none") || style_is(st, "visibility", "hidden"));
+}
+
+/* Remove comments, scripts, forms' controls and hidden elements: iterative. */
+static void preclean(xmlNodePtr root)
 {
     xmlNodePtr cur = root->children;
     while (cur && cur != root) {
-        xmlNodePtr next_sub = cur->type == XML_ELEMENT_NODE ? cur->children : NULL;
         int drop = cur->type == XML_COMMENT_NODE || cur->type == XML_PI_NODE;
-        if (cur->type == XML_ELEMENT_NODE) {
-            int pos, neg;
-            hint(cur, &pos, &neg);
-            if (name_in(cur, DROP_TAGS)) drop = 1;
-            else if (neg && !pos && xmlStrcasecmp(cur->name, BAD_CAST "body") && xmlStrcasecmp(cur->name, BAD_CAST "article")) drop = 1;
-            else if (block_tag(cur)) {
-                /* measured like the link text below it: uncapped */
-                char *t = ov__node_text(cur, OV__SCORE_TEXT_MAX);
-                size_t tl = utf8_len(t);
-                if (is_boiler(t) && !has_block_child(cur)) drop = 1;
-                else if (!has_block_child(cur) && !name_in(cur, (const char *const[]){"h2", "h3", "h4", "h5", "h6", "li", "td", NULL}) &&
-                         is_meta_line(cur, t, tl)) drop = 1;
-                else if (tl > 0 && tl < 2000 && (name_in(cur, (const char *const[]){"ul", "ol", "div", "td", "table", "p", "section", NULL}))) {
-                    size_t ll = link_text_len(cur);
-                    if (ll * 10 > tl * 6) drop = 1;
-                }
-                free(t);
-            }
-        }
+        if (cur->type == XML_ELEMENT_NODE && (name_in(cur, HARD_DROP) || is_hidden(cur))) drop = 1;
         if (drop) {
             xmlNodePtr victim = cur;
             while (cur != root && !cur->next) cur = cur->parent;
             xmlNodePtr nx = cur == root ? NULL : cur->next;
             xmlUnlinkNode(victim);
             xmlFreeNode(victim);
-            cur = nx ? nx : root;
+            if (!nx) break;
+            cur = nx;
             continue;
         }
-        if (next_sub) { cur = next_sub; continue; }
+        if (cur->type == XML_ELEMENT_NODE && cur->children) { cur = cur->children; continue; }
         while (cur != root && !cur->next) cur = cur->parent;
         if (cur == root) break;
         cur = cur->next;
     }
 }
 
-typedef struct cand {
-    xmlNodePtr n;
-    double score;
-} cand;
+static double plain_of(const ov__acc *a) { return (double)a->chars - (double)a->links; }
 
-typedef struct cands {
-    cand *v;
-    size_t n, cap;
-} cands;
-
-static cand *cand_get(cands *cs, xmlNodePtr n)
+/*
+ * Cleaning as hints: mark (never delete) the blocks that look like
+ * navigation, footers, sharing bars, boilerplate lines, bylines and link
+ * lists. A weak sign (a tag, a class word inside a longer name, link
+ * density) never marks a block that holds most of the page's text.
+ */
+static void mark(ov__tree *t)
 {
-    if (!n || n->type != XML_ELEMENT_NODE) return NULL;
-    if (n->_private) return &cs->v[(uintptr_t)n->_private - 1];
-    if (cs->n == cs->cap) {
-        size_t nc = cs->cap ? cs->cap * 2 : 64;
-        cand *nv = realloc(cs->v, nc * sizeof *nv);
-        if (!nv) return NULL;
-        cs->v = nv;
-        cs->cap = nc;
-    }
-    int pos, neg;
-    double s = hint(n, &pos, &neg) * 25.0;
-    if (!xmlStrcasecmp(n->name, BAD_CAST "div") || !xmlStrcasecmp(n->name, BAD_CAST "article")) s += 5;
-    if (!xmlStrcasecmp(n->name, BAD_CAST "article")) s += 10;
-    if (!xmlStrcasecmp(n->name, BAD_CAST "td") || !xmlStrcasecmp(n->name, BAD_CAST "blockquote")) s += 3;
-    cs->v[cs->n].n = n;
-    cs->v[cs->n].score = s;
-    n->_private = (void *)(uintptr_t)(++cs->n);
-    return &cs->v[cs->n - 1];
-}
-
-static double para_score(const char *t)
-{
-    static const char *punct[] = {",", "，", "。", "、", "；", "：", "！", "？", ". ", ";"};
-    double s = 1;
-    for (size_t i = 0; i < sizeof punct / sizeof punct[0]; i++)
-        for (const char *p = t; (p = strstr(p, punct[i])) != NULL; p += strlen(punct[i])) s += 1;
-    double len = (double)utf8_len(t);
-    /* a CJK character carries about as much as a Latin word */
-    double cjk = (double)strlen(t) > len * 2 ? 3.0 : 1.0;
-    s += len * cjk / 100 > 3 ? 3 : len * cjk / 100;
-    return s;
-}
-
-static double link_density(xmlNodePtr n)
-{
-    char *t = ov__node_text(n, OV__SCORE_TEXT_MAX);
-    size_t tl = utf8_len(t);
-    free(t);
-    return tl ? (double)link_text_len(n) / (double)tl : 0;
-}
-
-static void clear_private(xmlNodePtr root)
-{
-    xmlNodePtr cur = root;
-    while (cur) {
-        cur->_private = NULL;
-        if (cur->type == XML_ELEMENT_NODE && cur->children) { cur = cur->children; continue; }
-        while (cur && cur != root && !cur->next) cur = cur->parent;
-        if (!cur || cur == root) break;
-        cur = cur->next;
-    }
-}
-
-static size_t score_tree(xmlNodePtr body, xmlNodePtr *roots, size_t max)
-{
-    static const char *const paras[] = {"p", "pre", "td", "blockquote", "li", "div", "section", "font", "span", NULL};
-    cands cs = {NULL, 0, 0};
-    xmlNodePtr cur = body->children;
-    size_t nroots = 0;
-    while (cur && cur != body) {
-        if (cur->type == XML_ELEMENT_NODE && name_in(cur, paras) && !has_block_child(cur) &&
-            cur->parent && (xmlStrcasecmp(cur->name, BAD_CAST "span") || !xmlStrcasecmp(cur->parent->name, BAD_CAST "div"))) {
-            char *t = ov__node_text(cur, OV__SCORE_TEXT_MAX);
-            if (utf8_len(t) >= 12) {
-                double s = para_score(t);
-                xmlNodePtr anc = cur->parent;
-                for (int lvl = 0; anc && anc->type == XML_ELEMENT_NODE && lvl < 3; lvl++, anc = anc->parent) {
-                    cand *cd = cand_get(&cs, anc);
-                    if (cd) cd->score += s / (lvl == 0 ? 1 : lvl == 1 ? 2 : lvl * 3);
-                }
+    static const char *const leafish[] = {"h2", "h3", "h4", "h5", "h6", "li", "td", NULL};
+    static const char *const listy[] = {"ul", "ol", "div", "td", "table", "p", "section", "dl", NULL};
+    double page = plain_of(&t->page);
+    for (size_t i = 0; i < t->n; i++) {
+        xmlNodePtr n = t->node[i];
+        ov__nstat *s = &t->st[i];
+        int pos, strong, weak;
+        hint2(n, &pos, &strong, &weak);
+        s->weight = (int8_t)(pos > strong + weak ? 1 : strong + weak > pos ? -1 : 0);
+        s->drop = OV__KEEP;
+        if (i == 0 || !xmlStrcasecmp(n->name, BAD_CAST "body")) continue;
+        int most = page > 0 && plain_of(&s->total) * 2 > page;
+        if (!xmlStrcasecmp(n->name, BAD_CAST "noscript")) { s->drop = OV__DROP_HINT; continue; }
+        const char *role = attr(n, "role");
+        int drop = 0;
+        if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = 1;
+        else if (most) drop = 0;
+        else if (name_in(n, SOFT_DROP) || (role && name_in_list(role, NEG_ROLES)) || (weak && !pos)) drop = 1;
+        else if (block_tag(n)) {
+            size_t tl = s->total.chars;
+            if (tl > 0 && tl <= 600 && !has_block_child(n)) {
+                char *txt = ov__node_text(n, 2048);
+                s->boiler = (uint8_t)is_boiler(txt);
+                if (s->boiler) drop = 1;
+                else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = 1;
+                free(txt);
             }
-            free(t);
-        } else if (cur->type == XML_ELEMENT_NODE && cur->children) {
-            cur = cur->children;
-            continue;
+            if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6) drop = 1;
         }
-        while (cur != body && !cur->next) cur = cur->parent;
-        if (cur == body) break;
-        cur = cur->next;
+        if (drop) s->drop = OV__DROP_HINT;
     }
-    cand *top = NULL;
-    for (size_t i = 0; i < cs.n; i++) {
-        cs.v[i].score *= 1 - link_density(cs.v[i].n);
-        if (!top || cs.v[i].score > top->score) top = &cs.v[i];
-    }
-    if (top && top->n != body) {
-        xmlNodePtr parent = top->n->parent;
-        double thr = top->score * 0.2 > 10 ? top->score * 0.2 : 10;
-        for (xmlNodePtr s = parent->children; s && nroots < max; s = s->next) {
-            if (s->type != XML_ELEMENT_NODE) continue;
-            int keep = s == top->n;
-            cand *cd = s->_private ? &cs.v[(uintptr_t)s->_private - 1] : NULL;
-            if (!keep && cd && cd->score >= thr) keep = 1;
-            if (!keep && !xmlStrcasecmp(s->name, BAD_CAST "p")) {
-                char *t = ov__node_text(s, OV__SCORE_TEXT_MAX);
-                size_t tl = utf8_len(t);
-                double ld = link_density(s);
-                if ((tl > 80 && ld < 0.25) || (tl > 0 && ld == 0 && (strstr(t, "。") || strstr(t, ". ")))) keep = 1;
-                free(t);
-            }
-            if (keep) roots[nroots++] = s;
-        }
-    } else if (top) {
-        roots[nroots++] = top->n;
-    }
-    clear_private(body);
-    free(cs.v);
-    return nroots;
 }
 
+/* Non-link text of roots, with or without the marked blocks. */
+static double roots_plain(const ov__tree *t, const size_t *r, size_t n)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += plain_of(&t->st[r[i]].total);
+    return sum;
+}
+
+static double roots_good(const ov__tree *t, const size_t *r, size_t n)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += t->st[r[i]].good;
+    return sum;
+}
+
+static size_t parent_of(const ov__tree *t, size_t i) { return t->st[i].parent ? t->st[i].parent - 1 : (size_t)-1; }
+
+static int ancestor_of(const ov__tree *t, size_t a, size_t i)
+{
+    for (; i != (size_t)-1; i = parent_of(t, i))
+        if (i == a) return 1;
+    return 0;
+}
+
+/*
+ * Candidate A: the best scored block, moved up while its parent scores
+ * about as well (the article split over a few divs), then its siblings that
+ * score well or read as prose (Readability's sibling merge).
+ */
+static size_t candidate_a(ov__tree *t, int skip, size_t *roots, size_t max)
+{
+    ov__tree_sum(t, skip);
+    size_t top = ov__score(t, skip);
+    if (top == (size_t)-1) return 0;
+    double last = t->st[top].score, thr = last / 3;
+    for (size_t p = parent_of(t, top); p != (size_t)-1 && p != 0; p = parent_of(t, p)) {
+        if (!t->st[p].scored) continue;
+        if (t->st[p].score < thr) break;
+        if (t->st[p].score > last) { top = p; break; }
+        last = t->st[p].score;
+    }
+    /* an only child stands for its parent */
+    for (size_t p = parent_of(t, top); p != (size_t)-1 && p != 0; p = parent_of(t, top)) {
+        size_t kids = 0;
+        for (xmlNodePtr k = t->node[p]->children; k; k = k->next)
+            if (k->type == XML_ELEMENT_NODE) kids++;
+        /* a layout table is not the article's table */
+        if (kids != 1 || name_in(t->node[p], (const char *const[]){"tr", "tbody", "thead", "table", NULL})) break;
+        top = p;
+    }
+    if (top == 0) { roots[0] = 0; return 1; }
+    size_t n = 0;
+    xmlNodePtr tn = t->node[top];
+    double ts = t->st[top].score;
+    double sthr = ts * 0.2 > 10 ? ts * 0.2 : 10;
+    const char *tcls = attr(tn, "class");
+    for (xmlNodePtr k = tn->parent->children; k && n < max; k = k->next) {
+        size_t ki = ov__tree_index(t, k);
+        if (ki == (size_t)-1 || (skip && t->st[ki].gone)) continue;
+        const ov__nstat *s = &t->st[ki];
+        int keep = ki == top;
+        double bonus = 0;
+        const char *kc = attr(k, "class");
+        if (tcls && kc && tcls[0] && !strcmp(tcls, kc)) bonus = ts * 0.2;
+        if (!keep && s->scored && s->score + bonus >= sthr) keep = 1;
+        if (!keep && (!xmlStrcasecmp(k->name, BAD_CAST "p") || (!s->block && s->total.chars))) {
+            double len = ov__acc_len(&s->total);
+            double ld = s->total.chars ? (double)s->total.links / s->total.chars : 0;
+            if ((len > 80 && ld < 0.25) || (len > 0 && ld == 0 && s->total.punct > 0)) keep = 1;
+        }
+        if (keep) roots[n++] = ki;
+    }
+    return n;
+}
+
+/* Candidate B: the smallest block holding most of the good paragraphs. */
+static size_t candidate_b(const ov__tree *t)
+{
+    double g = t->st[0].good;
+    size_t cur = 0;
+    for (;;) {
+        size_t best = (size_t)-1;
+        for (xmlNodePtr k = t->node[cur]->children; k; k = k->next) {
+            size_t ki = ov__tree_index(t, k);
+            if (ki != (size_t)-1 && (best == (size_t)-1 || t->st[ki].good > t->st[best].good)) best = ki;
+        }
+        if (best == (size_t)-1 || t->st[best].good < 0.8 * g) return cur;
+        cur = best;
+    }
+}
+
+/* Inside the chosen roots, leave out link lists and boilerplate lines that
+ * hold no good paragraph. */
+static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        /* pre-order: the subtree of a root is the run of indices after it
+         * whose parents are inside it */
+        for (size_t i = roots[r] + 1; i < t->n && parent_of(t, i) >= roots[r]; i++) {
+            ov__nstat *s = &t->st[i];
+            if (s->drop || s->good || !s->block) continue;
+            double ld = s->total.chars ? (double)s->total.links / s->total.chars : 0;
+            if ((s->cls == OV__CLS_BAD || s->cls == OV__CLS_NONE) && (ld > 0.5 || s->boiler)) s->drop = OV__DROP_BAD;
+        }
+    }
+}
 static xmlXPathObjectPtr eval(xmlXPathContextPtr x, const char *sel)
 {
     char *xp = ov__css_to_xpath(sel);
@@ -436,7 +512,7 @@ static int body_like(const char *t)
  * text nodes that are only a date or byline line; the metadata is already
  * collected from the whole page.
  */
-static void trim_head(ov__ctx *c, xmlNodePtr root)
+static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
 {
     xmlNodePtr drop[OV__HEAD_MAX_NODES];
     size_t nd = 0;
@@ -469,30 +545,90 @@ static void trim_head(ov__ctx *c, xmlNodePtr root)
         cur = cur->next;
     }
     for (size_t i = 0; i < nd; i++) {
-        xmlUnlinkNode(drop[i]);
-        xmlFreeNode(drop[i]);
+        size_t k = ov__tree_index(tr, drop[i]);
+        if (k != (size_t)-1) {
+            tr->st[k].drop = OV__DROP_BAD; /* indexed elements stay in the tree */
+        } else if (drop[i]->type != XML_ELEMENT_NODE) {
+            xmlUnlinkNode(drop[i]);
+            xmlFreeNode(drop[i]);
+        }
     }
 }
 
 int ov__extract_body(ov__ctx *c, ov_error *err)
 {
     xmlNodePtr roots[OV__MAX_ROOTS];
+    size_t ri[OV__MAX_ROOTS];
     size_t n = 0;
+    ov__tree t;
+    int rc;
     xmlNodePtr root = xmlDocGetRootElement(c->doc), body = root;
     for (xmlNodePtr k = root->children; k; k = k->next)
         if (k->type == XML_ELEMENT_NODE && !xmlStrcasecmp(k->name, BAD_CAST "body")) body = k;
+    preclean(body);
     if (c->rules) {
-        int rc = apply_rules(c, roots, &n, err);
+        rc = apply_rules(c, roots, &n, err);
         if (rc != 0) return rc;
     }
+    if (ov__tree_build(&t, body) != 0) return ov_error_set(err, OV_ENOMEM, c->art->url, "out of memory");
+    mark(&t);
+    if (n > 0) /* site rules chose the content: only noscript stays out */
+        for (size_t i = 0; i < t.n; i++)
+            if (xmlStrcasecmp(t.node[i]->name, BAD_CAST "noscript")) t.st[i].drop = OV__KEEP;
+    ov__classify(&t);
     if (n == 0) {
-        clean(body);
-        n = score_tree(body, roots, OV__MAX_ROOTS);
+        /* candidate A with the cleaning hints; again without them when they
+         * leave too little (cleaning is a hint, not a verdict) */
+        size_t na = candidate_a(&t, 1, ri, OV__MAX_ROOTS);
+        int skip = 1;
+        if (ov__acc_len(&t.page) > 0 && (na == 0 || roots_plain(&t, ri, na) < OV__MIN_ARTICLE)) {
+            size_t r2[OV__MAX_ROOTS];
+            size_t n2 = candidate_a(&t, 0, r2, OV__MAX_ROOTS);
+            ov__tree_sum(&t, 0);
+            double p2 = roots_plain(&t, r2, n2);
+            ov__tree_sum(&t, 1);
+            if (n2 && p2 > roots_plain(&t, ri, na) * 1.5) {
+                memcpy(ri, r2, n2 * sizeof *ri);
+                na = n2;
+                skip = 0;
+            }
+        }
+        ov__tree_sum(&t, skip);
+        /* candidate B from the paragraph classifier; choose by agreement */
+        double g = t.st[0].good;
+        if (g > 0) {
+            double ga = roots_good(&t, ri, na);
+            size_t b = candidate_b(&t);
+            int a_in_b = na > 0;
+            for (size_t i = 0; i < na; i++) a_in_b &= ancestor_of(&t, b, ri[i]);
+            double gb = t.st[b].good;
+            double extra_a = roots_plain(&t, ri, na) - ga, extra_b = plain_of(&t.st[b].total) - gb;
+            if (na == 0 || ga < 0.5 * g || (a_in_b && ga < 0.9 * gb && extra_b - extra_a < gb - ga)) {
+                ri[0] = b;
+                na = 1;
+            }
+        }
+        if (!skip)
+            for (size_t i = 0; i < t.n; i++)
+                if (t.st[i].drop == OV__DROP_HINT && xmlStrcasecmp(t.node[i]->name, BAD_CAST "noscript")) t.st[i].drop = OV__KEEP;
+        if (getenv("OV_XDBG")) {
+            fprintf(stderr, "page plain %.0f good %u skip %d\n", plain_of(&t.page), t.st[0].good, skip);
+            for (size_t i = 0; i < na; i++)
+                fprintf(stderr, "root %zu <%s class=%s id=%s> plain %.0f good %u score %.1f\n", ri[i], t.node[ri[i]]->name,
+                        attr(t.node[ri[i]], "class"), attr(t.node[ri[i]], "id"), plain_of(&t.st[ri[i]].total), t.st[ri[i]].good, t.st[ri[i]].score);
+        }
+        drop_bad(&t, ri, na);
+        for (size_t i = 0; i < na; i++) roots[i] = t.node[ri[i]];
+        n = na;
     }
     if (n == 0) {
         roots[0] = body;
         n = 1;
     }
-    if (n > 0 && !(c->rules && c->rules->keep)) trim_head(c, roots[0]);
-    return ov__emit(c, roots, n, err);
+    if (!(c->rules && c->rules->keep)) trim_head(c, &t, roots[0]);
+    c->tree = &t;
+    rc = ov__emit(c, roots, n, err);
+    c->tree = NULL;
+    ov__tree_free(&t);
+    return rc;
 }

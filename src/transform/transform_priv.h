@@ -31,6 +31,7 @@ typedef struct ov__ctx {
     ov__meta m;
     char *first_para;  /* first paragraph of the body, truncated */
     char *body_text;   /* sample of the body text for language detection */
+    struct ov__tree *tree; /* while emitting: element statistics and drop marks */
 } ov__ctx;
 
 void ov__ctx_free(ov__ctx *c);

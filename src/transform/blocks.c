@@ -1,0 +1,382 @@
+/*
+ * blocks.c - text statistics per element, a paragraph classifier and a
+ * block scorer: the two candidates the extractor compares.
+ *
+ * Statistics. One pre-order pass indexes the elements (their _private holds
+ * index + 1) and counts the text directly in each; totals are then summed
+ * child to parent by walking the index backwards (a child always comes
+ * after its parent), so every figure is linear in the page. "own" is the
+ * text of a block that is not inside a nested block: a paragraph's text.
+ *
+ * Paragraph classifier (after jusText, Pomikálek 2011). Each block's own
+ * text is good, near-good, short or bad from its length, its link density
+ * and how much it reads like prose: the share of function words in Latin
+ * text, the share of sentence punctuation (，。、；：！？) in CJK text, where
+ * a character, not a word, is the unit. Short and near-good paragraphs then
+ * take the class of their neighbours, so a caption or a one-line source
+ * between good paragraphs is kept and a short link between menus is not.
+ *
+ * Block scorer (after Readability.js). Each paragraph of 25 characters or
+ * more scores 1 + commas + its length in hundreds (at most 3); its parent
+ * gets the score whole, the grandparent half, further ancestors a third of
+ * it per level. An element starts from its tag and class hints and ends
+ * multiplied by 1 - link density over its whole text.
+ */
+#include "transform/blocks.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define OV__WORD_MAX 16
+
+static const char *const BLOCK_TAGS[] = {
+    "p", "div", "td", "th", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+    "section", "article", "main", "header", "figcaption", "caption", "address", "center", "table", "tr",
+    "ul", "ol", "dl", "figure", "form", "body", "html", "aside", "nav", "footer", "tbody", "thead",
+    "tfoot", "details", "summary", "fieldset", "hgroup", "frameset", "noscript", NULL};
+
+/* English function words, sorted (strcmp) for bsearch. */
+static const char *const STOPS[] = {
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because", "been",
+    "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "each", "even",
+    "for", "from", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into",
+    "is", "it", "its", "just", "like", "many", "may", "me", "more", "most", "much", "my", "no", "not",
+    "now", "of", "on", "one", "only", "or", "other", "our", "out", "over", "said", "she", "should", "so",
+    "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "through", "to", "too", "under", "up", "very", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "why", "will", "with", "would", "you", "your"};
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static int is_stop(const char *w)
+{
+    return bsearch(&w, STOPS, sizeof STOPS / sizeof STOPS[0], sizeof STOPS[0], cmp_str) != NULL;
+}
+
+static int name_in(xmlNodePtr n, const char *const *names)
+{
+    for (; *names; names++)
+        if (!xmlStrcasecmp(n->name, BAD_CAST * names)) return 1;
+    return 0;
+}
+
+static unsigned decode(const unsigned char **sp)
+{
+    const unsigned char *s = *sp;
+    unsigned c = *s;
+    size_t len = 1;
+    if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
+    else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
+    else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
+    *sp = s + len;
+    return c;
+}
+
+static int is_cjk(unsigned c)
+{
+    return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
+}
+
+void ov__acc_text(ov__acc *a, const char *s)
+{
+    char word[OV__WORD_MAX];
+    size_t wl = 0;
+    int in_word = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (p && *p) {
+        unsigned c = decode(&p);
+        int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7);
+        if (alnum && !is_cjk(c)) {
+            if (!in_word) { a->words++; in_word = 1; wl = 0; }
+            if (wl + 1 < OV__WORD_MAX) word[wl++] = (char)(c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : '#');
+            a->chars++;
+            continue;
+        }
+        if (in_word) {
+            word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
+            if (wl + 1 < OV__WORD_MAX && is_stop(word)) a->stops++;
+            in_word = 0;
+        }
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000 || c < 0x20) continue;
+        a->chars++;
+        if (is_cjk(c)) a->cjk++;
+        if (c == ',' || c == 0xFF0C || c == 0x3001) { a->commas++; a->punct++; }
+        else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == 0x3002 || c == 0xFF1B ||
+                 c == 0xFF1A || c == 0xFF01 || c == 0xFF1F)
+            a->punct++;
+    }
+    if (in_word) {
+        word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
+        if (wl + 1 < OV__WORD_MAX && is_stop(word)) a->stops++;
+    }
+}
+
+static void acc_add(ov__acc *d, const ov__acc *s)
+{
+    d->chars += s->chars;
+    d->cjk += s->cjk;
+    d->links += s->links;
+    d->punct += s->punct;
+    d->commas += s->commas;
+    d->words += s->words;
+    d->stops += s->stops;
+}
+
+double ov__acc_len(const ov__acc *a)
+{
+    return (double)(a->chars - a->cjk) + 3.0 * (double)a->cjk;
+}
+
+size_t ov__tree_index(const ov__tree *t, xmlNodePtr n)
+{
+    if (!n || n->type != XML_ELEMENT_NODE || !n->_private) return (size_t)-1;
+    size_t i = (uintptr_t)n->_private - 1;
+    return i < t->n && t->node[i] == n ? i : (size_t)-1;
+}
+
+int ov__tree_build(ov__tree *t, xmlNodePtr root)
+{
+    size_t cap = 256;
+    memset(t, 0, sizeof *t);
+    t->root = root;
+    t->node = malloc(cap * sizeof *t->node);
+    t->st = calloc(cap, sizeof *t->st);
+    if (!t->node || !t->st) goto nomem;
+    xmlNodePtr cur = root;
+    size_t parent = 0; /* index + 1 of cur's parent element */
+    while (cur) {
+        if (cur->type == XML_ELEMENT_NODE) {
+            if (t->n == cap) {
+                size_t nc = cap * 2;
+                xmlNodePtr *nn = realloc(t->node, nc * sizeof *nn);
+                if (!nn) goto nomem;
+                t->node = nn;
+                ov__nstat *ns = realloc(t->st, nc * sizeof *ns);
+                if (!ns) goto nomem;
+                t->st = ns;
+                memset(t->st + cap, 0, (nc - cap) * sizeof *ns);
+                cap = nc;
+            }
+            t->node[t->n] = cur;
+            t->st[t->n].parent = (uint32_t)parent;
+            t->st[t->n].block = (uint8_t)name_in(cur, BLOCK_TAGS);
+            cur->_private = (void *)(uintptr_t)(++t->n);
+            if (cur->children) {
+                parent = t->n;
+                cur = cur->children;
+                continue;
+            }
+        } else if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) && parent) {
+            ov__acc_text(&t->st[parent - 1].base, (const char *)cur->content);
+        }
+        if (cur == root) break;
+        while (cur != root && !cur->next) {
+            cur = cur->parent;
+            size_t pi = ov__tree_index(t, cur);
+            parent = pi == (size_t)-1 || pi == 0 ? 0 : t->st[pi].parent;
+        }
+        if (cur == root) break;
+        cur = cur->next;
+    }
+    ov__tree_sum(t, 0);
+    t->page = t->st[0].total;
+    return 0;
+nomem:
+    free(t->node);
+    free(t->st);
+    memset(t, 0, sizeof *t);
+    return -1;
+}
+
+void ov__tree_free(ov__tree *t)
+{
+    for (size_t i = 0; i < t->n; i++) t->node[i]->_private = NULL;
+    free(t->node);
+    free(t->st);
+    memset(t, 0, sizeof *t);
+}
+
+void ov__tree_sum(ov__tree *t, int skip_drop)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        ov__nstat *s = &t->st[i];
+        s->total = s->base;
+        s->own = s->base;
+        s->gone = (uint8_t)(s->drop || (s->parent && t->st[s->parent - 1].gone));
+    }
+    for (size_t i = t->n; i-- > 0;) {
+        ov__nstat *s = &t->st[i];
+        if (!xmlStrcasecmp(t->node[i]->name, BAD_CAST "a")) {
+            s->total.links = s->total.chars;
+            s->own.links = s->own.chars;
+        }
+        if (!s->parent || (skip_drop && s->drop)) continue;
+        ov__nstat *p = &t->st[s->parent - 1];
+        acc_add(&p->total, &s->total);
+        if (!s->block) acc_add(&p->own, &s->own);
+    }
+}
+
+int ov__tree_dropped(const ov__tree *t, size_t i)
+{
+    return t->st[i].gone;
+}
+
+/* ---- paragraph classifier ---- */
+
+#define OV__LEN_LOW 70.0
+#define OV__LEN_HIGH 200.0
+#define OV__STOP_LOW 0.30
+#define OV__STOP_HIGH 0.32
+#define OV__CJK_PUNCT_LOW 0.025
+#define OV__CJK_PUNCT_HIGH 0.04
+#define OV__MAX_LINK_DENSITY 0.2
+#define OV__HEADING_DISTANCE 200.0
+
+static int is_heading(xmlNodePtr n)
+{
+    return (n->name[0] == 'h' || n->name[0] == 'H') && n->name[1] >= '1' && n->name[1] <= '6' && !n->name[2];
+}
+
+static int classify_one(const ov__nstat *s)
+{
+    const ov__acc *a = &s->own;
+    /* one CJK character carries about a Latin word: four characters */
+    double len = (double)(a->chars - a->cjk) + 4.0 * a->cjk;
+    double ld = a->chars ? (double)a->links / a->chars : 0;
+    if (ld > OV__MAX_LINK_DENSITY || s->boiler) return OV__CLS_BAD;
+    if (len < OV__LEN_LOW) return a->links ? OV__CLS_BAD : OV__CLS_SHORT;
+    double prose, low, high;
+    if (a->cjk * 2 > a->chars) {
+        prose = (double)a->punct / a->chars;
+        low = OV__CJK_PUNCT_LOW;
+        high = OV__CJK_PUNCT_HIGH;
+    } else {
+        prose = a->words ? (double)a->stops / a->words : 0;
+        low = OV__STOP_LOW;
+        high = OV__STOP_HIGH;
+    }
+    if (prose >= high) return len > OV__LEN_HIGH ? OV__CLS_GOOD : OV__CLS_NEARGOOD;
+    if (prose >= low) return OV__CLS_NEARGOOD;
+    return OV__CLS_BAD;
+}
+
+void ov__classify(ov__tree *t)
+{
+    size_t nb = 0;
+    size_t *b = malloc((t->n ? t->n : 1) * sizeof *b);
+    int *cls = NULL, *prev_gb = NULL, *next_gb = NULL, *prev_any = NULL, *next_any = NULL;
+    if (!b) return;
+    for (size_t i = 0; i < t->n; i++) {
+        t->st[i].cls = OV__CLS_NONE;
+        t->st[i].good = 0;
+        if (t->st[i].block && t->st[i].own.chars > 0) b[nb++] = i;
+    }
+    cls = malloc((nb + 1) * sizeof *cls);
+    prev_gb = malloc((nb + 1) * sizeof *prev_gb);
+    next_gb = malloc((nb + 1) * sizeof *next_gb);
+    prev_any = malloc((nb + 1) * sizeof *prev_any);
+    next_any = malloc((nb + 1) * sizeof *next_any);
+    if (!cls || !prev_gb || !next_gb || !prev_any || !next_any) goto cleanup;
+    for (size_t k = 0; k < nb; k++) cls[k] = classify_one(&t->st[b[k]]);
+    /* a short heading followed closely by good text is near-good */
+    for (size_t k = 0; k < nb; k++) {
+        if (!is_heading(t->node[b[k]]) || cls[k] != OV__CLS_SHORT) continue;
+        double dist = 0;
+        for (size_t j = k + 1; j < nb && dist <= OV__HEADING_DISTANCE; j++) {
+            if (cls[j] == OV__CLS_GOOD) { cls[k] = OV__CLS_NEARGOOD; break; }
+            dist += ov__acc_len(&t->st[b[j]].own);
+        }
+    }
+    /* nearest neighbours: good/bad only, and any class but short */
+    int gb = OV__CLS_BAD, any = OV__CLS_BAD;
+    for (size_t k = 0; k < nb; k++) {
+        prev_gb[k] = gb;
+        prev_any[k] = any;
+        if (cls[k] == OV__CLS_GOOD || cls[k] == OV__CLS_BAD) gb = cls[k];
+        if (cls[k] != OV__CLS_SHORT) any = cls[k];
+    }
+    gb = any = OV__CLS_BAD;
+    for (size_t k = nb; k-- > 0;) {
+        next_gb[k] = gb;
+        next_any[k] = any;
+        if (cls[k] == OV__CLS_GOOD || cls[k] == OV__CLS_BAD) gb = cls[k];
+        if (cls[k] != OV__CLS_SHORT) any = cls[k];
+    }
+    for (size_t k = 0; k < nb; k++) {
+        int c = cls[k];
+        if (c == OV__CLS_SHORT) {
+            if (prev_gb[k] == OV__CLS_GOOD && next_gb[k] == OV__CLS_GOOD) c = OV__CLS_GOOD;
+            else if (prev_gb[k] == OV__CLS_BAD && next_gb[k] == OV__CLS_BAD) c = OV__CLS_BAD;
+            else if ((prev_gb[k] == OV__CLS_BAD && prev_any[k] == OV__CLS_NEARGOOD) ||
+                     (next_gb[k] == OV__CLS_BAD && next_any[k] == OV__CLS_NEARGOOD))
+                c = OV__CLS_GOOD;
+            else c = OV__CLS_BAD;
+        } else if (c == OV__CLS_NEARGOOD) {
+            c = prev_gb[k] == OV__CLS_BAD && next_gb[k] == OV__CLS_BAD ? OV__CLS_BAD : OV__CLS_GOOD;
+        }
+        t->st[b[k]].cls = (uint8_t)c;
+    }
+    for (size_t i = 0; i < t->n; i++)
+        if (t->st[i].cls == OV__CLS_GOOD) t->st[i].good = t->st[i].own.chars - t->st[i].own.links;
+    for (size_t i = t->n; i-- > 0;)
+        if (t->st[i].parent) t->st[t->st[i].parent - 1].good += t->st[i].good;
+cleanup:
+    free(b);
+    free(cls);
+    free(prev_gb);
+    free(next_gb);
+    free(prev_any);
+    free(next_any);
+}
+
+/* ---- block scorer ---- */
+
+static double tag_score(xmlNodePtr n)
+{
+    static const char *const minus3[] = {"address", "ol", "ul", "dl", "dd", "dt", "li", "form", NULL};
+    static const char *const minus5[] = {"h1", "h2", "h3", "h4", "h5", "h6", "th", NULL};
+    if (!xmlStrcasecmp(n->name, BAD_CAST "div")) return 5;
+    if (!xmlStrcasecmp(n->name, BAD_CAST "article")) return 15;
+    if (name_in(n, (const char *const[]){"pre", "td", "blockquote", NULL})) return 3;
+    if (name_in(n, minus3)) return -3;
+    if (name_in(n, minus5)) return -5;
+    return 0;
+}
+
+size_t ov__score(ov__tree *t, int skip_drop)
+{
+    static const char *const paras[] = {"p", "pre", "td", "blockquote", "li", "div", "section", "dd", "font",
+                                        "span", "center", "article", "main", "body", NULL};
+    for (size_t i = 0; i < t->n; i++) {
+        t->st[i].score = 0;
+        t->st[i].scored = 0;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        ov__nstat *s = &t->st[i];
+        if (!s->block || s->own.chars < 25 || !name_in(t->node[i], paras) || (skip_drop && t->st[i].gone)) continue;
+        double len = ov__acc_len(&s->own);
+        double sc = 1 + s->own.commas + (len / 100 > 3 ? 3 : len / 100);
+        size_t a = s->parent;
+        for (int lvl = 0; a && lvl < 5; lvl++, a = t->st[a - 1].parent) {
+            ov__nstat *as = &t->st[a - 1];
+            if (!as->scored) {
+                as->scored = 1;
+                as->score += tag_score(t->node[a - 1]) + 25.0 * as->weight;
+            }
+            as->score += sc / (lvl == 0 ? 1 : lvl == 1 ? 2 : lvl * 3);
+        }
+    }
+    size_t best = (size_t)-1;
+    for (size_t i = 0; i < t->n; i++) {
+        ov__nstat *s = &t->st[i];
+        if (!s->scored) continue;
+        double ld = s->total.chars ? (double)s->total.links / s->total.chars : 0;
+        s->score *= 1 - ld;
+        if (best == (size_t)-1 || s->score > t->st[best].score) best = i;
+    }
+    return best;
+}
