@@ -199,13 +199,14 @@ void ov__tree_free(ov__tree *t)
     memset(t, 0, sizeof *t);
 }
 
-void ov__tree_sum(ov__tree *t, int skip_drop)
+void ov__tree_sum(ov__tree *t, int level)
 {
     for (size_t i = 0; i < t->n; i++) {
         ov__nstat *s = &t->st[i];
         s->total = s->base;
         s->own = s->base;
-        s->gone = (uint8_t)(s->drop || (s->parent && t->st[s->parent - 1].gone));
+        s->good = 0;
+        s->gone = (uint8_t)((level && s->drop >= level) || (s->parent && t->st[s->parent - 1].gone));
     }
     for (size_t i = t->n; i-- > 0;) {
         ov__nstat *s = &t->st[i];
@@ -213,8 +214,10 @@ void ov__tree_sum(ov__tree *t, int skip_drop)
             s->total.links = s->total.chars;
             s->own.links = s->own.chars;
         }
-        if (!s->parent || (skip_drop && s->drop)) continue;
+        if (s->cls == OV__CLS_GOOD) s->good += s->own.chars - s->own.links;
+        if (!s->parent || (level && s->drop >= level)) continue;
         ov__nstat *p = &t->st[s->parent - 1];
+        p->good += s->good;
         acc_add(&p->total, &s->total);
         if (!s->block) acc_add(&p->own, &s->own);
     }
@@ -272,7 +275,6 @@ void ov__classify(ov__tree *t)
     if (!b) return;
     for (size_t i = 0; i < t->n; i++) {
         t->st[i].cls = OV__CLS_NONE;
-        t->st[i].good = 0;
         if (t->st[i].block && t->st[i].own.chars > 0) b[nb++] = i;
     }
     cls = malloc((nb + 1) * sizeof *cls);
@@ -320,10 +322,7 @@ void ov__classify(ov__tree *t)
         }
         t->st[b[k]].cls = (uint8_t)c;
     }
-    for (size_t i = 0; i < t->n; i++)
-        if (t->st[i].cls == OV__CLS_GOOD) t->st[i].good = t->st[i].own.chars - t->st[i].own.links;
-    for (size_t i = t->n; i-- > 0;)
-        if (t->st[i].parent) t->st[t->st[i].parent - 1].good += t->st[i].good;
+    ov__tree_sum(t, 0);
 cleanup:
     free(b);
     free(cls);
@@ -347,7 +346,7 @@ static double tag_score(xmlNodePtr n)
     return 0;
 }
 
-size_t ov__score(ov__tree *t, int skip_drop)
+size_t ov__score(ov__tree *t)
 {
     static const char *const paras[] = {"p", "pre", "td", "blockquote", "li", "div", "section", "dd", "font",
                                         "span", "center", "article", "main", "body", NULL};
@@ -357,7 +356,7 @@ size_t ov__score(ov__tree *t, int skip_drop)
     }
     for (size_t i = 0; i < t->n; i++) {
         ov__nstat *s = &t->st[i];
-        if (!s->block || s->own.chars < 25 || !name_in(t->node[i], paras) || (skip_drop && t->st[i].gone)) continue;
+        if (!s->block || s->own.chars < 25 || !name_in(t->node[i], paras) || t->st[i].gone) continue;
         double len = ov__acc_len(&s->own);
         double sc = 1 + s->own.commas + (len / 100 > 3 ? 3 : len / 100);
         size_t a = s->parent;

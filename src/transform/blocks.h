@@ -18,13 +18,13 @@ typedef struct ov__acc {
 enum { OV__CLS_NONE, OV__CLS_BAD, OV__CLS_SHORT, OV__CLS_NEARGOOD, OV__CLS_GOOD };
 
 /* Why a node is left out of the article. */
-enum { OV__KEEP, OV__DROP_HINT, OV__DROP_BAD };
+enum { OV__KEEP, OV__DROP_HINT, OV__DROP_STRONG, OV__DROP_BAD };
 
 typedef struct ov__nstat {
     ov__acc base;   /* text directly in this element */
     ov__acc total;  /* all text below (dropped subtrees excluded when asked) */
     ov__acc own;    /* text below that is not inside a nested block */
-    uint32_t good;  /* characters of good paragraphs below */
+    uint32_t good;  /* characters of good paragraphs below (as summed by ov__tree_sum) */
     uint32_t parent; /* index + 1 of the parent element, 0 for the root */
     double score;   /* block score (candidate A) */
     int8_t weight;  /* class/id hint: +1 positive, -1 negative (set by extract.c) */
@@ -47,8 +47,9 @@ int ov__tree_build(ov__tree *t, xmlNodePtr root);
 void ov__tree_free(ov__tree *t);
 /* Index of an element of the tree, or (size_t)-1. */
 size_t ov__tree_index(const ov__tree *t, xmlNodePtr n);
-/* Recompute total and own, leaving dropped subtrees out when skip_drop. */
-void ov__tree_sum(ov__tree *t, int skip_drop);
+/* Recompute total, own and good, leaving out the subtrees whose drop mark
+ * is level or more (level 0: nothing left out). */
+void ov__tree_sum(ov__tree *t, int level);
 /* Is node i dropped, or inside a dropped element? (as of the last ov__tree_sum) */
 int ov__tree_dropped(const ov__tree *t, size_t i);
 /* Count the text of s into a. */
@@ -57,9 +58,9 @@ void ov__acc_text(ov__acc *a, const char *s);
 /* Classify every block's own text (jusText-like, with context), then sum
  * the good characters per element. */
 void ov__classify(ov__tree *t);
-/* Readability-like scores of every element from its paragraphs, dropped
- * subtrees left out when skip_drop (call ov__tree_sum with the same first); returns the index of the best, or (size_t)-1. */
-size_t ov__score(ov__tree *t, int skip_drop);
+/* Readability-like scores of every element from its paragraphs, the
+ * subtrees left out by the last ov__tree_sum left out; returns the index of the best, or (size_t)-1. */
+size_t ov__score(ov__tree *t);
 
 /* Characters of text in an acc, weighted so that a CJK character counts
  * as three Latin ones (about one word). */

@@ -302,10 +302,10 @@ static void mark(ov__tree *t)
         s->drop = OV__KEEP;
         if (i == 0 || !xmlStrcasecmp(n->name, BAD_CAST "body")) continue;
         int most = page > 0 && plain_of(&s->total) * 2 > page;
-        if (!xmlStrcasecmp(n->name, BAD_CAST "noscript")) { s->drop = OV__DROP_HINT; continue; }
+        if (!xmlStrcasecmp(n->name, BAD_CAST "noscript")) { s->drop = OV__DROP_BAD; continue; }
         const char *role = attr(n, "role");
         int drop = 0;
-        if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = 1;
+        if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = 2;
         else if (most) drop = 0;
         else if (name_in(n, SOFT_DROP) || (role && name_in_list(role, NEG_ROLES)) || (weak && !pos)) drop = 1;
         else if (block_tag(n)) {
@@ -319,7 +319,7 @@ static void mark(ov__tree *t)
             }
             if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6) drop = 1;
         }
-        if (drop) s->drop = OV__DROP_HINT;
+        if (drop) s->drop = drop == 2 ? OV__DROP_STRONG : OV__DROP_HINT;
     }
 }
 
@@ -352,10 +352,10 @@ static int ancestor_of(const ov__tree *t, size_t a, size_t i)
  * about as well (the article split over a few divs), then its siblings that
  * score well or read as prose (Readability's sibling merge).
  */
-static size_t candidate_a(ov__tree *t, int skip, size_t *roots, size_t max)
+static size_t candidate_a(ov__tree *t, int level, size_t *roots, size_t max)
 {
-    ov__tree_sum(t, skip);
-    size_t top = ov__score(t, skip);
+    ov__tree_sum(t, level);
+    size_t top = ov__score(t);
     if (top == (size_t)-1) return 0;
     double last = t->st[top].score, thr = last / 3;
     for (size_t p = parent_of(t, top); p != (size_t)-1 && p != 0; p = parent_of(t, p)) {
@@ -381,7 +381,7 @@ static size_t candidate_a(ov__tree *t, int skip, size_t *roots, size_t max)
     const char *tcls = attr(tn, "class");
     for (xmlNodePtr k = tn->parent->children; k && n < max; k = k->next) {
         size_t ki = ov__tree_index(t, k);
-        if (ki == (size_t)-1 || (skip && t->st[ki].gone)) continue;
+        if (ki == (size_t)-1 || t->st[ki].gone) continue;
         const ov__nstat *s = &t->st[ki];
         int keep = ki == top;
         double bonus = 0;
@@ -574,27 +574,33 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
     mark(&t);
     if (n > 0) /* site rules chose the content: only noscript stays out */
         for (size_t i = 0; i < t.n; i++)
-            if (xmlStrcasecmp(t.node[i]->name, BAD_CAST "noscript")) t.st[i].drop = OV__KEEP;
+            if (t.st[i].drop < OV__DROP_BAD) t.st[i].drop = OV__KEEP;
     ov__classify(&t);
     if (n == 0) {
-        /* candidate A with the cleaning hints; again without them when they
-         * leave too little (cleaning is a hint, not a verdict) */
-        size_t na = candidate_a(&t, 1, ri, OV__MAX_ROOTS);
-        int skip = 1;
-        if (ov__acc_len(&t.page) > 0 && (na == 0 || roots_plain(&t, ri, na) < OV__MIN_ARTICLE)) {
+        /* Candidate A with all the cleaning marks; when they leave too
+         * little, again with only the strong ones, then with none: cleaning
+         * is a hint, not a verdict. */
+        size_t na = candidate_a(&t, OV__DROP_HINT, ri, OV__MAX_ROOTS);
+        int level = OV__DROP_HINT;
+        double pa = roots_plain(&t, ri, na);
+        for (int lv = OV__DROP_STRONG; lv >= 0 && (na == 0 || pa < OV__MIN_ARTICLE); lv -= 2) {
+            /* strong marks (whole class words) give way only to an empty page */
+            if (lv == 0 && na > 0 && pa > 0) break;
             size_t r2[OV__MAX_ROOTS];
-            size_t n2 = candidate_a(&t, 0, r2, OV__MAX_ROOTS);
-            ov__tree_sum(&t, 0);
+            size_t n2 = candidate_a(&t, lv, r2, OV__MAX_ROOTS);
             double p2 = roots_plain(&t, r2, n2);
-            ov__tree_sum(&t, 1);
-            if (n2 && p2 > roots_plain(&t, ri, na) * 1.5) {
+            if (n2 && p2 > pa * 1.5) {
                 memcpy(ri, r2, n2 * sizeof *ri);
                 na = n2;
-                skip = 0;
+                pa = p2;
+                level = lv;
             }
         }
-        ov__tree_sum(&t, skip);
-        /* candidate B from the paragraph classifier; choose by agreement */
+        ov__tree_sum(&t, level);
+        /* Candidate B from the paragraph classifier; choose by agreement:
+         * A unless it holds under half of the good paragraphs and B holds
+         * more good text than A holds text; B when it is A plus more good
+         * text than extra noise. */
         double g = t.st[0].good;
         if (g > 0) {
             double ga = roots_good(&t, ri, na);
@@ -602,17 +608,16 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
             int a_in_b = na > 0;
             for (size_t i = 0; i < na; i++) a_in_b &= ancestor_of(&t, b, ri[i]);
             double gb = t.st[b].good;
-            double extra_a = roots_plain(&t, ri, na) - ga, extra_b = plain_of(&t.st[b].total) - gb;
-            if (na == 0 || ga < 0.5 * g || (a_in_b && ga < 0.9 * gb && extra_b - extra_a < gb - ga)) {
+            double extra_a = pa - ga, extra_b = plain_of(&t.st[b].total) - gb;
+            if (na == 0 || (ga < 0.5 * g && gb > pa) || (a_in_b && ga < 0.9 * gb && extra_b - extra_a < gb - ga)) {
                 ri[0] = b;
                 na = 1;
             }
         }
-        if (!skip)
-            for (size_t i = 0; i < t.n; i++)
-                if (t.st[i].drop == OV__DROP_HINT && xmlStrcasecmp(t.node[i]->name, BAD_CAST "noscript")) t.st[i].drop = OV__KEEP;
+        for (size_t i = 0; i < t.n; i++)
+            if (t.st[i].drop && t.st[i].drop < OV__DROP_BAD && (!level || t.st[i].drop < level)) t.st[i].drop = OV__KEEP;
         if (getenv("OV_XDBG")) {
-            fprintf(stderr, "page plain %.0f good %u skip %d\n", plain_of(&t.page), t.st[0].good, skip);
+            fprintf(stderr, "page plain %.0f good %u level %d\n", plain_of(&t.page), t.st[0].good, level);
             for (size_t i = 0; i < na; i++)
                 fprintf(stderr, "root %zu <%s class=%s id=%s> plain %.0f good %u score %.1f\n", ri[i], t.node[ri[i]]->name,
                         attr(t.node[ri[i]], "class"), attr(t.node[ri[i]], "id"), plain_of(&t.st[ri[i]].total), t.st[ri[i]].good, t.st[ri[i]].score);
@@ -628,6 +633,16 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
     if (!(c->rules && c->rules->keep)) trim_head(c, &t, roots[0]);
     c->tree = &t;
     rc = ov__emit(c, roots, n, err);
+    if (rc == OV_ENOTFOUND && plain_of(&t.page) > 0) {
+        /* the choice left nothing: the whole page minus noise, not nothing */
+        for (size_t i = 0; i < t.n; i++)
+            if (t.st[i].drop < OV__DROP_BAD) t.st[i].drop = OV__KEEP;
+        n = candidate_a(&t, 0, ri, OV__MAX_ROOTS);
+        for (size_t i = 0; i < n; i++) roots[i] = t.node[ri[i]];
+        if (n == 0) { roots[0] = body; n = 1; }
+        ov_error_clear(err);
+        rc = ov__emit(c, roots, n, err);
+    }
     c->tree = NULL;
     ov__tree_free(&t);
     return rc;
