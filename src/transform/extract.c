@@ -29,6 +29,11 @@ static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "nav
                             "评论", "分享", "相关", "版权", "导航"};
 static const char *POS[] = {"article", "content", "body", "text", "main", "post", "entry", "story",
                             "detail", "正文", "内容", "artibody"};
+/* Negative words that name layout as often as noise ("widget Blog" holds
+ * Blogger's posts): never strong. */
+static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank", "masthead", "banner",
+                                        "aside", "menu", "foot", "topbar", "toolbar", NULL};
+static int name_in_list(const char *s, const char *const *names);
 static const char *NEG_SUB[] = {"comment", "sidebar", "footer", "share", "related", "breadcrumb", "copyright"};
 
 static const char *attr(xmlNodePtr n, const char *name)
@@ -91,7 +96,8 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
                 for (size_t i = 0; i < sizeof NEG / sizeof NEG[0]; i++) {
                     if (strcmp(w, NEG[i])) continue;
                     size_t len = strlen(NEG[i]);
-                    if (np == 1 || (!middle && len >= 5)) (*strong)++;
+                    if (name_in_list(w, WEAK_ONLY)) (*weak)++;
+                    else if (np == 1 || (!middle && len >= 5)) (*strong)++;
                     else if (len >= 5 || !middle) (*weak)++;
                 }
                 for (size_t i = 0; i < sizeof NEG_SUB / sizeof NEG_SUB[0]; i++)
@@ -218,6 +224,7 @@ static const char *const NEG_ROLES[] = {"navigation", "complementary", "menu", "
 
 static int name_in_list(const char *s, const char *const *names)
 {
+    /* also used by the class hints above */
     for (; *names; names++)
         if (!strcasecmp(s, *names)) return 1;
     return 0;
@@ -599,7 +606,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         ov__tree_sum(&t, level);
         /* Candidate B from the paragraph classifier; choose by agreement:
          * A unless it holds under half of the good paragraphs and B holds
-         * more good text than A holds text; B when it is A plus more good
+         * twice as much good text as A holds text; B when it is A plus more good
          * text than extra noise. */
         double g = t.st[0].good;
         if (g > 0) {
@@ -609,7 +616,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
             for (size_t i = 0; i < na; i++) a_in_b &= ancestor_of(&t, b, ri[i]);
             double gb = t.st[b].good;
             double extra_a = pa - ga, extra_b = plain_of(&t.st[b].total) - gb;
-            if (na == 0 || (ga < 0.5 * g && gb > pa) || (a_in_b && ga < 0.9 * gb && extra_b - extra_a < gb - ga)) {
+            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa) || (a_in_b && ga < 0.9 * gb && extra_b - extra_a < gb - ga)) {
                 ri[0] = b;
                 na = 1;
             }
@@ -622,6 +629,17 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
                 fprintf(stderr, "root %zu <%s class=%s id=%s> plain %.0f good %u score %.1f\n", ri[i], t.node[ri[i]]->name,
                         attr(t.node[ri[i]], "class"), attr(t.node[ri[i]], "id"), plain_of(&t.st[ri[i]].total), t.st[ri[i]].good, t.st[ri[i]].score);
         }
+        const char *needle = getenv("OV_XNEEDLE");
+        for (size_t i = 0; needle && i < t.n; i++)
+            for (xmlNodePtr k = t.node[i]->children; k; k = k->next)
+                if (k->type == XML_TEXT_NODE && k->content && strstr((const char *)k->content, needle)) {
+                    for (size_t a = i; a != (size_t)-1; a = parent_of(&t, a))
+                        fprintf(stderr, " < %zu %s.%s#%s d%d c%d g%u s%.1f own%u", a, t.node[a]->name, attr(t.node[a], "class"), attr(t.node[a], "id"),
+                                t.st[a].drop, t.st[a].cls, t.st[a].good, t.st[a].score, t.st[a].own.chars);
+                    fprintf(stderr, "\n");
+                    needle = NULL;
+                    break;
+                }
         drop_bad(&t, ri, na);
         for (size_t i = 0; i < na; i++) roots[i] = t.node[ri[i]];
         n = na;
