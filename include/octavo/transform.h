@@ -56,7 +56,10 @@ typedef struct ov_transform_options {
  * make links and images absolute; may be a file: URL or a path).
  * On success `*out` is a new article the caller owns (ov_article_free).
  * Errors: OV_ELIMIT (input too large), OV_EPARSE (not HTML),
- * OV_ENOTFOUND (no article content found).
+ * OV_ENOTFOUND (no article content found: the page has no article text).
+ * With OV_ENOTFOUND `*out` still receives the article with its metadata
+ * (title, byline, date, ...) and an empty body; the caller owns it too.
+ * With any other error `*out` is NULL.
  */
 int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
                          const ov_transform_options *opts, ov_article **out, ov_error *err);

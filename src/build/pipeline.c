@@ -340,6 +340,7 @@ static void process_page(run *r, job *j, const unsigned char *data, size_t len,
     ov_error_clear(&err);
     ov_article *a = NULL;
     if (ov_transform_extract(data, len, url, &to, &a, &err) != 0) {
+        ov_article_free(a); /* OV_ENOTFOUND hands back the metadata */
         ov__build_skip(r->res, j->url, "%s", err.message);
         return;
     }

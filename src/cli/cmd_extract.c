@@ -119,6 +119,12 @@ int ov__cmd_extract(int argc, char **argv)
         o.content_type = ct ? ct : http_ct;
         rc = ov_transform_extract(page, len, url ? url : final_url ? final_url : file, &o, &a, &err);
     }
+    if (rc == OV_ENOTFOUND && a && json) {
+        /* no body, but the metadata is worth printing; still exit 1 */
+        ov_error jerr;
+        ov_error_clear(&jerr);
+        if (ov_article_to_json(a, &out, &jerr) == 0) fputs(out, stdout);
+    }
     if (rc == 0) rc = json ? ov_article_to_json(a, &out, &err) : print_plain(a, &err);
     if (rc != 0) {
         if (err.where[0])

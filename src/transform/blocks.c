@@ -332,6 +332,13 @@ cleanup:
     free(next_any);
 }
 
+int ov__prose_like(const ov__acc *a)
+{
+    if (!a->chars) return 0;
+    if (a->cjk * 2 > a->chars) return (double)a->punct / a->chars >= OV__CJK_PUNCT_LOW;
+    return a->words && (double)a->stops / a->words >= 0.25;
+}
+
 /* ---- block scorer ---- */
 
 static double tag_score(xmlNodePtr n)

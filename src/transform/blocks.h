@@ -62,6 +62,9 @@ void ov__classify(ov__tree *t);
  * subtrees left out by the last ov__tree_sum left out; returns the index of the best, or (size_t)-1. */
 size_t ov__score(ov__tree *t);
 
+/* Does the text read as prose (function words, or CJK sentence punctuation)? */
+int ov__prose_like(const ov__acc *a);
+
 /* Characters of text in an acc, weighted so that a CJK character counts
  * as three Latin ones (about one word). */
 double ov__acc_len(const ov__acc *a);

@@ -26,13 +26,15 @@ static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "nav
                             "banner", "sponsor", "promo", "popup", "login", "subscribe", "newsletter",
                             "toolbar", "pagination", "pager", "recommend", "widget", "masthead",
                             "disclaimer", "topbar", "reply", "respond", "print", "tools", "hot", "rank",
+                            "hidden", "hide", "invisible",
                             "评论", "分享", "相关", "版权", "导航"};
 static const char *POS[] = {"article", "content", "body", "text", "main", "post", "entry", "story",
                             "detail", "正文", "内容", "artibody"};
 /* Negative words that name layout as often as noise ("widget Blog" holds
  * Blogger's posts): never strong. */
 static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank", "masthead", "banner",
-                                        "aside", "menu", "foot", "topbar", "toolbar", NULL};
+                                        "aside", "menu", "foot", "topbar", "toolbar", "hidden", "hide",
+                                        "invisible", NULL};
 static int name_in_list(const char *s, const char *const *names);
 static const char *NEG_SUB[] = {"comment", "sidebar", "footer", "share", "related", "breadcrumb", "copyright"};
 
@@ -173,7 +175,7 @@ static const char *BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱
                                "相關新聞", "相關閱讀", "延伸閱讀", "延伸阅读", "版權所有", "版權均屬", "免責聲明",
                                "責任編輯", "未經許可", "不得轉載", "分享到：", "上一篇：", "下一篇：",
                                /* pagination and editor credits */
-                               "下一页", "尾页", "下一頁", "尾頁", "字号：", "字號：", "【字体", "字体：", "（编辑：", "(编辑：", "（編輯：", "审核：", "審核："};
+                               "下一页", "尾页", "下一頁", "尾頁", "字号：", "字號：", "【字体", "字体：", "（编辑：", "(编辑：", "（編輯：", "编辑：", "編輯：", "审核：", "審核："};
 
 static size_t utf8_len(const char *s)
 {
@@ -428,14 +430,19 @@ static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
     for (size_t r = 0; r < n; r++) {
         /* pre-order: the subtree of a root is the run of indices after it
          * whose parents are inside it */
-        for (size_t i = roots[r] + 1; i < t->n && parent_of(t, i) >= roots[r]; i++) {
+        size_t end = roots[r] + 1;
+        while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+        for (size_t i = roots[r] + 1; i < end; i++) {
             ov__nstat *s = &t->st[i];
             if (s->drop || s->good || !s->block) continue;
             double ld = s->total.chars ? (double)s->total.links / s->total.chars : 0;
-            if ((s->cls == OV__CLS_BAD || s->cls == OV__CLS_NONE) && (ld > 0.5 || s->boiler)) s->drop = OV__DROP_BAD;
+            int bad = s->cls == OV__CLS_BAD || s->cls == OV__CLS_NONE;
+            /* a paragraph with many inline links still reads as prose */
+            if (bad && (ld > 0.5 || s->boiler || (ld > 0.25 && !ov__prose_like(&s->total)))) s->drop = OV__DROP_BAD;
         }
     }
 }
+
 static xmlXPathObjectPtr eval(xmlXPathContextPtr x, const char *sel)
 {
     char *xp = ov__css_to_xpath(sel);

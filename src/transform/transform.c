@@ -167,10 +167,11 @@ static int looks_binary(const unsigned char *p, size_t len, const char *content_
 int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
                          const ov_transform_options *opts, ov_article **out, ov_error *err)
 {
-    int rc = 0;
+    int rc = 0, nobody = 0;
     char *utf8 = NULL;
     size_t ulen = 0;
     ov__ctx c;
+    ov_error body_err;
     size_t limit = opts && opts->max_input_bytes ? opts->max_input_bytes : OV_TRANSFORM_MAX_INPUT;
 
     memset(&c, 0, sizeof c);
@@ -210,6 +211,12 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
     c.rules = opts ? opts->rules : NULL;
     rc = set_title(&c, err);
     if (rc == 0) rc = ov__extract_body(&c, err);
+    /* no body: the metadata is still the caller's (an empty body) */
+    nobody = rc == OV_ENOTFOUND;
+    if (nobody) {
+        body_err = *err;
+        rc = ov_strset(&c.art->body_xhtml, "") ? ov_error_set(err, OV_ENOMEM, url, "out of memory") : 0;
+    }
     if (rc == 0) rc = body_sample(&c, err);
     if (rc == 0) rc = set_meta(&c, err);
     if (rc == 0) {
@@ -225,6 +232,10 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
     if (rc == 0) {
         *out = c.art;
         c.art = NULL;
+        if (nobody) {
+            *err = body_err;
+            rc = OV_ENOTFOUND;
+        }
     }
 cleanup:
     ov__ctx_free(&c);

@@ -78,3 +78,179 @@ Test(transform_extract, wrapper_with_many_links_below_the_article_is_kept)
     free(t);
     ov__buf_free(&b);
 }
+
+/* Navigation, a sidebar of links and a footer around an article. */
+static void page_chrome(ov__buf *b, int head)
+{
+    if (head) {
+        ov__buf_puts(b, "<div class=\"top\"><ul class=\"nav\">");
+        for (int i = 0; i < 8; i++) ov__buf_printf(b, "<li><a href=\"/s/%d\">Section %d</a></li>", i, i);
+        ov__buf_puts(b, "</ul></div>");
+    } else {
+        ov__buf_puts(b, "<div class=\"side\"><h3>Most read</h3><ul>");
+        for (int i = 0; i < 12; i++) ov__buf_printf(b, "<li><a href=\"/m/%d\">A much read story, number %d</a></li>", i, i);
+        ov__buf_puts(b, "</ul></div><div class=\"footer\">Copyright 2026 The Example Herald. All rights reserved.</div>");
+    }
+}
+
+Test(transform_extract, aspnet_form_wrapping_the_whole_page_keeps_the_article)
+{
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Council budget</title></head><body><form name=\"aspnetForm\" method=\"post\" "
+                     "action=\"./story.aspx\" id=\"aspnetForm\"><input type=\"hidden\" name=\"__VIEWSTATE\" value=\"abc\"/>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div id=\"ctl00_body\"><div class=\"story\">");
+    prose(&b, "p", 6, "Budget");
+    ov__buf_puts(&b, "</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</form></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Budget sentence 0 of the story"), "got: %s", t);
+    cr_assert(strstr(t, "Budget sentence 5 of the story"), "got: %s", t);
+    cr_assert(!strstr(t, "A much read story"), "sidebar kept: %s", t);
+    cr_assert(!strstr(t, "All rights reserved"), "footer kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, class_words_inside_longer_names_do_not_delete_the_article)
+{
+    /* "ad" inside Page-ad-margins, "nav" inside a layout name, a widget
+     * holding the post: layout names, not noise */
+    static const char *const wrappers[] = {"Page-ad-margins", "layout-nav-shell", "widget Blog", "has-sidebar-right"};
+    for (size_t w = 0; w < sizeof wrappers / sizeof wrappers[0]; w++) {
+        ov__buf b = OV__BUF_INIT;
+        ov__buf_puts(&b, "<html><head><title>Ferry times</title></head><body>");
+        page_chrome(&b, 1);
+        ov__buf_printf(&b, "<div class=\"%s\"><div class=\"inner\">", wrappers[w]);
+        prose(&b, "p", 5, "Ferry");
+        ov__buf_puts(&b, "</div></div>");
+        page_chrome(&b, 0);
+        ov__buf_puts(&b, "</body></html>");
+        char *t = extract_text(b.data, NULL);
+        cr_assert(strstr(t, "Ferry sentence 0 of the story"), "%s: got: %s", wrappers[w], t);
+        cr_assert(strstr(t, "Ferry sentence 4 of the story"), "%s: got: %s", wrappers[w], t);
+        free(t);
+        ov__buf_free(&b);
+    }
+}
+
+Test(transform_extract, hidden_elements_are_left_out)
+{
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Bridge repairs</title></head><body><div class=\"story\">");
+    prose(&b, "p", 5, "Bridge");
+    ov__buf_puts(&b, "<div style=\"display: none\"><p>Hidden duplicate one, a sentence that is long enough, with a comma.</p></div>"
+                     "<p hidden>Hidden duplicate two, a sentence that is long enough, with a comma.</p>"
+                     "<div aria-hidden=\"true\"><p>Hidden duplicate three, a sentence that is long enough, with a comma.</p></div>"
+                     "<p style=\"visibility:hidden\">Hidden duplicate four, a sentence long enough, with a comma.</p>");
+    prose(&b, "p", 2, "Closing");
+    ov__buf_puts(&b, "</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Bridge sentence 4 of the story"), "got: %s", t);
+    cr_assert(strstr(t, "Closing sentence 1 of the story"), "got: %s", t);
+    cr_assert(!strstr(t, "Hidden duplicate"), "hidden text kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, noscript_tracking_pixels_and_notices_are_never_emitted)
+{
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Rail strike</title></head><body><div class=\"story\">"
+                     "<noscript><img src=\"https://stats.example.net/pixel.gif?id=42\" width=\"1\" height=\"1\" alt=\"\"/></noscript>"
+                     "<noscript><p>Please enable JavaScript to view the comments.</p></noscript>");
+    prose(&b, "p", 5, "Rail");
+    ov__buf_puts(&b, "<noscript><img src=\"https://beacon.example.org/b?x=1\" alt=\"\"/></noscript></div></body></html>");
+    ov_article *a = NULL;
+    ov_error err;
+    ov_transform_options o = OV_TRANSFORM_OPTIONS_INIT;
+    cr_assert_eq(ov_transform_extract((const unsigned char *)b.data, b.len, "http://example.org/r.html", &o, &a, &err), 0);
+    cr_assert(strstr(a->body_xhtml, "Rail sentence 4"), "got: %s", a->body_xhtml);
+    cr_assert(!strstr(a->body_xhtml, "enable JavaScript"), "noscript text kept: %s", a->body_xhtml);
+    cr_assert(!strstr(a->body_xhtml, "<img"), "tracking pixel kept: %s", a->body_xhtml);
+    cr_assert_eq(a->n_images, 0);
+    ov_article_free(a);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, article_with_many_inline_links_is_kept_whole)
+{
+    /* a third of every paragraph is link text: still the article */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Links everywhere</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"post\">");
+    for (int i = 0; i < 6; i++)
+        ov__buf_printf(&b, "<p>Paragraph %d says that <a href=\"/a/%d\">the city council report</a> was read by "
+                           "<a href=\"/b/%d\">several local groups</a>, and that the results will be shown in the spring.</p>",
+                       i, i, i);
+    ov__buf_puts(&b, "</div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    for (int i = 0; i < 6; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "Paragraph %d says that", i);
+        cr_assert(strstr(t, want), "missing %s: got: %s", want, t);
+    }
+    cr_assert(!strstr(t, "A much read story"), "sidebar kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, cjk_portal_with_a_long_related_list_keeps_the_article_only)
+{
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><meta charset=\"utf-8\"><title>江边公园开放</title></head><body>"
+                     "<div class=\"wrap\"><div class=\"menu\"><a href=\"/\">首页</a><a href=\"/a\">新闻</a><a href=\"/b\">体育</a></div>"
+                     "<div class=\"left\"><div class=\"text\">");
+    for (int i = 0; i < 5; i++)
+        ov__buf_printf(&b, "<p>　　第%d段：江边公园昨日正式开放，市民可以沿着新修的步道散步、骑车，周末还有志愿者讲解园内的植物。</p>", i);
+    ov__buf_puts(&b, "</div><div class=\"xgxw\"><h3>相关新闻</h3><ul>");
+    for (int i = 0; i < 30; i++) ov__buf_printf(&b, "<li><a href=\"/n/%d.html\">本市第%d个社区公园完成改造</a></li>", i, i);
+    ov__buf_puts(&b, "</ul></div></div><div class=\"right\"><h3>排行</h3><ul>");
+    for (int i = 0; i < 10; i++) ov__buf_printf(&b, "<li><a href=\"/h/%d.html\">热点新闻标题第%d条</a></li>", i, i);
+    ov__buf_puts(&b, "</ul></div></div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "第0段：江边公园昨日正式开放"), "got: %s", t);
+    cr_assert(strstr(t, "第4段：江边公园昨日正式开放"), "got: %s", t);
+    cr_assert(!strstr(t, "社区公园完成改造"), "related list kept: %s", t);
+    cr_assert(!strstr(t, "热点新闻标题"), "ranking kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, no_empty_headings)
+{
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Harvest</title></head><body><div class=\"story\"><h2> </h2><h3><a href=\"#top\"></a></h3>");
+    prose(&b, "p", 4, "Harvest");
+    ov__buf_puts(&b, "<h2><span> </span></h2></div></body></html>");
+    char *x = NULL;
+    char *t = extract_text(b.data, &x);
+    cr_assert(strstr(t, "Harvest sentence 3"), "got: %s", t);
+    cr_assert(!strstr(x, "<h2></h2>") && !strstr(x, "<h3></h3>") && !strstr(x, "<h3><a"), "empty heading: %s", x);
+    free(x);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, metadata_is_returned_when_the_page_has_no_article_text)
+{
+    static const char page[] = "<html><head><title>Notice of closure</title><meta name=\"author\" content=\"Mei Lin\">"
+                               "<meta property=\"article:published_time\" content=\"2026-11-20T08:00:00Z\"></head>"
+                               "<body><div><img src=\"/logo.png\" width=\"1\" height=\"1\"></div></body></html>";
+    ov_article *a = NULL;
+    ov_error err;
+    ov_error_clear(&err);
+    ov_transform_options o = OV_TRANSFORM_OPTIONS_INIT;
+    int rc = ov_transform_extract((const unsigned char *)page, sizeof page - 1, "http://example.org/n.html", &o, &a, &err);
+    cr_assert_eq(rc, OV_ENOTFOUND, "rc %d", rc);
+    cr_assert(strstr(err.message, "no article content"), "message: %s", err.message);
+    cr_assert_not_null(a);
+    cr_assert_str_eq(a->title, "Notice of closure");
+    cr_assert_str_eq(a->byline, "Mei Lin");
+    cr_assert_str_eq(a->body_xhtml, "");
+    ov_article_free(a);
+}
