@@ -1,11 +1,22 @@
-/* extract.c - choose the article root: site rules, else cleaning plus
- * Readability-style scoring (text length, Latin and CJK punctuation, link
- * density, class/id hints), then sibling merging. */
+/* extract.c - choose the article root.
+ *
+ * Site rules when given; otherwise: hidden elements, scripts and form
+ * controls go; navigation, boilerplate, bylines and link lists are only
+ * MARKED (strong marks for whole class words such as "comments", weak ones
+ * for tags, layout-ish words and link density; a weak mark never falls on a
+ * block holding most of the page's text). Candidate A is the Readability-
+ * style best block with the marks; when they leave under OV__MIN_ARTICLE
+ * characters it is chosen again with the strong marks only, and with none
+ * only when nothing is left. Candidate B is the smallest block holding most
+ * of the good paragraphs of the jusText-style classifier (blocks.c). The two
+ * are compared: A unless it holds too few of the good paragraphs, B when it
+ * is A plus more good text than noise. Inside the choice, link lists and
+ * boilerplate that the classifier calls bad are left out. Nothing is
+ * deleted from the tree: emit.c skips what is marked. */
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 #include <ctype.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -630,23 +641,6 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         }
         for (size_t i = 0; i < t.n; i++)
             if (t.st[i].drop && t.st[i].drop < OV__DROP_BAD && (!level || t.st[i].drop < level)) t.st[i].drop = OV__KEEP;
-        if (getenv("OV_XDBG")) {
-            fprintf(stderr, "page plain %.0f good %u level %d\n", plain_of(&t.page), t.st[0].good, level);
-            for (size_t i = 0; i < na; i++)
-                fprintf(stderr, "root %zu <%s class=%s id=%s> plain %.0f good %u score %.1f\n", ri[i], t.node[ri[i]]->name,
-                        attr(t.node[ri[i]], "class"), attr(t.node[ri[i]], "id"), plain_of(&t.st[ri[i]].total), t.st[ri[i]].good, t.st[ri[i]].score);
-        }
-        const char *needle = getenv("OV_XNEEDLE");
-        for (size_t i = 0; needle && i < t.n; i++)
-            for (xmlNodePtr k = t.node[i]->children; k; k = k->next)
-                if (k->type == XML_TEXT_NODE && k->content && strstr((const char *)k->content, needle)) {
-                    for (size_t a = i; a != (size_t)-1; a = parent_of(&t, a))
-                        fprintf(stderr, " < %zu %s.%s#%s d%d c%d g%u s%.1f own%u", a, t.node[a]->name, attr(t.node[a], "class"), attr(t.node[a], "id"),
-                                t.st[a].drop, t.st[a].cls, t.st[a].good, t.st[a].score, t.st[a].own.chars);
-                    fprintf(stderr, "\n");
-                    needle = NULL;
-                    break;
-                }
         drop_bad(&t, ri, na);
         for (size_t i = 0; i < na; i++) roots[i] = t.node[ri[i]];
         n = na;

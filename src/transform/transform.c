@@ -11,11 +11,11 @@
  * site suffix, and inline text patterns (作者：, 记者, By, 来源：, dates).
  *
  * The article root is chosen by site rules when given (CSS translated to
- * XPath), else by Readability-style scoring computed in one iterative pass:
- * each paragraph-like block with enough text gives its parent and grandparent
- * a score from its length and punctuation (Latin and CJK), weighted by the
- * class/id hints and the link density. Siblings of the winner that score
- * well or look like prose are merged.
+ * XPath), else by comparing two candidates built from one linear pass of
+ * text statistics (blocks.c): a Readability-style scored block (cleaning
+ * is a hint, scored again without it when it leaves too little) and the
+ * block holding most good paragraphs of a jusText-style classifier that
+ * counts CJK characters and punctuation (see extract.c).
  *
  * The body is then written as a NEW fragment by emit.c from element and
  * attribute allow-lists; nothing of the source tree is copied through.
