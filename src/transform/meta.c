@@ -1,5 +1,6 @@
 /* meta.c - article metadata from <meta>, JSON-LD, <title>, <time>, links
  * and inline text patterns; language detection from the text. */
+#include <ctype.h>
 #include <json-c/json.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/uri.h>
@@ -173,12 +174,74 @@ static const struct { const char *key; int field, rank; } meta_keys[] = {
     {"og:url", F_URL, 1}, {"og:image", F_IMAGE, 1},
 };
 
+static size_t put_utf8(char *o, unsigned long cp)
+{
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* A <meta> value escaped twice ("&amp;quot;" in the source, "&quot;" once
+ * parsed), as CMSs often write them: decode the basic named and numeric
+ * references once more (an invalid code point becomes U+FFFD, a malformed
+ * reference stays as it is). Never longer than the input. malloc'd. */
+static char *unescape_twice_escaped(const char *v)
+{
+    static const struct { const char *name; char c; } named[] = {
+        {"quot;", '"'}, {"amp;", '&'}, {"apos;", '\''}, {"lt;", '<'}, {"gt;", '>'}};
+    size_t n = strlen(v), o = 0;
+    char *r = malloc(n + 1);
+    if (!r) return NULL;
+    for (size_t i = 0; i < n;) {
+        if (v[i] == '&') {
+            size_t k;
+            for (k = 0; k < sizeof named / sizeof named[0]; k++) {
+                size_t l = strlen(named[k].name);
+                if (!strncmp(v + i + 1, named[k].name, l)) {
+                    r[o++] = named[k].c;
+                    i += 1 + l;
+                    break;
+                }
+            }
+            if (k < sizeof named / sizeof named[0]) continue;
+            if (v[i + 1] == '#') {
+                int hex = v[i + 2] == 'x' || v[i + 2] == 'X';
+                const char *d = v + i + 2 + hex, *e = d;
+                unsigned long cp = 0;
+                int big = 0;
+                while (hex ? isxdigit((unsigned char)*e) : isdigit((unsigned char)*e)) {
+                    int dv = isdigit((unsigned char)*e) ? *e - '0' : (tolower((unsigned char)*e) - 'a' + 10);
+                    if (cp > 0x10FFFF) big = 1;
+                    else cp = cp * (hex ? 16 : 10) + (unsigned long)dv;
+                    e++;
+                }
+                /* the reference is at least 4 bytes ("&#1;"), a UTF-8 sequence at most 4 */
+                if (e > d && *e == ';' && (size_t)(e + 1 - (v + i)) >= 4) {
+                    o += put_utf8(r + o, big ? 0x110000 : cp);
+                    i = (size_t)(e + 1 - v);
+                    continue;
+                }
+            }
+        }
+        r[o++] = v[i++];
+    }
+    r[o] = '\0';
+    return r;
+}
+
 /* Keep `v` in *field when its rank beats the one held; a property= key
  * beats a name= key of the same rank (half a rank), else the first wins. */
 static void take_ranked(char **field, int *held, int rank2, const char *v)
 {
     if (!v || !v[0] || (*held && *held <= rank2)) return;
-    char *d = strdup(v);
+    char *d = unescape_twice_escaped(v);
     if (!d) return;
     free(*field);
     *field = d;

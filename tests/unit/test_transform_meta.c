@@ -126,3 +126,12 @@ Test(transform_meta, byline_and_date_next_to_the_headline)
     cr_assert_str_eq(a->source, "示例日报");
     ov_article_free(a);
 }
+
+Test(transform_meta, meta_values_escaped_twice_are_decoded_once_more)
+{
+    ov_article *a = extract("<title>Bridge</title><meta name=\"description\" "
+                            "content=\"The &amp;quot;Blue House&amp;quot; &amp;amp; more &amp;#x1F62D; &amp;#x0; &amp;#xg;\">",
+                            "", "");
+    cr_assert_str_eq(a->description, "The \"Blue House\" & more \xf0\x9f\x98\xad \xef\xbf\xbd &#xg;");
+    ov_article_free(a);
+}
