@@ -77,6 +77,37 @@ int ov_article_text(const ov_article *a, char **out, ov_error *err);
  */
 int ov_article_to_json(const ov_article *a, char **out, ov_error *err);
 
+/** A host needs this many articles in one book before its boilerplate is looked for. */
+#define OV_SITEBOILER_MIN_PAGES 3
+/** A block is the host's boilerplate when it is on this share (percent) of its pages, and on
+ *  at least OV_SITEBOILER_MIN_PAGES of them. */
+#define OV_SITEBOILER_SHARE 60
+
+/**
+ * Site-level boilerplate: for each host (of the article's http(s) URL, else
+ * its canonical URL) with at least OV_SITEBOILER_MIN_PAGES of the `n`
+ * articles, remove from their bodies the text blocks (p, li, h2-h6,
+ * blockquote, dd/dt, and div/td/figcaption without block children; compared
+ * with whitespace collapsed) that occur on at least
+ * max(OV_SITEBOILER_MIN_PAGES, OV_SITEBOILER_SHARE% of the host's pages):
+ * copyright footers, editor lines, "相关新闻" lists. A block equal to the
+ * article's title or holding an image is kept, and an article that would
+ * lose more than half of its text is left unchanged. Only changed bodies are
+ * rewritten.
+ *
+ * Ownership: the array and the articles stay the caller's; each changed
+ * `body_xhtml` is replaced by a new malloc'd string owned by its article.
+ * `*removed` (may be NULL) receives the number of blocks removed.
+ * Errors: OV_ENOMEM (articles done so far keep their new bodies).
+ */
+int ov_transform_site_boilerplate(ov_article *const *articles, size_t n, size_t *removed, ov_error *err);
+
+/**
+ * ov_transform_site_boilerplate() over every article of every section of
+ * `book` (borrowed; its articles' bodies are changed in place as above).
+ */
+int ov_transform_book_site_boilerplate(ov_book *book, size_t *removed, ov_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -887,6 +887,8 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
         ov_error_set(err, rc, NULL, "out of memory");
         goto cleanup;
     }
+    if ((rc = ov_transform_book_site_boilerplate(res->book, NULL, err)) != 0)
+        goto cleanup;
     res->n_images = res->book->n_resources;
     if (!cfg->language && majority_language(&r))
         ov_strset(&res->book->language, majority_language(&r));

@@ -1,5 +1,6 @@
 /* meta.c - article metadata from <meta>, JSON-LD, <title>, <time>, links
  * and inline text patterns; language detection from the text. */
+#include <ctype.h>
 #include <json-c/json.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/uri.h>
@@ -78,31 +79,71 @@ char *ov__abs_url(const ov__ctx *c, const char *ref, int links)
     return r;
 }
 
-char *ov__strip_site_suffix(const char *title, char **site)
+static const char *const title_seps[] = {" - ", " -- ", " | ", " – ", " — ", "_", "｜", " :: ", "－", " · ",
+                                          " « ", " » ", " @ ", "|", " ::"};
+#define OV__N_SEPS (sizeof title_seps / sizeof title_seps[0])
+/* Longest part of a title cut without a known site name (bytes): section
+ * and site names are short; "Dress -- STOLEN!!!" is not a site. */
+#define OV__SUFFIX_PART_MAX 36
+
+/* The separator at `p`, its length, or 0. */
+static size_t sep_at(const char *p)
 {
-    static const char *seps[] = {" - ", " -- ", " | ", " – ", " — ", "_", "｜", " :: ", "－", " · ", " « ", " » "};
-    const char *best = NULL;
-    size_t seplen = 0;
-    for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
-        const char *p = title, *last = NULL;
-        while ((p = strstr(p, seps[i])) != NULL) { last = p; p += strlen(seps[i]); }
-        if (last && (!best || last < best) && last > title) { best = last; seplen = strlen(seps[i]); }
-    }
+    for (size_t i = 0; i < OV__N_SEPS; i++)
+        if (!strncmp(p, title_seps[i], strlen(title_seps[i]))) return strlen(title_seps[i]);
+    return 0;
+}
+
+static char *trim_dup(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
+    return strndup(s, n);
+}
+
+char *ov__strip_site_suffix(const char *title, const char *const *sites, int generic, char **site)
+{
     if (site) *site = NULL;
-    if (!best) return strdup(title);
-    size_t head = (size_t)(best - title), tail = strlen(best + seplen);
-    if (tail > head) return strdup(title);
-    if (site) {
-        const char *s = best + seplen;
-        /* the site is the last part of the suffix: "Title - Section - Site" */
-        for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
-            const char *q;
-            while ((q = strstr(s, seps[i])) != NULL) s = q + strlen(seps[i]);
+    size_t len = strlen(title);
+    /* 1. the suffix starts with a name the site gives itself: cut before it */
+    for (const char *p = title + 1; sites && *p; p++) {
+        size_t sl = sep_at(p);
+        if (!sl) continue;
+        const char *tail = p + sl;
+        while (*tail == ' ') tail++;
+        for (size_t i = 0; sites[i]; i++) {
+            if (!sites[i][0] || !ov__letters_prefix(tail, sites[i])) continue;
+            if (site) *site = strdup(sites[i]);
+            return trim_dup(title, (size_t)(p - title));
         }
-        *site = strdup(s);
     }
-    char *r = strndup(title, head);
-    return r;
+    if (!generic) return strdup(title);
+    /* 2. a short last part after the last separator, then short parts
+     *    before it after the same separator ("Title_Section_Site") */
+    const char *last = NULL;
+    size_t lastlen = 0;
+    for (const char *p = title + 1; *p; p++) {
+        size_t sl = sep_at(p);
+        if (sl) { last = p; lastlen = sl; p += sl - 1; }
+    }
+    if (!last) return strdup(title);
+    const char *sep = NULL;
+    for (size_t i = 0; i < OV__N_SEPS; i++)
+        if (strlen(title_seps[i]) == lastlen && !strncmp(last, title_seps[i], lastlen)) sep = title_seps[i];
+    size_t head = (size_t)(last - title), tail = len - head - lastlen;
+    if (tail > head || tail > OV__SUFFIX_PART_MAX) return strdup(title);
+    if (site) *site = trim_dup(last + lastlen, tail);
+    for (;;) {
+        /* the previous part, after the same separator */
+        const char *prev = NULL;
+        for (const char *p = title + 1; p < title + head; p++)
+            if (!strncmp(p, sep, lastlen)) prev = p;
+        if (!prev) break;
+        size_t part = head - (size_t)(prev - title) - lastlen;
+        if (part > OV__SUFFIX_PART_MAX || part * 2 > (size_t)(prev - title)) break;
+        head = (size_t)(prev - title);
+    }
+    return trim_dup(title, head);
 }
 
 static const char *attr(xmlNodePtr n, const char *name)
@@ -113,31 +154,159 @@ static const char *attr(xmlNodePtr n, const char *name)
     return NULL;
 }
 
+/* Ranked <meta> keys (lower wins), in the order Readability.js reads them,
+ * so a page's Dublin Core title beats its social title. */
+enum { F_TITLE, F_AUTHOR, F_DESC, F_DATE, F_SITE, F_APP, F_LOCALE, F_URL, F_IMAGE };
+static const struct { const char *key; int field, rank; } meta_keys[] = {
+    {"dc:title", F_TITLE, 1}, {"dcterm:title", F_TITLE, 2}, {"og:title", F_TITLE, 3},
+    {"weibo:article:title", F_TITLE, 4}, {"weibo:webpage:title", F_TITLE, 5}, {"title", F_TITLE, 6},
+    {"twitter:title", F_TITLE, 7}, {"parsely-title", F_TITLE, 8},
+    {"dc:creator", F_AUTHOR, 1}, {"dcterm:creator", F_AUTHOR, 2}, {"author", F_AUTHOR, 3},
+    {"parsely-author", F_AUTHOR, 4}, {"article:author", F_AUTHOR, 5}, {"sailthru.author", F_AUTHOR, 6},
+    {"byl", F_AUTHOR, 7},
+    {"dc:description", F_DESC, 1}, {"dcterm:description", F_DESC, 2}, {"og:description", F_DESC, 3},
+    {"weibo:article:description", F_DESC, 4}, {"weibo:webpage:description", F_DESC, 5},
+    {"description", F_DESC, 6}, {"twitter:description", F_DESC, 7},
+    {"article:published_time", F_DATE, 1}, {"parsely-pub-date", F_DATE, 2}, {"datepublished", F_DATE, 3},
+    {"pubdate", F_DATE, 4}, {"publishdate", F_DATE, 5}, {"dc:date:issued", F_DATE, 6}, {"dc:date", F_DATE, 7},
+    {"sailthru.date", F_DATE, 8}, {"article:published", F_DATE, 9}, {"article.published", F_DATE, 9},
+    {"og:site_name", F_SITE, 1}, {"application-name", F_APP, 1}, {"og:locale", F_LOCALE, 1},
+    {"og:url", F_URL, 1}, {"og:image", F_IMAGE, 1},
+};
+
+static size_t put_utf8(char *o, unsigned long cp)
+{
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* A <meta> value escaped twice ("&amp;quot;" in the source, "&quot;" once
+ * parsed), as CMSs often write them: decode the basic named and numeric
+ * references once more (an invalid code point becomes U+FFFD, a malformed
+ * reference stays as it is). Never longer than the input. malloc'd. */
+static char *unescape_twice_escaped(const char *v)
+{
+    static const struct { const char *name; char c; } named[] = {
+        {"quot;", '"'}, {"amp;", '&'}, {"apos;", '\''}, {"lt;", '<'}, {"gt;", '>'}};
+    size_t n = strlen(v), o = 0;
+    char *r = malloc(n + 1);
+    if (!r) return NULL;
+    for (size_t i = 0; i < n;) {
+        if (v[i] == '&') {
+            size_t k;
+            for (k = 0; k < sizeof named / sizeof named[0]; k++) {
+                size_t l = strlen(named[k].name);
+                if (!strncmp(v + i + 1, named[k].name, l)) {
+                    r[o++] = named[k].c;
+                    i += 1 + l;
+                    break;
+                }
+            }
+            if (k < sizeof named / sizeof named[0]) continue;
+            if (v[i + 1] == '#') {
+                int hex = v[i + 2] == 'x' || v[i + 2] == 'X';
+                const char *d = v + i + 2 + hex, *e = d;
+                unsigned long cp = 0;
+                int big = 0;
+                while (hex ? isxdigit((unsigned char)*e) : isdigit((unsigned char)*e)) {
+                    int dv = isdigit((unsigned char)*e) ? *e - '0' : (tolower((unsigned char)*e) - 'a' + 10);
+                    if (cp > 0x10FFFF) big = 1;
+                    else cp = cp * (hex ? 16 : 10) + (unsigned long)dv;
+                    e++;
+                }
+                /* the reference is at least 4 bytes ("&#1;"), a UTF-8 sequence at most 4 */
+                if (e > d && *e == ';' && (size_t)(e + 1 - (v + i)) >= 4) {
+                    o += put_utf8(r + o, big ? 0x110000 : cp);
+                    i = (size_t)(e + 1 - v);
+                    continue;
+                }
+            }
+        }
+        r[o++] = v[i++];
+    }
+    r[o] = '\0';
+    return r;
+}
+
+/* Keep `v` in *field when its rank beats the one held; a property= key
+ * beats a name= key of the same rank (half a rank), else the first wins. */
+static void take_ranked(char **field, int *held, int rank2, const char *v)
+{
+    if (!v || !v[0] || (*held && *held <= rank2)) return;
+    char *d = unescape_twice_escaped(v);
+    if (!d) return;
+    free(*field);
+    *field = d;
+    *held = rank2;
+}
+
+static void meta_key(ov__ctx *c, const char *key, size_t kl, int is_property, const char *v)
+{
+    char k[48];
+    if (kl == 0 || kl >= sizeof k) return;
+    /* "DC.title" -> "dc:title", "dc.date.issued" -> "dc:date:issued" */
+    for (size_t i = 0; i < kl; i++) {
+        char ch = key[i];
+        k[i] = ch == '.' && i + 1 < kl && strncasecmp(key, "sailthru", 8) && strncasecmp(key, "article.", 8) ? ':'
+               : (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+    }
+    k[kl] = '\0';
+    for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0]; i++) {
+        if (strcmp(k, meta_keys[i].key)) continue;
+        int r2 = meta_keys[i].rank * 2 + (is_property ? 0 : 1);
+        switch (meta_keys[i].field) {
+        case F_TITLE: take_ranked(&c->m.og_title, &c->m.title_rank, r2, v); break;
+        case F_DESC: take_ranked(&c->m.description, &c->m.desc_rank, r2, v); break;
+        case F_DATE: take_ranked(&c->m.pub_time, &c->m.date_rank, r2, v); break;
+        case F_AUTHOR: {
+            /* "byl" carries "By Jane Doe"; article:author is often a URL */
+            const char *a = v;
+            while (*a == ' ') a++;
+            if (!strncasecmp(a, "By ", 3)) a += 3;
+            if (ov__byline_plausible(a, NULL)) take_ranked(&c->m.author, &c->m.author_rank, r2, a);
+            break;
+        }
+        case F_SITE: take_dup(&c->m.og_site, v); break;
+        case F_APP: take_dup(&c->m.app_name, v); break;
+        case F_LOCALE: take_dup(&c->m.og_locale, v); break;
+        case F_URL: if (!c->m.canonical) take(&c->m.canonical, ov__abs_url(c, v, 1)); break;
+        case F_IMAGE: if (!c->m.og_image) take(&c->m.og_image, ov__abs_url(c, v, 0)); break;
+        default: break;
+        }
+        return;
+    }
+}
+
 static void on_meta(ov__ctx *c, xmlNodePtr n)
 {
-    const char *k = attr(n, "property");
-    if (!k) k = attr(n, "name");
-    if (!k) k = attr(n, "itemprop");
     const char *he = attr(n, "http-equiv"), *v = attr(n, "content");
     if (!v) return;
     if (he && !strcasecmp(he, "content-language")) take_dup(&c->m.meta_lang, v);
-    if (!k) return;
-    if (!strcasecmp(k, "og:title")) take_dup(&c->m.og_title, v);
-    else if (!strcasecmp(k, "og:site_name")) take_dup(&c->m.og_site, v);
-    else if (!strcasecmp(k, "description") || !strcasecmp(k, "og:description")) take_dup(&c->m.description, v);
-    else if (!strcasecmp(k, "og:image")) take(&c->m.og_image, ov__abs_url(c, v, 0));
-    else if (!strcasecmp(k, "author") || !strcasecmp(k, "article:author") || !strcasecmp(k, "parsely-author") ||
-             !strcasecmp(k, "sailthru.author") || !strcasecmp(k, "dc.creator") || !strcasecmp(k, "byl")) {
-        /* "byl" carries "By Jane Doe" */
-        if (!strncasecmp(v, "By ", 3)) v += 3;
-        if (strncmp(v, "http", 4) != 0 && !c->m.author) take_dup(&c->m.author, v);
-    } else if (!strcasecmp(k, "article:published_time") || !strcasecmp(k, "pubdate") ||
-               !strcasecmp(k, "publishdate") || !strcasecmp(k, "datePublished") || !strcasecmp(k, "dc.date") ||
-               !strcasecmp(k, "parsely-pub-date") || !strcasecmp(k, "sailthru.date") ||
-               !strcasecmp(k, "dc.date.issued") || !strcasecmp(k, "article.published"))
-        take_dup(&c->m.pub_time, v);
-    else if (!strcasecmp(k, "og:locale")) take_dup(&c->m.og_locale, v);
-    else if (!strcasecmp(k, "og:url")) take(&c->m.canonical, ov__abs_url(c, v, 1));
+    /* property= may hold several keys: "og:title twitter:title" */
+    const char *prop = attr(n, "property");
+    for (const char *p = prop; p && *p;) {
+        while (*p == ' ' || *p == '\t') p++;
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\t') e++;
+        meta_key(c, p, (size_t)(e - p), 1, v);
+        p = e;
+    }
+    const char *nm = attr(n, "name");
+    if (!nm) nm = attr(n, "itemprop");
+    if (nm) {
+        while (*nm == ' ') nm++;
+        size_t l = strlen(nm);
+        while (l && nm[l - 1] == ' ') l--;
+        meta_key(c, nm, l, 0, v);
+    }
 }
 
 static const char *jstr(json_object *o, const char *key)
@@ -185,10 +354,11 @@ static void on_ld_object(ov__ctx *c, json_object *o, int depth)
     json_object *g;
     if (json_object_object_get_ex(o, "@graph", &g)) on_ld_object(c, g, depth + 1);
     const char *type = jstr(o, "@type");
-    if (!type || !strstr(type, "Article") ) {
-        if (!type || (strcmp(type, "BlogPosting") && strcmp(type, "Report") && strcmp(type, "WebPage"))) return;
-    }
+    if (!type || (!strstr(type, "Article") && !strstr(type, "Posting") && strcmp(type, "Report") &&
+                  strcmp(type, "APIReference") && strcmp(type, "WebPage")))
+        return;
     take_dup(&c->m.ld_headline, jstr(o, "headline"));
+    if (strcmp(type, "WebPage")) take_dup(&c->m.ld_headline, jstr(o, "name"));
     ld_authors(c, o);
     take_dup(&c->m.ld_date, jstr(o, "datePublished"));
     take_dup(&c->m.ld_lang, jstr(o, "inLanguage"));
@@ -205,21 +375,145 @@ static void on_ld(ov__ctx *c, xmlNodePtr n)
     xmlChar *raw = xmlNodeGetContent(n);
     if (!raw) return;
     txt = (char *)raw;
+    /* "<![CDATA[ {...} ]]>" and "//<![CDATA[" wrappers around the JSON */
+    char *cd = strstr(txt, "<![CDATA[");
+    if (cd) {
+        txt = cd + 9;
+        char *end = strstr(txt, "]]>");
+        if (end) {
+            while (end > txt && (end[-1] == '/' || end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\t')) end--;
+            *end = '\0';
+        }
+    }
     json_object *o = json_tokener_parse(txt);
     on_ld_object(c, o, 0);
     json_object_put(o);
     xmlFree(raw);
 }
 
+/* Candidates for the byline and the date found in the page's text, with
+ * their place in document order: the one nearest after the headline wins
+ * over one in a sidebar or a related list. Bounded: the first few only. */
+#define OV__META_CANDS 24
+typedef struct cand { char *v; long pos; } cand;
+typedef struct cands {
+    cand byline[OV__META_CANDS], dom_byline[OV__META_CANDS], date[OV__META_CANDS], time_dt[OV__META_CANDS];
+    size_t n_byline, n_dom, n_date, n_time;
+    long h1_pos[OV__META_CANDS];
+    char *h1_text[OV__META_CANDS];
+    size_t n_h1;
+} cands;
+
+static void cand_add(cand *arr, size_t *n, char *v, long pos)
+{
+    if (!v) return;
+    if (*n >= OV__META_CANDS || !v[0]) { free(v); return; }
+    arr[*n].v = v;
+    arr[*n].pos = pos;
+    (*n)++;
+}
+
+/* The first candidate at or after `from`, else the first one; taken out of the array. */
+static char *cand_pick(cand *arr, size_t n, long from)
+{
+    size_t best = n;
+    for (size_t i = 0; i < n && best == n; i++)
+        if (arr[i].v && arr[i].pos >= from) best = i;
+    if (best == n)
+        for (size_t i = 0; i < n && best == n; i++)
+            if (arr[i].v) best = i;
+    if (best == n) return NULL;
+    char *v = arr[best].v;
+    arr[best].v = NULL;
+    return v;
+}
+
+/* Class or id words of page furniture: sidebars, related lists, comments. */
+static int furniture_word(const char *v)
+{
+    static const char *w[] = {"sidebar", "related", "recommend", "comment", "footer", "widget", "rail", "promo",
+                              "popular", "trending", "more-stories", "also-read", "teaser", "nav", "menu"};
+    if (!v) return 0;
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (strcasestr(v, w[i])) return 1;
+    return 0;
+}
+
+/* Inside an aside, nav, footer or a block whose class/id names page furniture. */
+static int in_furniture(xmlNodePtr n)
+{
+    int depth = 0;
+    for (xmlNodePtr p = n; p && p->type == XML_ELEMENT_NODE && depth < OV_TRANSFORM_MAX_DEPTH; p = p->parent, depth++) {
+        const char *nm = (const char *)p->name;
+        if (!strcasecmp(nm, "aside") || !strcasecmp(nm, "nav") || !strcasecmp(nm, "footer")) return 1;
+        if (furniture_word(attr(p, "class")) || furniture_word(attr(p, "id"))) return 1;
+    }
+    return 0;
+}
+
+/* An element that names the author: rel=author, itemprop=author, or a
+ * class/id with byline, author, writtenby (as Readability.js looks). */
+static int byline_element(xmlNodePtr n)
+{
+    const char *rel = attr(n, "rel"), *ip = attr(n, "itemprop"), *cl = attr(n, "class"), *id = attr(n, "id");
+    if (rel && !strcasecmp(rel, "author")) return 1;
+    if (ip && strcasestr(ip, "author")) return 1;
+    const char *v[] = {cl, id};
+    for (size_t i = 0; i < 2; i++) {
+        if (!v[i]) continue;
+        if ((strcasestr(v[i], "byline") || strcasestr(v[i], "author") || strcasestr(v[i], "writtenby")) &&
+            !strcasestr(v[i], "bio") && !strcasestr(v[i], "avatar") && !strcasestr(v[i], "about") &&
+            !strcasestr(v[i], "comment"))
+            return 1;
+    }
+    return 0;
+}
+
+/* The byline an author element shows: its itemprop=name child when it has
+ * one, without a leading "By"; NULL when implausible. */
+static char *dom_byline_text(xmlNodePtr n)
+{
+    xmlNodePtr name = NULL;
+    for (xmlNodePtr k = n->children; k && !name; k = k->next)
+        if (k->type == XML_ELEMENT_NODE) {
+            const char *ip = attr(k, "itemprop");
+            if (ip && !strcasecmp(ip, "name")) name = k;
+        }
+    char *t = ov__node_text(name ? name : n, 200);
+    if (!t) return NULL;
+    /* "記者 陳美玲／臺北報導", "By Jane Doe, March 3": the name after the marker */
+    char *in = ov__byline_inline(t);
+    if (in) {
+        free(t);
+        t = in;
+    }
+    char *p = t;
+    if (!strncasecmp(p, "By ", 3) || !strncasecmp(p, "Par ", 4) || !strncasecmp(p, "Von ", 4))
+        p += p[2] == ' ' ? 3 : 4;
+    while (*p == ' ' || *p == ':') p++;
+    char *r = ov__byline_plausible(p, NULL) && strlen(p) < 100 ? strdup(p) : NULL;
+    free(t);
+    return r;
+}
+
 /* Short text blocks may hold the byline, date and source line. */
-static void on_text_block(ov__ctx *c, xmlNodePtr n)
+static void on_text_block(ov__ctx *c, cands *k, xmlNodePtr n, long pos)
 {
     char *t = ov__node_text(n, OV__META_TEXT_MAX);
     char date[OV__DATE_MAX];
     if (t && strlen(t) < 300) {
-        if (!c->m.inline_byline) c->m.inline_byline = ov__byline_inline(t);
-        if (!c->m.inline_source) c->m.inline_source = ov__source_inline(t);
-        if (!c->m.inline_date && ov__date_parse(t, date) && strlen(t) < 160) c->m.inline_date = strdup(date);
+        char *by = ov__byline_inline(t);
+        char *src = c->m.inline_source ? NULL : ov__source_inline(t);
+        int have_date = strlen(t) < 160 && ov__date_parse(t, date);
+        if ((by || have_date) && in_furniture(n)) {
+            free(by);
+            by = NULL;
+            have_date = 0;
+        }
+        if (by && !ov__byline_plausible(by, NULL)) { free(by); by = NULL; }
+        cand_add(k->byline, &k->n_byline, by, pos);
+        if (src) c->m.inline_source = src;
+        if (have_date) cand_add(k->date, &k->n_date, strdup(date), pos);
     }
     free(t);
 }
@@ -240,31 +534,82 @@ static int leafish(xmlNodePtr n)
     return 1;
 }
 
+/* Where the headline is: the h1 whose text is the page's title (from
+ * JSON-LD, <meta> or <title>), else the first h1; -1 when there is none. */
+static long headline_pos(const ov__ctx *c, const cands *k)
+{
+    const char *titles[] = {c->m.ld_headline, c->m.og_title, c->m.title};
+    for (size_t t = 0; t < 3; t++) {
+        if (!titles[t]) continue;
+        for (size_t i = 0; i < k->n_h1; i++)
+            if (k->h1_text[i][0] && (ov__same_title(k->h1_text[i], titles[t]) || ov__letters_prefix(titles[t], k->h1_text[i])))
+                return k->h1_pos[i];
+    }
+    return k->n_h1 ? k->h1_pos[0] : -1;
+}
+
+static void cands_decide(ov__ctx *c, cands *k)
+{
+    long from = headline_pos(c, k);
+    if (from < 0) from = 0;
+    c->m.inline_byline = cand_pick(k->byline, k->n_byline, from);
+    c->m.dom_byline = cand_pick(k->dom_byline, k->n_dom, from);
+    c->m.inline_date = cand_pick(k->date, k->n_date, from);
+    c->m.time_dt = cand_pick(k->time_dt, k->n_time, from);
+    /* the first h1 is still what the title falls back to */
+    if (k->n_h1 && !c->m.h1) {
+        c->m.h1 = k->h1_text[0];
+        k->h1_text[0] = NULL;
+    }
+    for (size_t i = 0; i < OV__META_CANDS; i++) {
+        free(k->byline[i].v);
+        free(k->dom_byline[i].v);
+        free(k->date[i].v);
+        free(k->time_dt[i].v);
+        free(k->h1_text[i]);
+    }
+}
+
 void ov__meta_collect(ov__ctx *c)
 {
     xmlNodePtr root = xmlDocGetRootElement(c->doc), cur = root;
+    cands k;
+    long pos = 0;
+    memset(&k, 0, sizeof k);
     if (root) take_dup(&c->m.html_lang, attr(root, "lang"));
     if (root && !c->m.html_lang) take_dup(&c->m.html_lang, attr(root, "xml:lang"));
     while (cur) {
         if (cur->type == XML_ELEMENT_NODE) {
             const char *nm = (const char *)cur->name;
+            pos++;
             if (!strcasecmp(nm, "base")) take(&c->m.base, ov__abs_url(c, attr(cur, "href"), 1));
             else if (!strcasecmp(nm, "meta")) on_meta(c, cur);
             else if (!strcasecmp(nm, "title") && !c->m.title) take(&c->m.title, ov__node_text(cur, OV__META_TEXT_MAX));
-            else if (!strcasecmp(nm, "h1") && !c->m.h1) take(&c->m.h1, ov__node_text(cur, OV__META_TEXT_MAX));
-            else if (!strcasecmp(nm, "script")) {
+            else if (!strcasecmp(nm, "h1") && k.n_h1 < OV__META_CANDS) {
+                k.h1_text[k.n_h1] = ov__node_text(cur, OV__META_TEXT_MAX);
+                if (k.h1_text[k.n_h1]) k.h1_pos[k.n_h1++] = pos;
+            } else if (!strcasecmp(nm, "script")) {
                 const char *ty = attr(cur, "type");
                 if (ty && !strcasecmp(ty, "application/ld+json")) on_ld(c, cur);
             } else if (!strcasecmp(nm, "link")) {
                 const char *rel = attr(cur, "rel");
                 if (rel && !strcasecmp(rel, "canonical")) take(&c->m.canonical, ov__abs_url(c, attr(cur, "href"), 1));
-            } else if (!strcasecmp(nm, "a")) {
-                const char *rel = attr(cur, "rel");
-                if (rel && !strcasecmp(rel, "author")) take(&c->m.rel_author, ov__node_text(cur, 200));
             } else if (!strcasecmp(nm, "time")) {
-                take_dup(&c->m.time_dt, attr(cur, "datetime"));
+                const char *dt = attr(cur, "datetime");
+                char date[OV__DATE_MAX];
+                if (dt && ov__date_parse(dt, date) && !in_furniture(cur)) cand_add(k.time_dt, &k.n_time, strdup(dt), pos);
             }
-            if (is_block(cur->name) && leafish(cur)) on_text_block(c, cur);
+            if (k.n_dom < OV__META_CANDS && byline_element(cur) && !in_furniture(cur)) {
+                char *by = dom_byline_text(cur);
+                cand_add(k.dom_byline, &k.n_dom, by, pos);
+                if (by) {
+                    /* the author element's own words are not searched again */
+                    while (cur && !cur->next) cur = cur->parent;
+                    if (cur) cur = cur->next;
+                    continue;
+                }
+            }
+            if (is_block(cur->name) && leafish(cur)) on_text_block(c, &k, cur, pos);
             if (cur->children && strcasecmp(nm, "script") && strcasecmp(nm, "style")) {
                 cur = cur->children;
                 continue;
@@ -273,6 +618,65 @@ void ov__meta_collect(ov__ctx *c)
         while (cur && !cur->next) cur = cur->parent;
         if (cur) cur = cur->next;
     }
+    cands_decide(c, &k);
+}
+
+/* "www.theverge.com" -> "theverge.com" and "theverge", for site names. */
+static void host_names(const char *url, char out[2][128])
+{
+    out[0][0] = out[1][0] = '\0';
+    const char *h = url ? strstr(url, "://") : NULL;
+    if (!h) return;
+    h += 3;
+    if (!strncasecmp(h, "www.", 4)) h += 4;
+    size_t n = strcspn(h, "/:?#");
+    if (n == 0 || n >= 128) return;
+    memcpy(out[0], h, n);
+    out[0][n] = '\0';
+    const char *dot = memchr(h, '.', n);
+    if (dot && dot > h) {
+        memcpy(out[1], h, (size_t)(dot - h));
+        out[1][dot - h] = '\0';
+    }
+}
+
+char *ov__title_decide(ov__ctx *c)
+{
+    char hosts[2][128];
+    host_names(c->m.canonical ? c->m.canonical : c->art ? c->art->url : NULL, hosts);
+    const char *sites[] = {c->m.og_site, c->m.ld_publisher, c->m.app_name, hosts[0][0] ? hosts[0] : NULL,
+                           hosts[1][0] && strlen(hosts[1]) > 2 ? hosts[1] : NULL, NULL};
+    /* compact the list: NULLs would end it early */
+    const char *list[6];
+    size_t n = 0;
+    for (size_t i = 0; i < 5; i++)
+        if (sites[i] && sites[i][0]) list[n++] = sites[i];
+    list[n] = NULL;
+    char *t = NULL, *site = NULL;
+    /* JSON-LD and <meta> titles carry no suffix as a rule: only a known site name is cut */
+    if (c->m.ld_headline) t = ov__strip_site_suffix(c->m.ld_headline, list, 0, NULL);
+    else if (c->m.og_title) t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
+    if (c->m.title) {
+        char *doc = ov__strip_site_suffix(c->m.title, list, 1, &site);
+        const char *h1 = c->m.h1;
+        if (!t && doc) {
+            /* the h1 is the title when <title> is the h1 plus a suffix */
+            const char *rest = h1 && h1[0] ? ov__letters_prefix(c->m.title, h1) : NULL;
+            if (rest && strlen(h1) * 3 >= strlen(doc) && (!rest[0] || sep_at(rest) || rest[0] == ' ') &&
+                !ov__same_title(doc, h1)) {
+                t = strdup(h1);
+            } else {
+                t = doc;
+                doc = NULL;
+            }
+        }
+        free(doc);
+    }
+    if (!t && c->m.h1 && c->m.h1[0]) t = strdup(c->m.h1);
+    if (!c->m.site_guess && site) c->m.site_guess = site;
+    else free(site);
+    if (t && !t[0]) { free(t); t = NULL; }
+    return t;
 }
 
 static int utf8_cp(const unsigned char **p)
@@ -339,7 +743,7 @@ void ov__ctx_free(ov__ctx *c)
                   &c->m.author, &c->m.ld_author, &c->m.rel_author, &c->m.inline_byline, &c->m.ld_date,
                   &c->m.pub_time, &c->m.time_dt, &c->m.inline_date, &c->m.og_site, &c->m.ld_publisher,
                   &c->m.inline_source, &c->m.canonical, &c->m.og_image, &c->m.ld_image, &c->m.description,
-                  &c->m.html_lang, &c->m.meta_lang, &c->m.og_locale, &c->m.ld_lang, &c->m.base,
+                  &c->m.html_lang, &c->m.meta_lang, &c->m.og_locale, &c->m.ld_lang, &c->m.base, &c->m.app_name, &c->m.dom_byline,
                   &c->first_para, &c->body_text};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         free(*f[i]);

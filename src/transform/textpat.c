@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "transform/transform_internal.h"
 #include "util/buf.h"
@@ -166,10 +167,25 @@ static size_t name_span(const char *p, int allow_space)
     return n;
 }
 
+/* An English month or weekday name (full or abbreviated): the date after a byline. */
+static int is_calendar_word(const char *w, size_t n)
+{
+    static const char *names[] = {"January", "February", "March", "April", "May", "June", "July", "August",
+                                  "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr",
+                                  "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Monday", "Tuesday",
+                                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Updated", "Published",
+                                  "Posted", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    while (n && w[n - 1] == '.') n--;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && !strncasecmp(w, names[i], n)) return 1;
+    return 0;
+}
+
 char *ov__byline_inline(const char *s)
 {
     static const char *cjk[] = {"作者：", "作者:", "文／", "文/", "记者：", "记者:", "记者 ", "记者",
-                                "記者：", "記者:", "記者 ", "記者", "撰文：", "撰稿："};
+                                "記者：", "記者:", "記者 ", "記者", "撰文：", "撰稿：",
+                                "文｜", "文|", "文 / ", "责任编辑：", "责任编辑:", "責任編輯：", "编辑：", "编辑:", "編輯：", "編輯:"};
     if (!s) return NULL;
     for (size_t i = 0; i < sizeof cjk / sizeof cjk[0]; i++) {
         const char *p = strstr(s, cjk[i]);
@@ -183,23 +199,30 @@ char *ov__byline_inline(const char *s)
         if (bare && n > 12) continue;
         if (n > 0 && n <= 40) return dup_range(p, n);
     }
+    /* "By Jane Doe": only at the start of the line, so "Stopped By Police"
+     * in a related link is no byline; month and weekday names end it
+     * ("By Erin Cunningham March 19"). */
     const char *p = s;
-    while ((p = strstr(p, "By ")) != NULL) {
-        if (p != s && p[-1] != ' ' && p[-1] != '\n') { p += 3; continue; }
-        const char *q = p + 3, *end = q;
-        while (*q) {
-            const char *w = q;
-            while (*q && *q != ' ' && *q != ',' && *q != '|' && *q != '\n') q++;
-            size_t wl = (size_t)(q - w);
-            int ok = wl > 0 && (isupper((unsigned char)w[0]) || (wl == 3 && !strncmp(w, "and", 3)) ||
-                                (wl == 1 && w[0] == '&'));
-            if (!ok) break;
-            if (isupper((unsigned char)w[0]) || w[0] == '.') end = q;
-            if (*q != ' ') break;
-            q++;
-        }
-        if (end > p + 3) return dup_range(p + 3, (size_t)(end - (p + 3)));
-        p += 3;
+    while (*p == ' ' || *p == '\n' || *p == '\t') p++;
+    if (strncmp(p, "By ", 3) != 0 && strncmp(p, "by ", 3) != 0 && strncmp(p, "BY ", 3) != 0) return NULL;
+    const char *q = p + 3, *end = q;
+    while (*q == ' ') q++;
+    while (*q) {
+        const char *w = q;
+        while (*q && *q != ' ' && *q != ',' && *q != '|' && *q != '\n') q++;
+        size_t wl = (size_t)(q - w);
+        int ok = wl > 0 && !is_calendar_word(w, wl) &&
+                 (isupper((unsigned char)w[0]) || (unsigned char)w[0] >= 0xC0 || (wl == 3 && !strncmp(w, "and", 3)) ||
+                  (wl == 1 && w[0] == '&'));
+        if (!ok) break;
+        if (isupper((unsigned char)w[0]) || (unsigned char)w[0] >= 0xC0 || w[0] == '.') end = q;
+        if (*q != ' ') break;
+        q++;
+    }
+    if (end > p + 3) {
+        const char *a = p + 3;
+        while (*a == ' ') a++;
+        return dup_range(a, (size_t)(end - a));
     }
     return NULL;
 }
@@ -369,4 +392,43 @@ int ov__same_title(const char *a, const char *b)
         if (x != y) return 0;
         if (!x) return 1;
     }
+}
+
+const char *ov__letters_prefix(const char *s, const char *prefix)
+{
+    if (!s || !prefix) return NULL;
+    const unsigned char *p = (const unsigned char *)s, *q = (const unsigned char *)prefix;
+    unsigned y = next_letter(&q);
+    if (!y) return NULL;
+    while (y) {
+        unsigned x = next_letter(&p);
+        if (x != y) return NULL;
+        y = next_letter(&q);
+    }
+    /* a Latin word goes on: "Times" is no prefix of "Timesheet" */
+    if (isalnum(*p) && isalnum(p[-1])) return NULL;
+    return (const char *)p;
+}
+
+int ov__byline_plausible(const char *s, const char *site)
+{
+    static const char *nav[] = {"home", "menu", "login", "log in", "sign in", "sign up", "subscribe", "more",
+                                "share", "search", "admin", "administrator", "staff", "editor", "anonymous",
+                                "unknown", "guest", "news", "首页", "更多", "登录", "注册", "返回", "导航", "搜索",
+                                "网站", "新闻", "本站", "管理员", "小编", "佚名", "未知", "首頁", "登入", "網站", "新聞"};
+    if (!s) return 0;
+    while (*s == ' ') s++;
+    size_t n = strlen(s), letters = 0, digits = 0;
+    if (n < 2 || n > 100) return 0;
+    if (strstr(s, "://") || !strncmp(s, "www.", 4) || s[0] == '@' || strchr(s, '{') || strchr(s, '<')) return 0;
+    for (const char *p = s; *p; p++) {
+        if (isdigit((unsigned char)*p)) digits++;
+        else if (isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) letters++;
+    }
+    /* ids: "12345", "a1b2c3d4-...", "user_8841" */
+    if (!letters || digits * 3 > letters) return 0;
+    for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++)
+        if (ov__same_title(s, nav[i])) return 0;
+    if (site && site[0] && ov__same_title(s, site)) return 0;
+    return 1;
 }

@@ -59,19 +59,7 @@ static int set_title(ov__ctx *c, ov_error *err)
     ov_article *a = c->art;
     int rc = 0;
     ov__meta_collect(c);
-    /* title */
-    char *t = c->m.og_title ? ov__strip_site_suffix(c->m.og_title, NULL) : NULL;
-    if (!t && c->m.ld_headline) t = strdup(c->m.ld_headline);
-    if (!t) {
-        char *site = NULL;
-        char *doc_title = c->m.title ? ov__strip_site_suffix(c->m.title, &site) : NULL;
-        if (c->m.h1 && (!doc_title || strstr(c->m.title, c->m.h1))) t = strdup(c->m.h1);
-        else if (doc_title) t = strdup(doc_title);
-        else if (c->m.h1) t = strdup(c->m.h1);
-        if (!c->m.site_guess && site) c->m.site_guess = strdup(site);
-        free(doc_title);
-        free(site);
-    }
+    char *t = ov__title_decide(c);
     rc |= ov_strset(&a->title, t ? t : "Untitled");
     free(t);
     if (rc != 0) return ov_error_set(err, OV_ENOMEM, a->url, "out of memory");
@@ -83,14 +71,20 @@ static int set_meta(ov__ctx *c, ov_error *err)
     ov_article *a = c->art;
     int rc = 0;
     char date[OV__DATE_MAX];
-    rc |= ov_strset(&a->byline, c->m.author ? c->m.author : c->m.ld_author ? c->m.ld_author
-                                : c->m.rel_author ? c->m.rel_author : c->m.inline_byline);
+    /* a site rule's byline, then JSON-LD, ranked <meta>, the author element,
+     * an inline "记者 X" / "By X"; never the site's own name */
+    const char *bys[] = {c->rules && c->rules->byline ? c->m.author : NULL, c->m.ld_author, c->m.author,
+                         c->m.dom_byline, c->m.inline_byline};
+    const char *by = NULL;
+    for (size_t i = 0; i < sizeof bys / sizeof bys[0] && !by; i++)
+        if (bys[i] && ov__byline_plausible(bys[i], c->m.og_site)) by = bys[i];
+    rc |= ov_strset(&a->byline, by);
     const char *d = c->m.ld_date ? c->m.ld_date : c->m.pub_time ? c->m.pub_time : c->m.time_dt;
     if (d && ov__date_parse(d, date)) rc |= ov_strset(&a->published, date);
     else if (c->m.inline_date) rc |= ov_strset(&a->published, c->m.inline_date);
     else if (ov__date_from_url(a->url, date)) rc |= ov_strset(&a->published, date);
-    rc |= ov_strset(&a->site_name, c->m.og_site ? c->m.og_site : c->m.ld_publisher ? c->m.ld_publisher
-                                   : c->m.site_guess);
+    rc |= ov_strset(&a->site_name, c->m.ld_publisher ? c->m.ld_publisher : c->m.og_site ? c->m.og_site
+                                   : c->m.app_name ? c->m.app_name : c->m.site_guess);
     rc |= ov_strset(&a->source, c->m.inline_source);
     rc |= ov_strset(&a->canonical_url, c->m.canonical);
     rc |= ov_strset(&a->lead_image, c->m.og_image ? c->m.og_image : c->m.ld_image ? c->m.ld_image

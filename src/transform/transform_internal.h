@@ -22,6 +22,14 @@ int ov__same_title(const char *a, const char *b);
 /* Byline after an inline marker (作者：, 记者, By ...) in `s`; malloc'd or NULL. */
 char *ov__byline_inline(const char *s);
 
+/* When `s` starts with `prefix` (compared as ov__same_title does, and not
+ * inside a Latin word): the rest of `s` after it; else NULL. */
+const char *ov__letters_prefix(const char *s, const char *prefix);
+
+/* 1 when `s` can be a byline: 2..100 bytes, not a URL, handle, id, nav word
+ * ("Home", "首页", "admin") or the site's own name `site` (may be NULL). */
+int ov__byline_plausible(const char *s, const char *site);
+
 /* Source after 来源： / Source: in `s`; malloc'd or NULL. */
 char *ov__source_inline(const char *s);
 

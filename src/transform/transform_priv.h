@@ -21,6 +21,10 @@ typedef struct ov__meta {
     char *og_image, *ld_image, *description;
     char *html_lang, *meta_lang, *og_locale, *ld_lang;
     char *base;
+    char *app_name, *dom_byline;
+    /* rank of the <meta> that gave og_title, author, description, pub_time
+     * (lower wins; 0 = none yet), see meta.c */
+    int title_rank, author_rank, desc_rank, date_rank;
 } ov__meta;
 
 typedef struct ov__ctx {
@@ -36,8 +40,15 @@ typedef struct ov__ctx {
 
 void ov__ctx_free(ov__ctx *c);
 void ov__meta_collect(ov__ctx *c);
-/* `title` without its site suffix; *site receives the suffix (malloc'd) when asked. */
-char *ov__strip_site_suffix(const char *title, char **site);
+/* `title` without its site suffix. `sites` (NULL-terminated, may be NULL)
+ * are names the page gives itself: a suffix starting with one is cut at the
+ * separator before it; without them only a last part after a separator
+ * (and short parts before it, after the same separator) are cut, and only
+ * when `generic` is set. *site receives the suffix's site (malloc'd) when
+ * asked and found. malloc'd. */
+char *ov__strip_site_suffix(const char *title, const char *const *sites, int generic, char **site);
+/* The article title from what ov__meta_collect found; malloc'd or NULL. */
+char *ov__title_decide(ov__ctx *c);
 char *ov__language_decide(const ov__ctx *c);
 /* Text of a node with whitespace collapsed, rt/rp skipped, at most `max` bytes. malloc'd. */
 char *ov__node_text(xmlNodePtr n, size_t max);

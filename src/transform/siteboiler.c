@@ -1,0 +1,339 @@
+/*
+ * siteboiler.c - site-level boilerplate: text blocks that one host repeats
+ * on most of its pages in a book.
+ *
+ * Design. A page on its own cannot tell its copyright footer, its "责任编辑"
+ * line or its "相关新闻" list from the article: they are short paragraphs
+ * like any other. A book often holds many pages of one site, and there the
+ * repetition shows. For every host with at least OV_SITEBOILER_MIN_PAGES
+ * articles, each text block of each body (p, li, h2-h6, blockquote, dd, dt,
+ * and div/td/figcaption without block children), whitespace collapsed, is
+ * hashed once per page; a block whose hash occurs on at least
+ * max(OV_SITEBOILER_MIN_PAGES, OV_SITEBOILER_SHARE percent of the host's
+ * pages) pages is boilerplate for that host and removed from its bodies.
+ *
+ * Never removed: a block that is the article's title, a block holding an
+ * image (its URL is listed in the article's images), and anything from an
+ * article where the removal would take more than half of its text (then
+ * the article is left as it was). A list or wrapper left without content
+ * goes with its blocks. Articles that lose nothing keep their body bytes.
+ *
+ * Pure: no I/O; bodies are parsed with libxml2 (XML, no network, no
+ * entities) and only changed bodies are written back.
+ */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "octavo/transform.h"
+#include "transform/transform_internal.h"
+#include "util/buf.h"
+
+#define OV__SB_HOST_MAX 256
+#define OV__SB_TEXT_MAX 4096 /* bytes of a block's text that are hashed; longer blocks are never boilerplate */
+#define OV__SB_DEPTH 64
+
+typedef struct sb_key { uint64_t hash; size_t article; } sb_key;
+
+typedef struct sb_keys { sb_key *v; size_t n, cap; } sb_keys;
+
+static int is_named(xmlNodePtr n, const char *const *names)
+{
+    for (size_t i = 0; names[i]; i++)
+        if (!xmlStrcmp(n->name, BAD_CAST names[i])) return 1;
+    return 0;
+}
+
+static const char *const ALWAYS_BLOCK[] = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", NULL};
+static const char *const LEAF_BLOCK[] = {"div", "td", "th", "figcaption", "section", NULL};
+static const char *const BLOCKS[] = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "div",
+                                     "td", "th", "figcaption", "section", "ul", "ol", "dl", "table", "figure",
+                                     "pre", "tr", "tbody", NULL};
+
+static int has_block_child(xmlNodePtr n)
+{
+    for (xmlNodePtr k = n->children; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE && is_named(k, BLOCKS)) return 1;
+    return 0;
+}
+
+static int has_image(xmlNodePtr n, int depth)
+{
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE) continue;
+        if (!xmlStrcmp(k->name, BAD_CAST "img") || !xmlStrcmp(k->name, BAD_CAST "svg")) return 1;
+        if (depth < OV__SB_DEPTH && has_image(k, depth + 1)) return 1;
+    }
+    return 0;
+}
+
+/* A candidate block: a text block of its own (no block children inside). */
+static int is_text_block(xmlNodePtr n)
+{
+    if (n->type != XML_ELEMENT_NODE) return 0;
+    if (is_named(n, ALWAYS_BLOCK)) return !has_block_child(n);
+    return is_named(n, LEAF_BLOCK) && !has_block_child(n);
+}
+
+/* Whitespace-collapsed text, at most OV__SB_TEXT_MAX bytes (+1 to tell "longer"). */
+static void collect_text(xmlNodePtr n, ov__buf *b, int *space, int depth)
+{
+    for (xmlNodePtr k = n->children; k && b->len <= OV__SB_TEXT_MAX; k = k->next) {
+        if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
+            for (const xmlChar *p = k->content; p && *p && b->len <= OV__SB_TEXT_MAX; p++) {
+                if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') { *space = 1; continue; }
+                if (*space && b->len) ov__buf_putc(b, ' ');
+                *space = 0;
+                ov__buf_putc(b, (char)*p);
+            }
+        } else if (k->type == XML_ELEMENT_NODE && depth < OV__SB_DEPTH && xmlStrcmp(k->name, BAD_CAST "rt") &&
+                   xmlStrcmp(k->name, BAD_CAST "rp")) {
+            if (!xmlStrcmp(k->name, BAD_CAST "br")) *space = 1;
+            collect_text(k, b, space, depth + 1);
+        }
+    }
+}
+
+/* FNV-1a of the block's text; 0 when the block is empty or too long. */
+static uint64_t block_hash(xmlNodePtr n, size_t *len)
+{
+    ov__buf b = OV__BUF_INIT;
+    int space = 0;
+    collect_text(n, &b, &space, 0);
+    *len = b.len;
+    uint64_t h = 0;
+    if (b.len && b.len <= OV__SB_TEXT_MAX) {
+        h = 1469598103934665603ull;
+        for (size_t i = 0; i < b.len; i++) h = (h ^ (unsigned char)b.data[i]) * 1099511628211ull;
+        if (!h) h = 1;
+    }
+    ov__buf_free(&b);
+    return h;
+}
+
+static xmlDocPtr parse_body(const char *body)
+{
+    ov__buf doc = OV__BUF_INIT;
+    int rc = ov__buf_puts(&doc, "<div xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">");
+    if (rc == 0) rc = ov__buf_puts(&doc, body ? body : "");
+    if (rc == 0) rc = ov__buf_puts(&doc, "</div>");
+    xmlDocPtr d = rc == 0 ? xmlReadMemory(doc.data, (int)doc.len, NULL, "UTF-8",
+                                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE)
+                          : NULL;
+    ov__buf_free(&doc);
+    if (d && !xmlDocGetRootElement(d)) { xmlFreeDoc(d); d = NULL; }
+    return d;
+}
+
+/* Next node in document order under `root`; `skip` leaves n's children out. */
+static xmlNodePtr next_node(xmlNodePtr n, xmlNodePtr root, int skip)
+{
+    if (!skip && n->children) return n->children;
+    while (n && n != root && !n->next) n = n->parent;
+    return n && n != root ? n->next : NULL;
+}
+
+static int keys_push(sb_keys *k, uint64_t h, size_t article, int once_per_page)
+{
+    for (size_t i = k->n; once_per_page && i > 0 && k->v[i - 1].article == article; i--)
+        if (k->v[i - 1].hash == h) return 0; /* once per page */
+    if (k->n == k->cap) {
+        size_t nc = k->cap ? k->cap * 2 : 256;
+        sb_key *nv = realloc(k->v, nc * sizeof *nv);
+        if (!nv) return OV_ENOMEM;
+        k->v = nv;
+        k->cap = nc;
+    }
+    k->v[k->n].hash = h;
+    k->v[k->n].article = article;
+    k->n++;
+    return 0;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const sb_key *x = a, *y = b;
+    if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+    return x->article < y->article ? -1 : x->article > y->article;
+}
+
+static void host_of(const ov_article *a, char out[OV__SB_HOST_MAX])
+{
+    out[0] = '\0';
+    const char *u = a->url && strstr(a->url, "://") ? a->url : a->canonical_url;
+    const char *h = u ? strstr(u, "://") : NULL;
+    if (!h || (strncasecmp(u, "http", 4) != 0)) return;
+    h += 3;
+    if (!strncasecmp(h, "www.", 4)) h += 4;
+    size_t n = strcspn(h, "/:?#");
+    if (n == 0 || n >= OV__SB_HOST_MAX) return;
+    for (size_t i = 0; i < n; i++) out[i] = (char)((h[i] >= 'A' && h[i] <= 'Z') ? h[i] + 32 : h[i]);
+    out[n] = '\0';
+}
+
+static int is_boiler(const sb_keys *k, uint64_t h)
+{
+    size_t lo = 0, hi = k->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (k->v[mid].hash < h) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < k->n && k->v[lo].hash == h;
+}
+
+/* Remove the boilerplate blocks of one article; *removed counts them. */
+static int strip_article(ov_article *a, const sb_keys *boiler, size_t *removed, ov_error *err)
+{
+    xmlDocPtr d = parse_body(a->body_xhtml);
+    if (!d) return 0; /* not ours to judge: the packager reports a bad body */
+    xmlNodePtr root = xmlDocGetRootElement(d);
+    size_t total = 0, gone = 0, n_gone = 0;
+    xmlNodePtr victims[512];
+    size_t n_victims = 0;
+    for (xmlNodePtr n = root->children; n;) {
+        int skip = 0;
+        if (is_text_block(n)) {
+            size_t len = 0;
+            uint64_t h = block_hash(n, &len);
+            total += len;
+            skip = 1;
+            if (h && is_boiler(boiler, h) && !has_image(n, 0)) {
+                char *t = (char *)xmlNodeGetContent(n);
+                int title = t && a->title && ov__same_title(t, a->title);
+                xmlFree(t);
+                if (!title && n_victims < sizeof victims / sizeof victims[0]) {
+                    victims[n_victims++] = n;
+                    gone += len;
+                }
+            }
+        } else if (n->type == XML_TEXT_NODE && n->content) {
+            total += strlen((const char *)n->content);
+        }
+        n = next_node(n, root, skip);
+    }
+    int rc = 0;
+    if (n_victims == 0 || gone * 2 > total) goto done;
+    for (size_t i = 0; i < n_victims; i++) {
+        xmlNodePtr v = victims[i], parent = v->parent;
+        xmlUnlinkNode(v);
+        xmlFreeNode(v);
+        n_gone++;
+        /* a list or wrapper left without element children or text goes too */
+        while (parent && parent != root && is_named(parent, BLOCKS)) {
+            int empty = 1;
+            for (xmlNodePtr k = parent->children; k && empty; k = k->next)
+                if (k->type == XML_ELEMENT_NODE || (k->type == XML_TEXT_NODE && k->content &&
+                                                    strspn((const char *)k->content, " \t\r\n") != strlen((const char *)k->content)))
+                    empty = 0;
+            if (!empty) break;
+            xmlNodePtr up = parent->parent;
+            xmlUnlinkNode(parent);
+            xmlFreeNode(parent);
+            parent = up;
+        }
+    }
+    ov__buf out = OV__BUF_INIT;
+    xmlBufferPtr xb = xmlBufferCreate();
+    if (!xb) { rc = ov_error_set(err, OV_ENOMEM, a->url, "out of memory"); goto done; }
+    for (xmlNodePtr k = root->children; k && rc == 0; k = k->next) {
+        xmlBufferEmpty(xb);
+        if (xmlNodeDump(xb, d, k, 0, 0) < 0) rc = OV_ENOMEM;
+        else rc = ov__buf_put(&out, (const char *)xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+    }
+    xmlBufferFree(xb);
+    if (rc == 0 && !out.data) rc = ov__buf_puts(&out, "");
+    if (rc == 0) {
+        free(a->body_xhtml);
+        a->body_xhtml = ov__buf_detach(&out, NULL);
+        *removed += n_gone;
+    } else {
+        ov__buf_free(&out);
+        rc = ov_error_set(err, OV_ENOMEM, a->url, "out of memory");
+    }
+done:
+    xmlFreeDoc(d);
+    return rc;
+}
+
+int ov_transform_site_boilerplate(ov_article *const *articles, size_t n, size_t *removed, ov_error *err)
+{
+    int rc = 0;
+    size_t dummy = 0;
+    if (!removed) removed = &dummy;
+    *removed = 0;
+    char (*hosts)[OV__SB_HOST_MAX] = n ? calloc(n, sizeof *hosts) : NULL;
+    unsigned char *done = n ? calloc(n, 1) : NULL;
+    sb_keys all = {0}, boiler = {0};
+    if (n && (!hosts || !done)) { rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory"); goto cleanup; }
+    for (size_t i = 0; i < n; i++) host_of(articles[i], hosts[i]);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (done[i] || !hosts[i][0]) continue;
+        /* the host's pages */
+        size_t pages = 0;
+        all.n = boiler.n = 0;
+        for (size_t j = i; j < n; j++) {
+            if (done[j] || strcmp(hosts[i], hosts[j])) continue;
+            done[j] = 1;
+            pages++;
+        }
+        if (pages < OV_SITEBOILER_MIN_PAGES) continue;
+        size_t need = (pages * OV_SITEBOILER_SHARE + 99) / 100;
+        if (need < OV_SITEBOILER_MIN_PAGES) need = OV_SITEBOILER_MIN_PAGES;
+        for (size_t j = i; j < n && rc == 0; j++) {
+            if (strcmp(hosts[i], hosts[j]) || !articles[j]->body_xhtml) continue;
+            xmlDocPtr d = parse_body(articles[j]->body_xhtml);
+            if (!d) continue;
+            xmlNodePtr root = xmlDocGetRootElement(d);
+            for (xmlNodePtr b = root->children; b && rc == 0;) {
+                int skip = is_text_block(b);
+                if (skip) {
+                    size_t len;
+                    uint64_t h = block_hash(b, &len);
+                    if (h) rc = keys_push(&all, h, j, 1);
+                }
+                b = next_node(b, root, skip);
+            }
+            xmlFreeDoc(d);
+        }
+        if (rc) { rc = ov_error_set(err, rc, NULL, "out of memory"); break; }
+        qsort(all.v, all.n, sizeof *all.v, cmp_key);
+        for (size_t a = 0; a < all.n && rc == 0;) {
+            size_t b = a, distinct = 0;
+            while (b < all.n && all.v[b].hash == all.v[a].hash) {
+                if (b == a || all.v[b].article != all.v[b - 1].article) distinct++;
+                b++;
+            }
+            if (distinct >= need) rc = keys_push(&boiler, all.v[a].hash, SIZE_MAX, 0);
+            a = b;
+        }
+        if (rc) { rc = ov_error_set(err, rc, NULL, "out of memory"); break; }
+        if (!boiler.n) continue;
+        for (size_t j = i; j < n && rc == 0; j++)
+            if (!strcmp(hosts[i], hosts[j]) && articles[j]->body_xhtml)
+                rc = strip_article(articles[j], &boiler, removed, err);
+    }
+cleanup:
+    free(all.v);
+    free(boiler.v);
+    free(hosts);
+    free(done);
+    return rc;
+}
+
+int ov_transform_book_site_boilerplate(ov_book *book, size_t *removed, ov_error *err)
+{
+    size_t n = book ? ov_book_article_count(book) : 0, k = 0;
+    if (removed) *removed = 0;
+    if (n < OV_SITEBOILER_MIN_PAGES) return 0;
+    ov_article **all = malloc(n * sizeof *all);
+    if (!all) return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+    for (size_t s = 0; s < book->n_sections; s++)
+        for (size_t i = 0; i < book->sections[s]->n_articles && k < n; i++) all[k++] = book->sections[s]->articles[i];
+    int rc = ov_transform_site_boilerplate(all, k, removed, err);
+    free(all);
+    return rc;
+}

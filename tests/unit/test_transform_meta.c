@@ -1,0 +1,137 @@
+/* Metadata from real-page shapes, on pages we write: site suffixes, ranked
+ * <meta>, JSON-LD in CDATA, bylines near the headline, dates near the
+ * headline rather than in a related list. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "octavo/transform.h"
+#include "transform/transform_priv.h"
+
+static const char *BODY =
+    "<p>The council met on Tuesday evening to discuss the new bridge, which has been delayed for two years "
+    "because of rising costs and a dispute with the contractor over the design of its southern ramp.</p>"
+    "<p>Residents said they were tired of waiting, and several asked whether the money would be better spent "
+    "on the ferry service that already links both banks of the river every half hour.</p>";
+
+static ov_article *extract(const char *head, const char *top, const char *after)
+{
+    char page[8192];
+    snprintf(page, sizeof page, "<html><head>%s</head><body>%s<div class=\"story\">%s</div>%s</body></html>", head,
+             top, BODY, after);
+    ov_article *a = NULL;
+    ov_error err;
+    int rc = ov_transform_extract((const unsigned char *)page, strlen(page), "https://www.example-news.com/a/1.html",
+                                  NULL, &a, &err);
+    cr_assert_eq(rc, 0, "extract failed: %s", err.message);
+    return a;
+}
+
+Test(transform_meta, title_suffix_is_cut_only_at_the_site_name)
+{
+    const char *sites[] = {"TMZ.com", NULL};
+    char *t = ov__strip_site_suffix("Pearl Dress -- STOLEN!!! | TMZ.COM", sites, 1, NULL);
+    cr_assert_str_eq(t, "Pearl Dress -- STOLEN!!!");
+    free(t);
+    /* a <meta> title without a known site keeps its dashes */
+    t = ov__strip_site_suffix("Pearl Dress -- STOLEN!!!", sites, 0, NULL);
+    cr_assert_str_eq(t, "Pearl Dress -- STOLEN!!!");
+    free(t);
+    /* the site name can hold the separator: cut before it, not inside the title */
+    const char *blog[] = {"史蒂文的家_藍天", NULL};
+    t = ov__strip_site_suffix("新竹尖石_美樹營地賞楓 (2) @ 史蒂文的家_藍天 :: 痞客邦 PIXNET ::", blog, 1, NULL);
+    cr_assert_str_eq(t, "新竹尖石_美樹營地賞楓 (2)");
+    free(t);
+    /* no known site: short section and site parts after the same separator */
+    char *site = NULL;
+    t = ov__strip_site_suffix("海外留学生看两会：出国前后关注点大不同_教育频道_中国青年网", NULL, 1, &site);
+    cr_assert_str_eq(t, "海外留学生看两会：出国前后关注点大不同");
+    cr_assert_str_eq(site, "中国青年网");
+    free(t);
+    free(site);
+    /* a long last part is part of the title */
+    t = ov__strip_site_suffix("Budget 2026 - what the new tax bands mean for families on middle incomes", NULL, 1, NULL);
+    cr_assert_str_eq(t, "Budget 2026 - what the new tax bands mean for families on middle incomes");
+    free(t);
+}
+
+Test(transform_meta, bylines_are_names_not_links_or_nav_words)
+{
+    char *b = ov__byline_inline("By Erin Cunningham March 19 at 1:15 PM");
+    cr_assert_str_eq(b, "Erin Cunningham");
+    free(b);
+    cr_assert_null(ov__byline_inline("What To Do If You're Stopped By Police"));
+    b = ov__byline_inline("本报记者 张明  2026年3月1日");
+    cr_assert_str_eq(b, "张明");
+    free(b);
+    b = ov__byline_inline("（责任编辑：王小平）");
+    cr_assert_str_eq(b, "王小平");
+    free(b);
+    cr_assert(ov__byline_plausible("Jane Doe", NULL));
+    cr_assert(!ov__byline_plausible("首页", NULL));
+    cr_assert(!ov__byline_plausible("Home", NULL));
+    cr_assert(!ov__byline_plausible("8842731", NULL));
+    cr_assert(!ov__byline_plausible("https://example.com/people/jane", NULL));
+    cr_assert(!ov__byline_plausible("@janedoe", NULL));
+    cr_assert(!ov__byline_plausible("新华网", "新华网"));
+}
+
+Test(transform_meta, ranked_meta_and_cdata_json_ld)
+{
+    ov_article *a = extract("<title>Title Element</title>"
+                            "<meta name=\"og:title\" content=\"Social title\">"
+                            "<meta property=\"x:title dc:title\" content=\"Dublin Core title\">"
+                            "<meta name=\"author\" content=\"Meta Author\">"
+                            "<meta property=\"dc:creator twitter:site_name\" content=\"Dc Creator\">"
+                            "<meta name=\"description\" content=\"Plain description\">"
+                            "<meta property=\"dc:description og:description\" content=\"Preferred description\">",
+                            "", "");
+    cr_assert_str_eq(a->title, "Dublin Core title");
+    cr_assert_str_eq(a->byline, "Dc Creator");
+    cr_assert_str_eq(a->description, "Preferred description");
+    ov_article_free(a);
+    a = extract("<title>Bridge delayed again | Example News</title>"
+                "<script type=\"application/ld+json\">\n<![CDATA[\n{\"@type\":\"SocialMediaPosting\","
+                "\"headline\":\"Bridge delayed again\",\"datePublished\":\"2026-03-01T09:30:00Z\","
+                "\"author\":[{\"@type\":\"Person\",\"name\":\"Ann Lee\"}],"
+                "\"publisher\":{\"@type\":\"Organization\",\"name\":\"Example News\"}}\n]]>\n</script>",
+                "<h1>Bridge delayed again</h1>", "");
+    cr_assert_str_eq(a->title, "Bridge delayed again");
+    cr_assert_str_eq(a->byline, "Ann Lee");
+    cr_assert_str_eq(a->published, "2026-03-01T09:30:00Z");
+    cr_assert_str_eq(a->site_name, "Example News");
+    ov_article_free(a);
+}
+
+Test(transform_meta, byline_and_date_next_to_the_headline)
+{
+    /* a related list before the headline carries other dates and bylines */
+    ov_article *a = extract("<title>Bridge delayed again - Example News</title>",
+                            "<div class=\"related\"><ul><li><a href=\"/b\">Ferry fares rise</a> <span>2025-12-02</span></li>"
+                            "<li><span class=\"byline\">By Other Writer</span></li></ul></div>"
+                            "<h1>Bridge delayed again</h1><p class=\"meta\">By Sam Park</p><p>2026-03-01 08:15</p>",
+                            "<aside><p>2024-01-01</p></aside>");
+    cr_assert_str_eq(a->title, "Bridge delayed again");
+    cr_assert_str_eq(a->byline, "Sam Park");
+    cr_assert_str_eq(a->published, "2026-03-01T08:15:00");
+    ov_article_free(a);
+    /* a Chinese portal: the label names the reporter, the site suffix goes */
+    a = extract("<title>大桥工程再次延期_本地新闻_示例网</title>",
+                "<div class=\"nav\"><a href=\"/\">首页</a> 2020-01-01</div><h1>大桥工程再次延期</h1>"
+                "<div class=\"info\">2026年3月1日 08:15 来源：示例日报 记者 李华</div>",
+                "");
+    cr_assert_str_eq(a->title, "大桥工程再次延期");
+    cr_assert_str_eq(a->byline, "李华");
+    cr_assert_str_eq(a->published, "2026-03-01T08:15:00");
+    cr_assert_str_eq(a->source, "示例日报");
+    ov_article_free(a);
+}
+
+Test(transform_meta, meta_values_escaped_twice_are_decoded_once_more)
+{
+    ov_article *a = extract("<title>Bridge</title><meta name=\"description\" "
+                            "content=\"The &amp;quot;Blue House&amp;quot; &amp;amp; more &amp;#x1F62D; &amp;#x0; &amp;#xg;\">",
+                            "", "");
+    cr_assert_str_eq(a->description, "The \"Blue House\" & more \xf0\x9f\x98\xad \xef\xbf\xbd &#xg;");
+    ov_article_free(a);
+}
