@@ -648,10 +648,10 @@ static int read_item(feed_ctx *fc, xmlNode *it)
         x.published = strdup(iso);
     }
     x.id = p.id ? text_of(p.id) : NULL;
+    if (!x.id && !x.url && !x.title && !x.summary && !x.content && !x.author && !x.published)
+        goto cleanup; /* an empty item: nothing to keep */
     if (!x.id)
         x.id = hash_id(&x);
-    if (!x.url && !x.title && !x.summary && !x.content)
-        goto cleanup; /* nothing to read: not an article */
     fc->n_items++;
     if (fc->e->n >= OV_FEED_MAX_ITEMS)
         goto cleanup; /* counted; reported once after the walk */
@@ -698,11 +698,21 @@ static int root_kind(const xmlNode *root)
     if (name_is(root, "rss") || name_is(root, "RDF"))
         return FEED_RSS;
     if (name_is(root, "channel"))
-        return core_child(root, "item") && !xmlHasProp(root, BAD_CAST "href") &&
-                       !xmlHasProp(root, BAD_CAST "HREF")
-                   ? FEED_RSS
-                   : FEED_CDF;
+        return FEED_CDF; /* RSS always has <rss> or <rdf:RDF> around its channel */
     return -1;
+}
+
+/* A feed whose root uses a namespace we do not know ("http://example.com/
+ * newformat#") speaks its own vocabulary: read its elements as core ones. */
+static void adopt_root_ns(xmlNode *n, const xmlNs *ns, unsigned depth)
+{
+    for (xmlNode *c = n; c && depth < 64; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (c->ns == ns)
+            c->ns = NULL;
+        adopt_root_ns(c->children, ns, depth + 1);
+    }
 }
 
 static xmlNode *feed_title_el(xmlNode *root, feed_kind kind)
@@ -871,6 +881,10 @@ int ov_feed_parse(const unsigned char *data, size_t len, const ov_feed_options *
     if (!root) {
         rc = ov_error_set(err, OV_EPARSE, url, "not well-formed XML");
         goto cleanup;
+    }
+    if (root->ns && !core_ns(root) && strcmp(ns_href(root), NS_RDF) != 0) {
+        const xmlNs *rns = root->ns;
+        adopt_root_ns(root, rns, 0);
     }
     int kind = root_kind(root);
     if (kind < 0) {

@@ -46,6 +46,45 @@ size_t ov__utf8_put(unsigned cp, char *o)
     return 4;
 }
 
+/* Code points 0x80-0x9F as windows-1252 means them (feeds that say ISO-8859-1
+ * or write &#146; mean cp1252); 0 where cp1252 has nothing. */
+static unsigned cp1252_c1(unsigned c)
+{
+    static const unsigned short t[32] = {
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+    return c >= 0x80 && c <= 0x9F ? t[c - 0x80] : c;
+}
+
+/* Valid UTF-8 that carries C1 controls (U+0080-U+009F): what a cp1252 text
+ * re-encoded as if it were ISO-8859-1 looks like. Rewrite them as cp1252's
+ * characters into a malloc'd copy; NULL when there are none. */
+static unsigned char *demoronize(const unsigned char *d, size_t len, size_t *out_len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < len; i++)
+        n += d[i] == 0xC2 && d[i + 1] >= 0x80 && d[i + 1] <= 0x9F;
+    if (!n || !ov__utf8_valid(d, len))
+        return NULL;
+    unsigned char *o = malloc(len + n * 2 + 1);
+    size_t k = 0;
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (d[i] == 0xC2 && i + 1 < len && d[i + 1] >= 0x80 && d[i + 1] <= 0x9F) {
+            unsigned cp = cp1252_c1(d[i + 1]);
+            if (cp)
+                k += ov__utf8_put(cp, (char *)o + k);
+            i++;
+            continue;
+        }
+        o[k++] = d[i];
+    }
+    *out_len = k;
+    return o;
+}
+
 /* The encoding= of an XML declaration at the start of an ASCII-compatible
  * document, normalised, or empty. */
 static void xml_decl_charset(const unsigned char *d, size_t len, char *out, size_t sz)
@@ -145,9 +184,14 @@ static int rewrite_entities(ov__buf *b, const char *s, size_t len)
             while (k < left && (hex ? isxdigit((unsigned char)p[k]) : isdigit((unsigned char)p[k])))
                 k++;
             if (k > d0 && k < left && p[k] == ';') {
-                n = k + 1; /* a character reference: keep as is */
-                if (!rc)
-                    rc = ov__buf_put(b, p, n);
+                n = k + 1;
+                unsigned long v = strtoul(p + d0, NULL, hex ? 16 : 10);
+                if (v >= 0x80 && v <= 0x9F && cp1252_c1((unsigned)v)) /* &#146; means cp1252 */
+                    rc = ov__buf_printf(b, "&#%u;", cp1252_c1((unsigned)v));
+                else if (hex && p[2] == 'X') /* XML allows only a lower-case x */
+                    rc = rc ? rc : ov__buf_printf(b, "&#x%.*s;", (int)(k - d0), p + d0);
+                else if (!rc)
+                    rc = ov__buf_put(b, p, n); /* a character reference: keep as is */
             } else if (!rc) {
                 rc = ov__buf_puts(b, "&amp;");
             }
@@ -215,7 +259,14 @@ int ov__feed_prepare(const unsigned char *data, size_t len, const char *content_
             cs = "";
         snprintf(ct, sizeof ct, "application/xml%s%s", cs[0] ? "; charset=" : "", cs);
     }
+    size_t fixed_len = 0;
+    unsigned char *fixed = wide ? NULL : demoronize(data, len, &fixed_len);
+    if (fixed) {
+        data = fixed;
+        len = fixed_len;
+    }
     rc = ov__charset_decode(data + skip, len - skip, ct, &dec, &dec_len, NULL, 0, err);
+    free(fixed);
     if (rc)
         return rc;
     b.limit = (size_t)OV_FETCH_MAX_FEED_BYTES * 2;
@@ -248,6 +299,8 @@ static size_t decode_entity(const char *s, ov__buf *b)
             return 0;
         if (s[k] == ';')
             k++;
+        if (cp >= 0x80 && cp <= 0x9F && cp1252_c1(cp))
+            cp = cp1252_c1(cp);
     } else {
         k = 1;
         while (k <= OV__ENTITY_NAME_MAX && isalnum((unsigned char)s[k]))
