@@ -217,6 +217,7 @@ static void entry_clear(ov_entry *x)
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 #define NS_XHTML "http://www.w3.org/1999/xhtml"
 #define NS_ITUNES "http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_MEDIA "http://search.yahoo.com/mrss/"
 
 /* Most refused-item records kept; further ones are counted in one record. */
 #define OV__MAX_SKIP_RECORDS 1000u
@@ -262,6 +263,11 @@ static int in_ns(const xmlNode *n, const char *uri, const char *name)
     return name_is(n, name) && strcmp(ns_href(n), uri) == 0;
 }
 
+static int in_ns_nocase(const xmlNode *n, const char *uri, const char *name)
+{
+    return name_is(n, name) && strcasecmp(ns_href(n), uri) == 0;
+}
+
 static int dc(const xmlNode *n, const char *name)
 {
     return in_ns(n, NS_DC, name) || in_ns(n, NS_DC10, name);
@@ -303,7 +309,7 @@ static int has_element_child(const xmlNode *n)
 typedef enum tc_kind { TC_TEXT, TC_HTML } tc_kind;
 
 /* Serialised children; for an Atom xhtml construct, the wrapping <div> is dropped. */
-static char *xhtml_inner(xmlNode *n)
+static char *xhtml_inner(xmlNode *n, int strip_div)
 {
     xmlNode *only = NULL;
     int elements = 0, text = 0;
@@ -316,7 +322,7 @@ static char *xhtml_inner(xmlNode *n)
                 text |= !isspace(*t);
         }
     }
-    if (elements == 1 && !text && name_is(only, "div") && strcmp(ns_href(only), NS_XHTML) == 0)
+    if (strip_div && elements == 1 && !text && name_is(only, "div") && strcmp(ns_href(only), NS_XHTML) == 0)
         n = only;
     char *s = inner_xml(n);
     char *t = s ? ov__text_collapse(s) : NULL; /* empty -> NULL */
@@ -346,9 +352,9 @@ static char *text_construct(xmlNode *n, feed_kind kind, tc_kind *tk)
         char *raw = text_of(n);
         res = raw ? ov__base64_decode(raw, NULL) : NULL;
         free(raw);
-        *tk = is_html || strstr(t, "html") ? TC_HTML : TC_TEXT;
+        *tk = is_text ? TC_TEXT : TC_HTML; /* binary payloads are taken as the HTML they hold */
     } else if (is_xhtml || (has_element_child(n) && !is_text && !is_html)) {
-        res = xhtml_inner(n);
+        res = xhtml_inner(n, kind == FEED_ATOM10 && is_xhtml);
         *tk = TC_HTML;
     } else {
         res = text_of(n);
@@ -400,6 +406,10 @@ static char *author_name(char *raw)
     if (!raw)
         return NULL;
     char *open = strchr(raw, '('), *close = open ? strrchr(open, ')') : NULL;
+    if (!open || !close) {
+        open = strchr(raw, '<');
+        close = open ? strrchr(open, '>') : NULL;
+    }
     char *res = NULL;
     if (open && close) {
         char *inner = strndup(open + 1, (size_t)(close - open - 1));
@@ -437,6 +447,7 @@ static char *person(xmlNode *n, feed_kind kind)
 /* The parts of one item, before they become an ov_entry. */
 typedef struct item_parts {
     xmlNode *title, *summary, *content, *author, *id;
+    int title_rank;    /* 3 core title, 2 dc:title, 1 media:title */
     char *link;        /* raw link, relative to link_at */
     xmlNode *link_at;  /* element whose base resolves the link */
     int link_rank;     /* 3 alternate href, 2 link text, 1 permalink guid, 0 rdf:about/none */
@@ -456,10 +467,9 @@ static void set_link(item_parts *p, xmlNode *at, char *link, int rank)
     p->link_rank = rank;
 }
 
+/* A later valid date of the same kind replaces an earlier one (as feedparser). */
 static void take_date(xmlNode *n, int64_t *t, int *has)
 {
-    if (*has)
-        return;
     char *v = text_of(n);
     if (v && ov__parse_date_checked(v, t) == 0)
         *has = 1;
@@ -469,24 +479,22 @@ static void take_date(xmlNode *n, int64_t *t, int *has)
 static void atom_link_el(item_parts *p, xmlNode *c)
 {
     char *href = prop(c, "href");
-    if (!href) {
-        set_link(p, c, text_of(c), 2); /* Atom 0.3 feeds in the wild: URL as text */
-        return;
-    }
     char *rel = prop(c, "rel");
     int alt = !rel || strcasecmp(rel, "alternate") == 0;
     free(rel);
+    if (!href)
+        href = text_of(c); /* Atom 0.3 feeds in the wild: URL as text */
     set_link(p, c, href, alt ? 3 : 0);
 }
 
 static void item_child(item_parts *p, xmlNode *c, feed_kind kind)
 {
-    if (core(c, "title")) {
-        if (!p->title)
+    int title_rank = core(c, "title") ? 3 : dc(c, "title") ? 2 : in_ns(c, NS_MEDIA, "title") ? 1 : 0;
+    if (title_rank) {
+        if (title_rank > p->title_rank) {
             p->title = c;
-    } else if (dc(c, "title")) {
-        if (!p->title)
-            p->title = c;
+            p->title_rank = title_rank;
+        }
     } else if (core(c, "link")) {
         if (prop(c, "href") || kind == FEED_ATOM10 || kind == FEED_ATOM03) {
             char *h = prop(c, "href");
@@ -517,8 +525,9 @@ static void item_child(item_parts *p, xmlNode *c, feed_kind kind)
     } else if (core(c, "updated") || core(c, "modified") || in_ns(c, NS_DCTERMS, "modified")) {
         take_date(c, &p->updated, &p->has_updated);
     } else if (core(c, "author") || dc(c, "creator") || dc(c, "author") ||
-               in_ns(c, NS_ITUNES, "author")) {
-        if (!p->author || (in_ns(p->author, NS_ITUNES, "author") && !in_ns(c, NS_ITUNES, "author")))
+               in_ns_nocase(c, NS_ITUNES, "author")) {
+        if (!p->author ||
+            (in_ns_nocase(p->author, NS_ITUNES, "author") && !in_ns_nocase(c, NS_ITUNES, "author")))
             p->author = c;
     }
 }
@@ -648,6 +657,15 @@ static int read_item(feed_ctx *fc, xmlNode *it)
         x.published = strdup(iso);
     }
     x.id = p.id ? text_of(p.id) : NULL;
+    if (x.id && x.id[0] == '/' && x.id[1] != '/') {
+        char *abs = resolve_at(p.id, fc->doc_url, x.id); /* feedparser resolves ids too */
+        if (abs) {
+            free(x.id);
+            x.id = abs;
+        }
+    }
+    if (!x.id)
+        x.id = prop(it, "about");
     if (!x.id && !x.url && !x.title && !x.summary && !x.content && !x.author && !x.published)
         goto cleanup; /* an empty item: nothing to keep */
     if (!x.id)

@@ -149,6 +149,48 @@ static int is_name_start(unsigned char c)
     return isalpha(c);
 }
 
+/* One numeric reference at p ("&#226;", "&#xE2;"): its value and length, or 0. */
+static size_t numeric_ref(const char *p, size_t left, unsigned long *v)
+{
+    if (left < 4 || p[0] != '&' || p[1] != '#')
+        return 0;
+    int hex = p[2] == 'x' || p[2] == 'X';
+    size_t k = hex ? 3 : 2, d0 = k;
+    while (k < left && k - d0 < 8 && (hex ? isxdigit((unsigned char)p[k]) : isdigit((unsigned char)p[k])))
+        k++;
+    if (k == d0 || k >= left || p[k] != ';')
+        return 0;
+    *v = strtoul(p + d0, NULL, hex ? 16 : 10);
+    return k + 1;
+}
+
+/* UTF-8 written as one reference per byte ("&#226;&#128;&#166;" for U+2026):
+ * the code point and the length of the run, or 0. */
+static size_t double_encoded(const char *p, size_t left, unsigned *cp)
+{
+    unsigned long v[4];
+    size_t len[4], off = 0;
+    if (!numeric_ref(p, left, &v[0]) || v[0] < 0xC2 || v[0] > 0xF4)
+        return 0;
+    size_t need = v[0] >= 0xF0 ? 4 : v[0] >= 0xE0 ? 3 : 2;
+    unsigned char bytes[4];
+    for (size_t i = 0; i < need; i++) {
+        if (!(len[i] = numeric_ref(p + off, left - off, &v[i])) || v[i] > 0xFF)
+            return 0;
+        if (i && (v[i] < 0x80 || v[i] > 0xBF))
+            return 0;
+        bytes[i] = (unsigned char)v[i];
+        off += len[i];
+    }
+    if (!ov__utf8_valid(bytes, need))
+        return 0;
+    unsigned c = bytes[0] & (need == 2 ? 0x1Fu : need == 3 ? 0x0Fu : 0x07u);
+    for (size_t i = 1; i < need; i++)
+        c = (c << 6) | (bytes[i] & 0x3Fu);
+    *cp = c;
+    return off;
+}
+
 /* Rewrite entities in decoded UTF-8 `s` into b (see ov__feed_prepare). */
 static int rewrite_entities(ov__buf *b, const char *s, size_t len)
 {
@@ -175,7 +217,13 @@ static int rewrite_entities(ov__buf *b, const char *s, size_t len)
         }
         rc = ov__buf_put(b, s + run, i - run);
         size_t n = 1;
-        if (left > 1 && p[1] == '#') {
+        unsigned dcp;
+        size_t dn = double_encoded(p, left, &dcp);
+        if (dn) {
+            if (!rc)
+                rc = ov__buf_printf(b, "&#%u;", dcp);
+            n = dn;
+        } else if (left > 1 && p[1] == '#') {
             size_t k = 2;
             int hex = left > 2 && (p[2] == 'x' || p[2] == 'X');
             if (hex)
