@@ -325,6 +325,10 @@ static char *xhtml_inner(xmlNode *n, int strip_div)
     if (strip_div && elements == 1 && !text && name_is(only, "div") && strcmp(ns_href(only), NS_XHTML) == 0)
         n = only;
     char *s = inner_xml(n);
+    /* HTML ignores the XHTML namespace declaration that serialising repeats */
+    static const char decl[] = " xmlns=\"" NS_XHTML "\"";
+    for (char *d = s ? strstr(s, decl) : NULL; d; d = strstr(d, decl))
+        memmove(d, d + sizeof decl - 1, strlen(d + sizeof decl - 1) + 1);
     char *t = s ? ov__text_collapse(s) : NULL; /* empty -> NULL */
     if (!t) {
         free(s);
