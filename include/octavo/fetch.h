@@ -209,7 +209,8 @@ typedef struct ov_entry {
     char *author;    /**< display name (plain text), or NULL */
     char *summary;   /**< plain text, or NULL */
     char *content;   /**< full HTML content from the feed (unescaped once, relative
-                          links resolved), or NULL */
+                          links resolved), or NULL; for an item without a link and
+                          without content, the HTML of its description */
 } ov_entry;
 
 /** An item a parser dropped, and why (reported, never silent). */

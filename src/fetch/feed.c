@@ -652,6 +652,8 @@ static int read_item(feed_ctx *fc, xmlNode *it)
         x.content = html_of(p.content, kind, fc->doc_url);
     if (!x.summary && x.content)
         x.summary = ov__html_to_text(x.content);
+    if (!x.url && !x.content && p.summary)
+        x.content = html_of(p.summary, kind, fc->doc_url); /* a link-less item's article */
     if (p.author)
         x.author = person(p.author, kind);
     if (p.has_published || p.has_updated) {
