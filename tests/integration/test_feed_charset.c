@@ -125,3 +125,55 @@ Test(feed_charset, gbk_feed_with_charset_only_in_http_header, .timeout = 300)
     free(book);
     free(root);
 }
+
+/* A valid RSS behind a 5 KB comment, a long stylesheet PI and a 100 KB
+ * internal entity is still a feed, not one chapter of raw feed text. */
+Test(feed_charset, feed_behind_a_long_prologue, .timeout = 300)
+{
+    char *root = ov_test_tmpdir("prologue-site");
+    char path[4300];
+    snprintf(path, sizeof path, "%s/feed.rss", root);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!--", f);
+    for (int i = 0; i < 5120; i++)
+        fputc('-' + (i % 2) * ('x' - '-'), f);
+    fputs(" -->\n<?xml-stylesheet type=\"text/xsl\" href=\"/style/", f);
+    for (int i = 0; i < 5000; i++)
+        fputc('s', f);
+    fputs(".xsl\"?>\n<!DOCTYPE rss [<!ENTITY pad \"", f);
+    for (int i = 0; i < 100 * 1024; i++)
+        fputc('p', f);
+    fputs("\">]>\n<rss version=\"2.0\"><channel><title>Prologue news</title>"
+          "<item><title>Harbour reopens</title><link>/a.html</link></item></channel></rss>\n",
+          f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/a.html", root);
+    f = fopen(path, "w");
+    cr_assert(f);
+    fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Harbour reopens"
+          "</title></head><body><article><h1>Harbour reopens</h1><p>The old harbour opened "
+          "again this morning after two years of repairs to its sea wall and piers.</p><p>Fishing "
+          "boats and the ferry to the islands returned at nine, and the market on the quay "
+          "reopened with them.</p></article></body></html>\n",
+          f);
+    fclose(f);
+    ov_test_nginx *ng = NULL;
+    cr_assert_eq(ov_test_nginx_start(root, &ng), 0, "nginx did not start");
+    char *url = ov_test_nginx_url(ng, "/feed.rss");
+    char *book = ov_test_book_path("feed-prologue.epub");
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", url, "-o", book, NULL);
+    cr_assert_eq(st, 0, "build exit %d: %s", st, r.err);
+    ov_test_run_free(&r);
+    char *nav = ov_test_zip_entry(book, "nav.xhtml", NULL);
+    cr_assert(nav && strstr(nav, "Harbour reopens"), "the feed's article is missing: %s", nav);
+    free(nav);
+    char *ch = ov_test_zip_entry(book, "text/a001.xhtml", NULL);
+    cr_assert(ch && strstr(ch, "sea wall") && !strstr(ch, "ppppp"), "wrong chapter: %s", ch);
+    free(ch);
+    ov_test_nginx_stop(ng);
+    free(url);
+    free(book);
+    free(root);
+}
