@@ -11,7 +11,7 @@
  * Only http: and https: URLs are fetched; anything else is refused with
  * OV_EPOLICY before any I/O. Local files are the caller's business.
  *
- * Discovery helpers parse feeds (RSS 2.0, RSS 1.0/RDF, Atom), sitemaps
+ * Discovery helpers parse feeds (RSS 0.9x/2.0, RSS 1.0/RDF, Atom 0.3/1.0, CDF), sitemaps
  * (urlset, news sitemaps, sitemap indexes) and listing pages into entries.
  */
 #ifndef OCTAVO_FETCH_H
@@ -201,8 +201,8 @@ int ov_fetcher_write_report(const ov_fetcher *f, const char *path, const char *e
 typedef struct ov_entry {
     char *url;       /**< absolute article URL; NULL for a feed item without a link
                           (its text is then the feed's own content or summary) */
-    char *id;        /**< feed items: the guid/id, else "urn:octavo:sha1:<hex>" of the
-                          item's content (stable); NULL for sitemap and page entries */
+    char *id;        /**< feed items: the guid/id, else "urn:octavo:item:<32 hex>" hash of the
+                          item's parts (stable across runs); NULL for sitemap and page entries */
     char *title;     /**< plain text (markup stripped, entities decoded), or NULL */
     char *published; /**< ISO 8601, or NULL */
     int64_t time;    /**< published (else updated) as Unix time, 0 when unknown */

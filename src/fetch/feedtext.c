@@ -149,9 +149,23 @@ static int is_name_start(unsigned char c)
     return isalpha(c);
 }
 
-/* One numeric reference at p ("&#226;", "&#xE2;"): its value and length, or 0. */
+/* One numeric reference at p ("&#226;", "&#xE2;", or a Latin-1 name): its
+ * value and length, or 0. */
 static size_t numeric_ref(const char *p, size_t left, unsigned long *v)
 {
+    if (left >= 3 && p[0] == '&' && isalpha((unsigned char)p[1])) {
+        /* a named Latin-1 entity counts too ("&acirc;&#128;&brvbar;") */
+        size_t k = 1;
+        while (k < left && k <= OV__ENTITY_NAME_MAX && isalnum((unsigned char)p[k]))
+            k++;
+        if (k >= left || p[k] != ';')
+            return 0;
+        unsigned cp = ov__html_entity(p + 1, k - 1);
+        if (cp < 0x80 || cp > 0xFF)
+            return 0;
+        *v = cp;
+        return k + 1;
+    }
     if (left < 4 || p[0] != '&' || p[1] != '#')
         return 0;
     int hex = p[2] == 'x' || p[2] == 'X';
