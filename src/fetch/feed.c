@@ -500,9 +500,10 @@ static void item_child(item_parts *p, xmlNode *c, feed_kind kind)
             p->title_rank = title_rank;
         }
     } else if (core(c, "link")) {
-        if (prop(c, "href") || kind == FEED_ATOM10 || kind == FEED_ATOM03) {
-            char *h = prop(c, "href");
-            free(h);
+        char *h = prop(c, "href");
+        int atom_style = h || kind == FEED_ATOM10 || kind == FEED_ATOM03;
+        free(h);
+        if (atom_style) {
             atom_link_el(p, c);
         } else {
             set_link(p, c, text_of(c), 2);
