@@ -11,7 +11,7 @@
  * Only http: and https: URLs are fetched; anything else is refused with
  * OV_EPOLICY before any I/O. Local files are the caller's business.
  *
- * Discovery helpers parse feeds (RSS 2.0, RSS 1.0/RDF, Atom), sitemaps
+ * Discovery helpers parse feeds (RSS 0.9x/2.0, RSS 1.0/RDF, Atom 0.3/1.0, CDF), sitemaps
  * (urlset, news sitemaps, sitemap indexes) and listing pages into entries.
  */
 #ifndef OCTAVO_FETCH_H
@@ -199,29 +199,77 @@ int ov_fetcher_write_report(const ov_fetcher *f, const char *path, const char *e
 
 /** A discovered article: from a feed item, sitemap URL or listing link. */
 typedef struct ov_entry {
-    char *url;       /**< absolute article URL */
-    char *title;     /**< or NULL */
+    char *url;       /**< absolute article URL; NULL for a feed item without a link
+                          (its text is then the feed's own content or summary) */
+    char *id;        /**< feed items: the guid/id, else "urn:octavo:item:<32 hex>" hash of the
+                          item's parts (stable across runs); NULL for sitemap and page entries */
+    char *title;     /**< plain text (markup stripped, entities decoded), or NULL */
     char *published; /**< ISO 8601, or NULL */
-    int64_t time;    /**< published as Unix time, 0 when unknown */
-    char *author;    /**< or NULL */
+    int64_t time;    /**< published (else updated) as Unix time, 0 when unknown */
+    char *author;    /**< display name (plain text), or NULL */
     char *summary;   /**< plain text, or NULL */
-    char *content;   /**< full HTML content from the feed, or NULL */
+    char *content;   /**< full HTML content from the feed (unescaped once, relative
+                          links resolved), or NULL; for an item without a link and
+                          without content, the HTML of its description */
 } ov_entry;
+
+/** An item a parser dropped, and why (reported, never silent). */
+typedef struct ov_entry_skip {
+    char *what;   /**< the item's link or id, or "item N" */
+    char *reason; /**< human-readable reason */
+} ov_entry_skip;
 
 /** A list of entries; owned by the caller, freed with ov_entries_free. */
 typedef struct ov_entries {
     ov_entry *items;
     size_t n;
-    char *title;     /**< feed/site title, or NULL */
+    char *title;     /**< feed/site title (plain text), or NULL */
     char **children; /**< sitemap index: child sitemap URLs */
     size_t n_children;
+    ov_entry_skip *skips; /**< items dropped by the parser (over a limit, refused link) */
+    size_t n_skips;
 } ov_entries;
 
 void ov_entries_free(ov_entries *e);
 
-/** Parse an RSS 2.0, RSS 1.0 (RDF) or Atom feed. `*out` owned by the caller. */
-int ov_feed_parse(const unsigned char *data, size_t len, const char *base_url, ov_entries **out,
-                  ov_error *err);
+#define OV_FEED_OPTIONS_VERSION 1
+
+/** What the transport says about a feed document. All strings borrowed, may be NULL. */
+typedef struct ov_feed_options {
+    unsigned version;             /**< OV_FEED_OPTIONS_VERSION */
+    const char *base_url;         /**< the document's URL (after redirects) */
+    const char *content_type;     /**< HTTP Content-Type: its charset wins over the XML
+                                       declaration (RFC 7303), checked against the bytes */
+    const char *content_location; /**< HTTP Content-Location: the base for relative links */
+} ov_feed_options;
+
+#define OV_FEED_OPTIONS_INIT {OV_FEED_OPTIONS_VERSION, NULL, NULL, NULL}
+
+/** Most items kept from one feed; the rest are reported in ov_entries.skips. */
+#define OV_FEED_MAX_ITEMS 10000u
+
+/**
+ * Parse an RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 0.3/1.0 or CDF feed. The
+ * charset comes from the BOM, opts->content_type, the XML declaration and
+ * then detection; named HTML entities are decoded; elements are matched by
+ * namespace. Items with a `javascript:`, `data:`, `file:` or `ftp:` link, and
+ * items past OV_FEED_MAX_ITEMS, are listed in (*out)->skips. `opts` may be
+ * NULL. `*out` owned by the caller (ov_entries_free).
+ */
+int ov_feed_parse(const unsigned char *data, size_t len, const ov_feed_options *opts,
+                  ov_entries **out, ov_error *err);
+
+/** Non-zero when the document looks like a feed (root element <rss>, <feed>,
+ *  <rdf:RDF> or <channel>), looking past comments, processing instructions
+ *  and a DOCTYPE of any length. */
+int ov_feed_sniff(const unsigned char *data, size_t len);
+
+/**
+ * `e` as a JSON object text: {"title", "entries": [{"url", "id", "title",
+ * "published", "time", "author", "summary", "content"}], "skips": [{"what",
+ * "reason"}]}. `*out` malloc'd, owned by the caller.
+ */
+int ov_entries_to_json(const ov_entries *e, char **out, ov_error *err);
 /** Parse a sitemap or sitemap index (children go to (*out)->children). */
 int ov_sitemap_parse(const unsigned char *data, size_t len, const char *base_url,
                      ov_entries **out, ov_error *err);

@@ -48,6 +48,7 @@ typedef struct job {
     char *path;          /* local file, or NULL */
     char *root;          /* folder that file: images may come from, or NULL */
     char *title, *author, *published, *summary, *content; /* from the feed */
+    int linkless;        /* a feed item without a link: url is its id, text is content */
     ov_article *article; /* extracted, or NULL */
     /* A page already downloaded while collecting inputs (a single article
        URL): kept until the fetcher is idle, because extracting it queues
@@ -426,7 +427,7 @@ static int add_entry_job(run *r, size_t section, const ov_entry *e, const char *
     if (entry_seen(r, e->url))
         return 0;
     char *path = NULL;
-    if (!ov__is_http_url(e->url)) {
+    if (!ov__is_http_url(e->url) && ov__is_file_url(e->url)) {
         path = ov__file_url_to_path(e->url);
         if (!local_ok(r, path, root)) {
             ov__build_skip(r->res, e->url, "refused: %s",
@@ -446,6 +447,7 @@ static int add_entry_job(run *r, size_t section, const ov_entry *e, const char *
         return set_fatal(r, OV_ENOMEM, e->url, "out of memory");
     }
     j->path = path;
+    j->linkless = e->id && e->url == e->id;
     if ((root && ov_strset(&j->root, root)) || ov_strset(&j->title, e->title) ||
         ov_strset(&j->author, e->author) || ov_strset(&j->published, e->published) ||
         ov_strset(&j->summary, e->summary) || ov_strset(&j->content, e->content))
@@ -462,10 +464,21 @@ static int add_entries(run *r, const ov__input *in, ov_entries *es, const char *
     r->loose_section = -1;
     int64_t cutoff = in->oldest_days > 0 ? r->cfg->now - (int64_t)(in->oldest_days * 86400) : 0;
     size_t taken = 0;
+    for (size_t i = 0; i < es->n_skips; i++)
+        ov__build_skip(r->res, es->skips[i].what, "%s", es->skips[i].reason);
     for (size_t i = 0; i < es->n && !r->fatal; i++) {
+        ov_entry linkless;
         const ov_entry *e = &es->items[i];
-        if (!e->url)
-            continue;
+        if (!e->url) {
+            /* an item without a link is read from the feed's own text */
+            if (!e->id || (!e->content && !e->summary))
+                continue;
+            linkless = *e;
+            linkless.url = e->id;
+            if (!linkless.content)
+                linkless.content = e->summary;
+            e = &linkless;
+        }
         if (cutoff && e->time && e->time < cutoff)
             continue;
         if (in->max_articles && taken >= in->max_articles)
@@ -556,7 +569,9 @@ static int collect_folder(run *r, const ov__input *in, const char *dir)
         }
         char *url = ov__path_to_file_url(path);
         ov_entries *es = NULL;
-        int rc = url ? ov_feed_parse(data, len, url, &es, &err) : OV_ENOMEM;
+        ov_feed_options fo = OV_FEED_OPTIONS_INIT;
+        fo.base_url = url;
+        int rc = url ? ov_feed_parse(data, len, &fo, &es, &err) : OV_ENOMEM;
         free(data);
         free(url);
         if (rc == 0) {
@@ -630,6 +645,8 @@ static doc_kind sniff_doc(const unsigned char *d, size_t len)
     for (size_t i = 0; i < n; i++)
         if (head[i] == '\0')
             head[i] = ' ';
+    if (ov_feed_sniff(d, len))
+        return DOC_FEED; /* past comments, PIs and DOCTYPEs of any size */
     if (strstr(head, "<urlset") || strstr(head, "<sitemapindex"))
         return DOC_SITEMAP;
     if (strstr(head, "<rss") || strstr(head, "<rdf:RDF") || strstr(head, "<feed"))
@@ -663,9 +680,13 @@ static int collect_remote_doc(run *r, const ov__input *in, const ov_response *re
     ov_entries *es = NULL;
     int rc;
     switch (sniff_doc(resp->body, resp->len)) {
-    case DOC_FEED:
-        rc = ov_feed_parse(resp->body, resp->len, url, &es, &err);
+    case DOC_FEED: {
+        ov_feed_options fo = OV_FEED_OPTIONS_INIT;
+        fo.base_url = url;
+        fo.content_type = resp->content_type;
+        rc = ov_feed_parse(resp->body, resp->len, &fo, &es, &err);
         break;
+    }
     case DOC_SITEMAP: {
         ov_discover_options dopt = {in->pattern, r->cfg->now, in->oldest_days, in->max_articles};
         rc = ov_discover(r->res->fetcher, in->where, &dopt, &es, &err);
@@ -697,8 +718,10 @@ static int collect_remote_doc(run *r, const ov__input *in, const ov_response *re
             rc = ov_fetch_get(r->res->fetcher, feed_in.where, OV_FETCH_FEED, &fr, &err);
             if (rc == 0 && fr->error == 0 && sniff_doc(fr->body, fr->len) == DOC_FEED) {
                 ov_entries *fes = NULL;
-                if (ov_feed_parse(fr->body, fr->len, fr->final_url ? fr->final_url : fr->url, &fes,
-                                  &err) == 0) {
+                ov_feed_options fo = OV_FEED_OPTIONS_INIT;
+                fo.base_url = fr->final_url ? fr->final_url : fr->url;
+                fo.content_type = fr->content_type;
+                if (ov_feed_parse(fr->body, fr->len, &fo, &fes, &err) == 0) {
                     ov_entries_free(es);
                     es = fes;
                 }
@@ -864,8 +887,8 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
             j->body = NULL;
         } else if (j->path)
             process_local(&r, j);
-        else if (cfg->full_content && j->content)
-            process_feed_content(&r, j);
+        else if (j->content && (cfg->full_content || j->linkless))
+            process_feed_content(&r, j); /* full content, or an item without a link */
         else if (ov__is_http_url(j->url)) {
             if ((rc = get_fetcher(&r, err)) != 0)
                 goto cleanup;

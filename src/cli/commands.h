@@ -11,6 +11,7 @@
 
 int ov__cmd_build(int argc, char **argv);
 int ov__cmd_extract(int argc, char **argv);
+int ov__cmd_feed(int argc, char **argv);
 int ov__cmd_issues(int argc, char **argv);
 int ov__cmd_opds(int argc, char **argv);
 

@@ -14,6 +14,7 @@
  * is present in a release build (tests/integration checks each --help). */
 #pragma weak ov__cmd_build
 #pragma weak ov__cmd_extract
+#pragma weak ov__cmd_feed
 #pragma weak ov__cmd_issues
 #pragma weak ov__cmd_opds
 
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
     const command cmds[] = {
         {"build", ov__cmd_build, "make an EPUB from pages, folders, feeds, sitemaps or a recipe"},
         {"extract", ov__cmd_extract, "print the article found in one page (text or --json)"},
+        {"feed", ov__cmd_feed, "list the entries a feed gives (text or --json)"},
         {"issues", ov__cmd_issues, "list the issues and articles the state store knows"},
         {"opds", ov__cmd_opds, "write an OPDS catalog of the books in a folder"},
     };

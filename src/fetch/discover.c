@@ -10,6 +10,8 @@ typedef enum doc_kind { DOC_HTML, DOC_FEED, DOC_SITEMAP } doc_kind;
 /* Kind by content: the root element's local name (not the file extension). */
 static doc_kind sniff_kind(const unsigned char *d, size_t len)
 {
+    if (ov_feed_sniff(d, len))
+        return DOC_FEED; /* looks past comments, PIs and DOCTYPEs of any size */
     size_t i = 0, lim = len < 4096 ? len : 4096;
     if (lim >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
         i = 3;
@@ -46,8 +48,12 @@ static int merge(ov_entries *dst, size_t *cap, ov_entries *src)
     for (size_t i = 0; i < src->n; i++) {
         ov_entry *x = &src->items[i];
         int dup = 0;
-        for (size_t j = 0; j < dst->n && !dup; j++)
-            dup = strcmp(dst->items[j].url, x->url) == 0;
+        for (size_t j = 0; j < dst->n && !dup; j++) {
+            const ov_entry *y = &dst->items[j];
+            dup = (y->url && x->url) ? strcmp(y->url, x->url) == 0
+                                     : (!y->url && !x->url && y->id && x->id &&
+                                        strcmp(y->id, x->id) == 0);
+        }
         if (dup)
             continue;
         if (dst->n == *cap) {
@@ -60,6 +66,17 @@ static int merge(ov_entries *dst, size_t *cap, ov_entries *src)
         }
         dst->items[dst->n++] = *x;
         memset(x, 0, sizeof *x);
+    }
+    if (src->n_skips) {
+        ov_entry_skip *p = realloc(dst->skips, (dst->n_skips + src->n_skips) * sizeof *p);
+        if (!p)
+            return OV_ENOMEM;
+        dst->skips = p;
+        memcpy(p + dst->n_skips, src->skips, src->n_skips * sizeof *p);
+        dst->n_skips += src->n_skips;
+        free(src->skips);
+        src->skips = NULL;
+        src->n_skips = 0;
     }
     if (!dst->title && src->title) {
         dst->title = src->title;
@@ -129,7 +146,12 @@ static int discover_url(disc *d, const char *url, unsigned depth, int allow_html
     const char *base = resp->final_url ? resp->final_url : url;
     switch (sniff_kind(data, len)) {
     case DOC_FEED:
-        rc = ov_feed_parse(data, len, base, &e, err);
+    {
+        ov_feed_options fo = OV_FEED_OPTIONS_INIT;
+        fo.base_url = base;
+        fo.content_type = resp->content_type;
+        rc = ov_feed_parse(data, len, &fo, &e, err);
+    }
         break;
     case DOC_SITEMAP:
         d->sitemaps++;
@@ -169,6 +191,7 @@ static void filter(ov_entries *e, const ov_discover_options *o)
         int over = o && o->max_articles && k >= o->max_articles;
         if (old || over) {
             free(x->url);
+            free(x->id);
             free(x->title);
             free(x->published);
             free(x->author);

@@ -65,8 +65,11 @@ char *ov__url_host_key(const char *url);
 char *ov__url_path_query(const char *url);
 /* Malloc'd "scheme://host[:port]" of `url`, or NULL. */
 char *ov__url_origin(const char *url);
-/* Parse an RFC 822/1123 date or an ISO 8601 date-time; 0 when unparseable. */
+/* Parse an RFC 822/1123, asctime or W3CDTF/ISO 8601 date (date.c); 0 when
+ * unparseable or out of range. */
 int64_t ov__parse_date(const char *s);
+/* The same with a separate status: 0 and *out, or -1 (the epoch is a date). */
+int ov__parse_date_checked(const char *s, int64_t *out);
 /* Write `t` as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
 void ov__format_iso(int64_t t, char *buf, size_t size);
 

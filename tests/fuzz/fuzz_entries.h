@@ -1,7 +1,7 @@
 /*
  * fuzz_entries.h - the property shared by the feed and sitemap targets
  * (header-only, static): no crash, leak or UB; on success every entry has a
- * non-empty URL and every string is valid UTF-8; on failure there is a
+ * non-empty URL (or, for a feed item without a link, an id) and every string is valid UTF-8; on failure there is a
  * message and no result.
  */
 #ifndef OV_FUZZ_ENTRIES_H
@@ -19,13 +19,20 @@ static inline void check_entries(const ov_entries *e)
     ov_fuzz_check_str("feed title", e->title);
     for (size_t i = 0; i < e->n; i++) {
         const ov_entry *it = &e->items[i];
-        if (!it->url || !it->url[0]) ov_fuzz_fail("entry without URL", NULL);
+        /* a feed item without a link is kept with its id (guid or hash) */
+        if ((!it->url || !it->url[0]) && (!it->id || !it->id[0]))
+            ov_fuzz_fail("entry without URL or id", NULL);
         ov_fuzz_check_str("url", it->url);
+        ov_fuzz_check_str("id", it->id);
         ov_fuzz_check_str("title", it->title);
         ov_fuzz_check_str("published", it->published);
         ov_fuzz_check_str("author", it->author);
         ov_fuzz_check_str("summary", it->summary);
         ov_fuzz_check_str("content", it->content);
+    }
+    for (size_t i = 0; i < e->n_skips; i++) {
+        if (!e->skips[i].what || !e->skips[i].reason) ov_fuzz_fail("skip without text", NULL);
+        ov_fuzz_check_str("skip", e->skips[i].what);
     }
     for (size_t i = 0; i < e->n_children; i++) {
         if (!e->children[i]) ov_fuzz_fail("NULL child URL", NULL);

@@ -105,7 +105,10 @@ static int write_conf(const ov_test_nginx *n, const char *root)
             "    application/xml xml;\n    application/rss+xml rss;\n"
             "    application/atom+xml atom;\n    image/jpeg jpg jpeg;\n    image/png png;\n"
             "    image/gif gif;\n    image/webp webp;\n    image/svg+xml svg;\n"
-            "    application/gzip gz;\n  }\n"
+            "    application/gzip gz;\n"
+            /* fixtures whose charset is only in the HTTP header */
+            "    \"application/rss+xml; charset=gbk\" gbkrss;\n"
+            "    \"text/html; charset=gbk\" gbkhtml;\n  }\n"
             "  default_type application/octet-stream;\n"
             "  gzip on;\n  gzip_min_length 64;\n"
             "  gzip_types text/plain text/css application/xml application/rss+xml "
