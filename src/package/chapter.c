@@ -19,11 +19,14 @@
 
 #include "package/package_internal.h"
 #include "util/buf.h"
+#include "util/l10n.h"
 
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
 #define SVG_NS "http://www.w3.org/2000/svg"
 /* Room kept for head, title, byline and footer when sizing parts. */
 #define PK_PART_OVERHEAD 4096u
+/* Longest human date a byline or footer carries. */
+#define OV__PK_DATE_MAX 96
 
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
                    ov_error *err)
@@ -250,13 +253,18 @@ static int fmt_utc(int64_t t, char *out, size_t size)
     return strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) ? 0 : -1;
 }
 
-/* Title, byline line: the start of the first part. */
-static int put_heading(ov__buf *b, const ov_article *a)
+/* Title, byline line: the start of the first part. The date is written for
+   people in the chapter's language; the ISO form stays in the metadata. */
+static int put_heading(ov__buf *b, const ov_article *a, const char *lang)
 {
     int rc = ov__buf_puts(b, "<h1>");
-    rc = rc ? rc : ov__pk_put_plain(b, a->title ? a->title : "Untitled");
+    rc = rc ? rc : ov__pk_put_plain(b, a->title ? a->title : ov__l10n(lang, OV__MSG_UNTITLED));
     rc = rc ? rc : ov__buf_puts(b, "</h1>\n");
-    const char *parts[3] = {a->byline, a->published, a->source};
+    char when[OV__PK_DATE_MAX];
+    const char *date = a->published;
+    if (date && ov__l10n_datetime(lang, date, when, sizeof when) == 0)
+        date = when;
+    const char *parts[3] = {a->byline, date, a->source};
     int any = 0;
     for (size_t i = 0; i < 3 && !rc; i++) {
         if (!parts[i] || !parts[i][0])
@@ -316,7 +324,7 @@ static int part_begin(part_ctx *x)
                                "../css/octavo.css");
     rc = rc ? rc : ov__buf_puts(&x->b, "<body>\n");
     if (!rc && x->part == 1)
-        rc = put_heading(&x->b, x->a);
+        rc = put_heading(&x->b, x->a, x->lang);
     return rc;
 }
 
