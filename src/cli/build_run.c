@@ -19,6 +19,7 @@
 #include "octavo/warc.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/l10n.h"
 
 void ov__build_options_init(ov__build_options *o)
 {
@@ -148,10 +149,12 @@ static int fill_metadata(const ov__build_config *cfg, ov_book *b)
 
 static void make_cover(const ov__build_config *cfg, ov_book *b)
 {
-    char issue[32] = "";
+    char issue[32] = "", date[96] = "";
     if (b->series_index > 0)
-        snprintf(issue, sizeof issue, "No. %d", b->series_index);
-    ov_cover_spec spec = {b->title, b->date, issue[0] ? issue : NULL, b->language, 0, 0};
+        ov__l10n_issue(b->language, b->series_index, issue, sizeof issue);
+    if (b->date && ov__l10n_edition_date(b->language, b->date, date, sizeof date) != 0)
+        snprintf(date, sizeof date, "%s", b->date);
+    ov_cover_spec spec = {b->title, date[0] ? date : NULL, issue[0] ? issue : NULL, b->language, 0, 0};
     ov_error err;
     ov_error_clear(&err);
     if (ov_cover_render(&spec, &b->cover, &err) != 0 && !cfg->quiet)

@@ -244,15 +244,6 @@ static int dump_blocks(xmlNode *div, char ***out, size_t *n_out, ov_error *err)
     return 0;
 }
 
-static int fmt_utc(int64_t t, char *out, size_t size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm))
-        return -1;
-    return strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) ? 0 : -1;
-}
-
 /* Title, byline line: the start of the first part. The date is written for
    people in the chapter's language; the ISO form stays in the metadata. */
 static int put_heading(ov__buf *b, const ov_article *a, const char *lang)
@@ -286,12 +277,13 @@ static int is_web_url(const char *u)
     return strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0;
 }
 
-static int put_footer(ov__buf *b, const ov_article *a)
+static int put_footer(ov__buf *b, const ov_article *a, const char *lang)
 {
     const char *url = a->canonical_url ? a->canonical_url : a->url;
     if (!url)
         return 0;
-    int rc = ov__buf_puts(b, "<p class=\"source\">Source: ");
+    int rc = ov__buf_puts(b, "<p class=\"source\">");
+    rc = rc ? rc : ov__pk_put_plain(b, ov__l10n(lang, OV__MSG_SOURCE));
     if (is_web_url(url)) {
         rc = rc ? rc : ov__buf_puts(b, "<a href=\"");
         rc = rc ? rc : ov__pk_put_plain(b, url);
@@ -301,9 +293,9 @@ static int put_footer(ov__buf *b, const ov_article *a)
     } else {
         rc = rc ? rc : ov__pk_put_plain(b, url);
     }
-    char when[64];
-    if (!rc && a->fetched_at > 0 && fmt_utc(a->fetched_at, when, sizeof when) == 0)
-        rc = ov__buf_printf(b, "<br/>Fetched %s", when);
+    char when[OV__PK_DATE_MAX];
+    if (!rc && a->fetched_at > 0 && ov__l10n_utc(lang, a->fetched_at, when, sizeof when) == 0)
+        rc = ov__buf_printf(b, "<br/>%s%s", ov__l10n(lang, OV__MSG_FETCHED), when);
     return rc ? rc : ov__buf_puts(b, "</p>\n");
 }
 
@@ -320,7 +312,7 @@ static int part_begin(part_ctx *x)
 {
     ov__buf_free(&x->b);
     x->part++;
-    int rc = ov__pk_xhtml_head(&x->b, x->lang, x->a->title ? x->a->title : "Untitled",
+    int rc = ov__pk_xhtml_head(&x->b, x->lang, x->a->title ? x->a->title : ov__l10n(x->lang, OV__MSG_UNTITLED),
                                "../css/octavo.css");
     rc = rc ? rc : ov__buf_puts(&x->b, "<body>\n");
     if (!rc && x->part == 1)
@@ -332,7 +324,7 @@ static int part_end(part_ctx *x, int last, int has_svg, ov_error *err)
 {
     int rc = 0;
     if (last && x->p->opts.source_footer)
-        rc = put_footer(&x->b, x->a);
+        rc = put_footer(&x->b, x->a, x->lang);
     rc = rc ? rc : ov__buf_puts(&x->b, "</body>\n</html>\n");
     if (rc)
         return ov_error_set(err, rc, NULL, "out of memory writing a chapter");
@@ -397,9 +389,16 @@ static int body_blocks(ov__pk *p, size_t ord, const ov_article *a, char ***block
     doc = xmlReadMemory(w.data, (int)w.len, "article.xhtml", "UTF-8",
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc || !xmlDocGetRootElement(doc)) {
-        static const char note[] = "<p class=\"note\">This article could not be included: its text was not well-formed XHTML.</p>";
-        *blocks = calloc(1, sizeof **blocks);
-        if (!*blocks || !((*blocks)[0] = strdup(note))) {
+        ov__buf note = OV__BUF_INIT;
+        const char *lang = a->language && a->language[0] ? a->language : p->lang;
+        rc = ov__buf_puts(&note, "<p class=\"note\">");
+        rc = rc ? rc : ov__pk_put_plain(&note, ov__l10n(lang, OV__MSG_NOT_WELL_FORMED));
+        rc = rc ? rc : ov__buf_puts(&note, "</p>");
+        *blocks = rc ? NULL : calloc(1, sizeof **blocks);
+        if (*blocks)
+            (*blocks)[0] = ov__buf_detach(&note, NULL);
+        ov__buf_free(&note);
+        if (!*blocks || !(*blocks)[0]) {
             free(*blocks);
             rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
             goto cleanup;

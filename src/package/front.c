@@ -5,6 +5,7 @@
 
 #include "package/package_internal.h"
 #include "util/buf.h"
+#include "util/l10n.h"
 
 int ov__pk_xhtml_head(ov__buf *b, const char *lang, const char *title, const char *css_href)
 {
@@ -60,16 +61,19 @@ static int cover_svg(ov__pk *p, ov__buf *b)
         rc = rc ? rc : put_line(b, &pos, 20);
         rc = rc ? rc : ov__buf_puts(b, "</text>\n");
     }
+    char date[96], issue[32];
     if (!rc && bk->date) {
+        if (ov__l10n_edition_date(p->lang, bk->date, date, sizeof date) != 0)
+            snprintf(date, sizeof date, "%s", bk->date);
         rc = ov__buf_puts(b, "<text x=\"300\" y=\"620\" font-family=\"serif\" font-size=\"30\" "
                              "text-anchor=\"middle\" fill=\"#000000\">");
-        rc = rc ? rc : ov__pk_put_plain(b, bk->date);
+        rc = rc ? rc : ov__pk_put_plain(b, date);
         rc = rc ? rc : ov__buf_puts(b, "</text>\n");
     }
-    if (!rc && bk->series_index > 0)
+    if (!rc && bk->series_index > 0 &&
+        ov__l10n_issue(p->lang, bk->series_index, issue, sizeof issue) == 0)
         rc = ov__buf_printf(b, "<text x=\"300\" y=\"680\" font-family=\"serif\" font-size=\"30\" "
-                               "text-anchor=\"middle\" fill=\"#000000\">No. %d</text>\n",
-                            bk->series_index);
+                               "text-anchor=\"middle\" fill=\"#000000\">%s</text>\n", issue);
     return rc ? rc : ov__buf_puts(b, "</svg>\n");
 }
 
@@ -107,7 +111,7 @@ int ov__pk_cover(ov__pk *p, ov_error *err)
             goto cleanup;
         im->data = ov__buf_detach(&b, &im->len);
     }
-    const char *title = p->b->title ? p->b->title : "Cover";
+    const char *title = p->b->title ? p->b->title : ov__l10n(p->lang, OV__MSG_COVER);
     rc = ov__pk_xhtml_head(&b, p->lang, title, "../css/octavo.css");
     rc = rc ? rc : ov__buf_puts(&b, "<body class=\"cover\">\n<div class=\"cover\"><img src=\"../");
     rc = rc ? rc : ov__buf_puts(&b, im->href);
@@ -130,7 +134,7 @@ cleanup:
 static int masthead_article(ov__pk *p, ov__buf *b, const ov__pk_chap *ch)
 {
     int rc = ov__buf_printf(b, "<li><a href=\"../%s\">", p->docs[ch->first_doc].href);
-    rc = rc ? rc : ov__pk_put_plain(b, ch->a->title ? ch->a->title : "Untitled");
+    rc = rc ? rc : ov__pk_put_plain(b, ch->a->title ? ch->a->title : ov__l10n(p->lang, OV__MSG_UNTITLED));
     rc = rc ? rc : ov__buf_puts(b, "</a>");
     if (!rc && ch->a->byline && ch->a->byline[0]) {
         rc = ov__buf_puts(b, "<br/><span class=\"by\">");
@@ -144,17 +148,21 @@ static int masthead_article(ov__pk *p, ov__buf *b, const ov__pk_chap *ch)
 int ov__pk_masthead(ov__pk *p, ov_error *err)
 {
     ov__buf b = OV__BUF_INIT;
-    const char *title = p->b->title ? p->b->title : "Contents";
+    const char *title = p->b->title ? p->b->title : ov__l10n(p->lang, OV__MSG_CONTENTS);
     int rc = ov__pk_xhtml_head(&b, p->lang, title, "../css/octavo.css");
     rc = rc ? rc : ov__buf_puts(&b, "<body class=\"masthead\">\n<h1>");
     rc = rc ? rc : ov__pk_put_plain(&b, title);
     rc = rc ? rc : ov__buf_puts(&b, "</h1>\n");
     if (!rc && (p->b->date || p->b->series_index > 0)) {
+        char date[96] = "", issue[32] = "";
+        if (p->b->date && ov__l10n_edition_date(p->lang, p->b->date, date, sizeof date) != 0)
+            snprintf(date, sizeof date, "%s", p->b->date);
+        if (p->b->series_index > 0)
+            ov__l10n_issue(p->lang, p->b->series_index, issue, sizeof issue);
         rc = ov__buf_puts(&b, "<p class=\"date\">");
-        rc = rc ? rc : ov__pk_put_plain(&b, p->b->date ? p->b->date : "");
-        if (!rc && p->b->series_index > 0)
-            rc = ov__buf_printf(&b, "%sNo. %d", p->b->date ? " \xC2\xB7 " : "",
-                                p->b->series_index);
+        rc = rc ? rc : ov__pk_put_plain(&b, date);
+        if (!rc && issue[0])
+            rc = ov__buf_printf(&b, "%s%s", date[0] ? " \xC2\xB7 " : "", issue);
         rc = rc ? rc : ov__buf_puts(&b, "</p>\n");
     }
     size_t prev = (size_t)-1;
@@ -165,7 +173,8 @@ int ov__pk_masthead(ov__pk *p, ov_error *err)
                 rc = ov__buf_puts(&b, "</ul>\n");
             if (!rc && p->n_sections_used > 1) {
                 rc = ov__buf_puts(&b, "<h2>");
-                rc = rc ? rc : ov__pk_put_plain(&b, p->b->sections[ch->section]->title);
+                const char *st = p->b->sections[ch->section]->title;
+                rc = rc ? rc : ov__pk_put_plain(&b, st && st[0] ? st : ov__l10n(p->lang, OV__MSG_SECTION));
                 rc = rc ? rc : ov__buf_puts(&b, "</h2>\n");
             }
             rc = rc ? rc : ov__buf_puts(&b, "<ul>\n");

@@ -5,6 +5,7 @@
 
 #include "package/package_internal.h"
 #include "util/buf.h"
+#include "util/l10n.h"
 
 static int meta_el(ov__buf *b, const char *el, const char *attrs, const char *value)
 {
@@ -38,7 +39,7 @@ static int opf_metadata(ov__pk *p, ov__buf *b)
     const ov_book *bk = p->b;
     int rc = ov__buf_puts(b, "  <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
     rc = rc ? rc : meta_el(b, "dc:identifier", " id=\"pub-id\"", p->identifier);
-    rc = rc ? rc : meta_el(b, "dc:title", " id=\"title\"", bk->title ? bk->title : "Untitled");
+    rc = rc ? rc : meta_el(b, "dc:title", " id=\"title\"", bk->title ? bk->title : ov__l10n(p->lang, OV__MSG_UNTITLED));
     rc = rc ? rc : meta_el(b, "dc:language", "", p->lang);
     for (size_t i = 0; i < bk->n_authors && !rc; i++)
         rc = meta_el(b, "dc:creator", "", bk->authors[i]);
@@ -104,7 +105,8 @@ int ov__pk_opf(ov__pk *p, ov_error *err)
 }
 
 /* Nav and NCX share this walk: sections (when more than one) -> articles. */
-typedef int (*toc_fn)(ov__buf *b, int kind, const char *label, const char *href, size_t order);
+typedef int (*toc_fn)(ov__buf *b, int kind, const char *label, const char *href, size_t order,
+                      const char *lang);
 enum { TOC_OPEN_SECTION, TOC_CLOSE_SECTION, TOC_ARTICLE };
 
 static int toc_walk(ov__pk *p, ov__buf *b, toc_fn fn)
@@ -116,45 +118,54 @@ static int toc_walk(ov__pk *p, ov__buf *b, toc_fn fn)
         const char *href = p->docs[ch->first_doc].href;
         if (nested && ch->section != prev) {
             if (prev != (size_t)-1)
-                rc = fn(b, TOC_CLOSE_SECTION, NULL, NULL, 0);
+                rc = fn(b, TOC_CLOSE_SECTION, NULL, NULL, 0, p->lang);
             /* a section points at its first article: same target, same playOrder */
-            rc = rc ? rc : fn(b, TOC_OPEN_SECTION, p->b->sections[ch->section]->title, href, order + 1);
+            rc = rc ? rc : fn(b, TOC_OPEN_SECTION, p->b->sections[ch->section]->title, href, order + 1,
+                              p->lang);
             prev = ch->section;
         }
-        rc = rc ? rc : fn(b, TOC_ARTICLE, ch->a->title ? ch->a->title : "Untitled", href, ++order);
+        const char *lang = ch->a->language && ch->a->language[0] ? ch->a->language : p->lang;
+        rc = rc ? rc : fn(b, TOC_ARTICLE, ch->a->title ? ch->a->title : ov__l10n(lang, OV__MSG_UNTITLED),
+                          href, ++order, lang);
     }
     if (!rc && nested && prev != (size_t)-1)
-        rc = fn(b, TOC_CLOSE_SECTION, NULL, NULL, 0);
+        rc = fn(b, TOC_CLOSE_SECTION, NULL, NULL, 0, p->lang);
     return rc;
 }
 
-static int nav_item(ov__buf *b, int kind, const char *label, const char *href, size_t order)
+static int nav_item(ov__buf *b, int kind, const char *label, const char *href, size_t order,
+                    const char *lang)
 {
+    (void)order;
     if (kind == TOC_CLOSE_SECTION)
         return ov__buf_puts(b, "</ol></li>\n");
     int rc = ov__buf_printf(b, "<li><a href=\"%s\">", href);
-    rc = rc ? rc : ov__pk_put_plain(b, label && label[0] ? label : "Section");
+    rc = rc ? rc : ov__pk_put_plain(b, label && label[0] ? label : ov__l10n(lang, OV__MSG_SECTION));
     return rc ? rc : ov__buf_puts(b, kind == TOC_ARTICLE ? "</a></li>\n" : "</a>\n<ol>\n");
 }
 
 int ov__pk_nav(ov__pk *p, ov_error *err)
 {
     ov__buf b = OV__BUF_INIT;
-    int rc = ov__pk_xhtml_head(&b, p->lang, "Contents", "css/octavo.css");
-    rc = rc ? rc : ov__buf_puts(&b, "<body>\n<nav epub:type=\"toc\" id=\"toc\">\n<h1>Contents</h1>\n<ol>\n");
+    const char *contents = ov__l10n(p->lang, OV__MSG_CONTENTS);
+    const char *cover = ov__l10n(p->lang, OV__MSG_COVER);
+    int rc = ov__pk_xhtml_head(&b, p->lang, contents, "css/octavo.css");
+    rc = rc ? rc : ov__buf_printf(&b, "<body>\n<nav epub:type=\"toc\" id=\"toc\">\n<h1>%s</h1>\n<ol>\n",
+                                  contents);
     if (!rc && p->n_chaps == 0)
-        rc = ov__buf_printf(&b, "<li><a href=\"%s\">Cover</a></li>\n", p->docs[0].href);
+        rc = ov__buf_printf(&b, "<li><a href=\"%s\">%s</a></li>\n", p->docs[0].href, cover);
     rc = rc ? rc : toc_walk(p, &b, nav_item);
     rc = rc ? rc : ov__buf_printf(&b, "</ol>\n</nav>\n<nav epub:type=\"landmarks\" hidden=\"\">\n<ol>\n"
-                                      "<li><a epub:type=\"cover\" href=\"%s\">Cover</a></li>\n",
-                                  p->docs[0].href);
+                                      "<li><a epub:type=\"cover\" href=\"%s\">%s</a></li>\n",
+                                  p->docs[0].href, cover);
     if (!rc && p->has_masthead)
-        rc = ov__buf_printf(&b, "<li><a epub:type=\"toc\" href=\"%s\">Contents</a></li>\n", p->docs[1].href);
+        rc = ov__buf_printf(&b, "<li><a epub:type=\"toc\" href=\"%s\">%s</a></li>\n", p->docs[1].href,
+                            contents);
     else if (!rc)
-        rc = ov__buf_puts(&b, "<li><a epub:type=\"toc\" href=\"#toc\">Contents</a></li>\n");
+        rc = ov__buf_printf(&b, "<li><a epub:type=\"toc\" href=\"#toc\">%s</a></li>\n", contents);
     if (!rc && p->n_chaps)
-        rc = ov__buf_printf(&b, "<li><a epub:type=\"bodymatter\" href=\"%s\">Start</a></li>\n",
-                            p->docs[p->chaps[0].first_doc].href);
+        rc = ov__buf_printf(&b, "<li><a epub:type=\"bodymatter\" href=\"%s\">%s</a></li>\n",
+                            p->docs[p->chaps[0].first_doc].href, ov__l10n(p->lang, OV__MSG_START));
     rc = rc ? rc : ov__buf_puts(&b, "</ol>\n</nav>\n</body>\n</html>\n");
     if (rc) {
         ov__buf_free(&b);
@@ -164,13 +175,14 @@ int ov__pk_nav(ov__pk *p, ov_error *err)
     return 0;
 }
 
-static int ncx_item(ov__buf *b, int kind, const char *label, const char *href, size_t order)
+static int ncx_item(ov__buf *b, int kind, const char *label, const char *href, size_t order,
+                    const char *lang)
 {
     if (kind == TOC_CLOSE_SECTION)
         return ov__buf_puts(b, "    </navPoint>\n");
     int rc = ov__buf_printf(b, "    <navPoint id=\"%s%zu\" playOrder=\"%zu\"><navLabel><text>",
                             kind == TOC_ARTICLE ? "np" : "sec", order, order);
-    rc = rc ? rc : ov__pk_put_plain(b, label && label[0] ? label : "Section");
+    rc = rc ? rc : ov__pk_put_plain(b, label && label[0] ? label : ov__l10n(lang, OV__MSG_SECTION));
     rc = rc ? rc : ov__buf_printf(b, "</text></navLabel><content src=\"%s\"/>", href);
     return rc ? rc : ov__buf_puts(b, kind == TOC_ARTICLE ? "</navPoint>\n" : "\n");
 }
@@ -188,11 +200,12 @@ int ov__pk_ncx(ov__pk *p, ov_error *err)
                                       "    <meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n"
                                       "  </head>\n  <docTitle><text>",
                                   p->n_sections_used > 1 ? 2 : 1);
-    rc = rc ? rc : ov__pk_put_plain(&b, p->b->title ? p->b->title : "Untitled");
+    rc = rc ? rc : ov__pk_put_plain(&b, p->b->title ? p->b->title : ov__l10n(p->lang, OV__MSG_UNTITLED));
     rc = rc ? rc : ov__buf_puts(&b, "</text></docTitle>\n  <navMap>\n");
     if (!rc && p->n_chaps == 0)
-        rc = ov__buf_printf(&b, "    <navPoint id=\"np1\" playOrder=\"1\"><navLabel><text>Cover</text>"
-                                "</navLabel><content src=\"%s\"/></navPoint>\n", p->docs[0].href);
+        rc = ov__buf_printf(&b, "    <navPoint id=\"np1\" playOrder=\"1\"><navLabel><text>%s</text>"
+                                "</navLabel><content src=\"%s\"/></navPoint>\n",
+                            ov__l10n(p->lang, OV__MSG_COVER), p->docs[0].href);
     rc = rc ? rc : toc_walk(p, &b, ncx_item);
     rc = rc ? rc : ov__buf_puts(&b, "  </navMap>\n</ncx>\n");
     if (rc) {

@@ -87,3 +87,64 @@ Test(package_reader, byline_dates_for_people_in_the_article_language)
     free(path);
     ov_book_free(b);
 }
+
+/* The chrome octavo adds, in the book's language (nav, landmarks, masthead,
+   cover) and in each chapter's own language (source and fetched lines). */
+static void chrome_in(const char *book_lang, const char *contents, const char *issue,
+                      const char *date, const char *source)
+{
+    ov_book *b = mixed_book(book_lang);
+    b->series_index = 1;
+    cr_assert_eq(ov_strset(&b->series, "江川新聞網"), 0);
+    char name[64];
+    snprintf(name, sizeof name, "reader-chrome-%s.epub", book_lang);
+    char *path = write_book(b, name);
+    char *nav = part(path, "EPUB/nav.xhtml");
+    char *mast = part(path, "text/masthead.xhtml");
+    char *zh = part(path, "text/a001.xhtml");
+    char *en = part(path, "text/a003.xhtml");
+    char *svg = part(path, "img/cover.svg");
+    char h1[64];
+    snprintf(h1, sizeof h1, "<h1>%s</h1>", contents);
+    cr_assert(strstr(nav, h1), "%s", nav);
+    cr_assert(strstr(nav, "<title>"), "%s", nav);
+    if (strcmp(book_lang, "en") != 0) {
+        cr_assert_null(strstr(nav, ">Contents<"));
+        cr_assert_null(strstr(nav, ">Cover<"));
+        cr_assert_null(strstr(nav, ">Start<"));
+    } else {
+        cr_assert(strstr(nav, ">Cover</a>"));
+    }
+    cr_assert(strstr(mast, issue), "%s", mast);
+    cr_assert(strstr(mast, date), "%s", mast);
+    cr_assert(strstr(svg, issue), "%s", svg);
+    cr_assert(strstr(svg, date), "%s", svg);
+    /* the chapter's own language decides its chrome */
+    cr_assert(strstr(zh, source), "%s", zh);
+    cr_assert(strstr(zh, "擷取於 2023年11月14日 22:13 UTC"), "%s", zh);
+    cr_assert(strstr(en, "Source: <a href"), "%s", en);
+    cr_assert(strstr(en, "Fetched November 14, 2023, 10:13 p.m. UTC"), "%s", en);
+    free(nav);
+    free(mast);
+    free(zh);
+    free(en);
+    free(svg);
+    free(path);
+    ov_book_free(b);
+}
+
+Test(package_reader, chrome_in_traditional_chinese)
+{
+    chrome_in("zh-TW", "目錄", "第 1 期", "2026年12月2日 星期三", "來源：<a href");
+}
+
+Test(package_reader, chrome_in_simplified_chinese_book)
+{
+    /* the book is simplified; the chapters are zh-TW and keep traditional chrome */
+    chrome_in("zh-Hans", "目录", "第 1 期", "2026年12月2日 星期三", "來源：<a href");
+}
+
+Test(package_reader, chrome_in_english)
+{
+    chrome_in("en", "Contents", "No. 1", "Wednesday, December 2, 2026", "來源：<a href");
+}
