@@ -97,7 +97,8 @@ int ov__pk_cover(ov__pk *p, ov_error *err)
     const char *ext = NULL;
     ov__pk_img *im = &p->imgs[0]; /* slot reserved by the caller */
     int rc = 0;
-    snprintf(im->id, sizeof im->id, "cover-image");
+    /* "cover": calibre renames any other id (Nook Color bug) and warns */
+    snprintf(im->id, sizeof im->id, "cover");
     if (p->b->cover && cover_ext(p->b->cover->media_type, &ext)) {
         snprintf(im->href, sizeof im->href, "img/cover.%s", ext);
         im->media_type = strcmp(ext, "jpg") == 0 ? "image/jpeg"
@@ -122,7 +123,7 @@ int ov__pk_cover(ov__pk *p, ov_error *err)
         goto cleanup;
     size_t len = 0;
     char *data = ov__buf_detach(&b, &len);
-    rc = ov__pk_add_doc(p, "cover", "text/cover.xhtml", data, len, err);
+    rc = ov__pk_add_doc(p, "cover-page", "text/cover.xhtml", data, len, err);
     if (rc)
         free(data);
     return rc;

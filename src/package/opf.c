@@ -85,6 +85,22 @@ static int opf_manifest(ov__pk *p, ov__buf *b)
     return rc ? rc : ov__buf_puts(b, "  </spine>\n");
 }
 
+/* The EPUB 2 guide: calibre takes the "cover" page out of the spine and uses
+   it as the cover instead of adding a title page of its own (two covers
+   after conversion); Kindle reads "toc" and "text" for its Go To menu. */
+static int opf_guide(ov__pk *p, ov__buf *b)
+{
+    const char *toc = p->has_masthead ? p->docs[1].href : "nav.xhtml";
+    int rc = ov__buf_printf(b, "  <guide>\n    <reference type=\"cover\" title=\"%s\" href=\"%s\"/>\n",
+                            ov__l10n(p->lang, OV__MSG_COVER), p->docs[0].href);
+    rc = rc ? rc : ov__buf_printf(b, "    <reference type=\"toc\" title=\"%s\" href=\"%s\"/>\n",
+                                  ov__l10n(p->lang, OV__MSG_CONTENTS), toc);
+    if (!rc && p->n_chaps)
+        rc = ov__buf_printf(b, "    <reference type=\"text\" title=\"%s\" href=\"%s\"/>\n",
+                            ov__l10n(p->lang, OV__MSG_START), p->docs[p->chaps[0].first_doc].href);
+    return rc ? rc : ov__buf_puts(b, "  </guide>\n");
+}
+
 int ov__pk_opf(ov__pk *p, ov_error *err)
 {
     ov__buf b = OV__BUF_INIT;
@@ -95,6 +111,7 @@ int ov__pk_opf(ov__pk *p, ov_error *err)
     rc = rc ? rc : ov__buf_puts(&b, "\" prefix=\"calibre: https://calibre-ebook.com\">\n");
     rc = rc ? rc : opf_metadata(p, &b);
     rc = rc ? rc : opf_manifest(p, &b);
+    rc = rc ? rc : opf_guide(p, &b);
     rc = rc ? rc : ov__buf_puts(&b, "</package>\n");
     if (rc) {
         ov__buf_free(&b);

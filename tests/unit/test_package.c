@@ -227,7 +227,7 @@ Test(package, chinese_book_structure_and_images)
     cr_assert_null(strstr(opf, "unused"));
     cr_assert(strstr(opf, "<dc:language>zh-CN</dc:language>"));
     cr_assert(strstr(opf, "properties=\"cover-image\""));
-    cr_assert(strstr(opf, "<meta name=\"cover\" content=\"cover-image\"/>"));
+    cr_assert(strstr(opf, "<meta name=\"cover\" content=\"cover\"/>"));
     char *nav = entry(za, "EPUB/nav.xhtml", NULL);
     /* one section: a flat list */
     cr_assert_null(strstr(nav, "要闻"));
@@ -334,7 +334,7 @@ Test(package, long_article_is_split)
     cr_assert_null(strstr(p1, "class=\"source\""));
     cr_assert_lt(zip_name_locate(za, "EPUB/text/masthead.xhtml", 0), 0);
     char *opf = entry(za, "EPUB/package.opf", NULL);
-    static const char *const spine[] = {"<spine", "idref=\"cover\"", "idref=\"c001\"",
+    static const char *const spine[] = {"<spine", "idref=\"cover-page\"", "idref=\"c001\"",
                                         "idref=\"c001-2\"", "idref=\"c001-3\"", NULL};
     assert_in_order(opf, spine);
     char *nav = entry(za, "EPUB/nav.xhtml", NULL);

@@ -148,3 +148,37 @@ Test(package_reader, chrome_in_english)
 {
     chrome_in("en", "Contents", "No. 1", "Wednesday, December 2, 2026", "來源：<a href");
 }
+
+Test(package_reader, guide_and_cover_id_for_calibre_and_kindle)
+{
+    ov_book *b = mixed_book("zh-TW");
+    char *path = write_book(b, "reader-guide.epub");
+    char *opf = part(path, "EPUB/package.opf");
+    cr_assert(strstr(opf, "<item id=\"cover\" href=\"img/cover.svg\" media-type=\"image/svg+xml\" "
+                          "properties=\"cover-image\"/>"), "%s", opf);
+    cr_assert(strstr(opf, "<meta name=\"cover\" content=\"cover\"/>"));
+    cr_assert(strstr(opf, "<itemref idref=\"cover-page\"/>"));
+    const char *g = strstr(opf, "</spine>\n  <guide>\n");
+    cr_assert(g, "%s", opf);
+    cr_assert(strstr(g, "<reference type=\"cover\" title=\"封面\" href=\"text/cover.xhtml\"/>"));
+    cr_assert(strstr(g, "<reference type=\"toc\" title=\"目錄\" href=\"text/masthead.xhtml\"/>"));
+    cr_assert(strstr(g, "<reference type=\"text\" title=\"正文\" href=\"text/a001.xhtml\"/>"));
+    free(opf);
+    free(path);
+    ov_book_free(b);
+
+    /* without a masthead the toc points at the nav, which is then in the spine */
+    b = mixed_book("en");
+    ov_package_options o = OV_PACKAGE_OPTIONS_INIT;
+    o.masthead = 0;
+    path = ov_test_book_path("reader-guide-nomast.epub");
+    ov_error err;
+    ov_error_clear(&err);
+    cr_assert_eq(ov_package_write(b, path, &o, &err), 0, "%s", err.message);
+    opf = part(path, "EPUB/package.opf");
+    cr_assert(strstr(opf, "<reference type=\"toc\" title=\"Contents\" href=\"nav.xhtml\"/>"), "%s", opf);
+    cr_assert(strstr(opf, "<itemref idref=\"nav\" linear=\"no\"/>"));
+    free(opf);
+    free(path);
+    ov_book_free(b);
+}
