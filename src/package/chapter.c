@@ -71,6 +71,15 @@ int ov__pk_put_plain(ov__buf *b, const char *s)
     return ov__buf_put_xml(b, s ? s : "");
 }
 
+int ov__pk_put_lang(ov__buf *b, const char *lang)
+{
+    int rc = ov__buf_puts(b, " lang=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, lang);
+    rc = rc ? rc : ov__buf_puts(b, "\" xml:lang=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, lang);
+    return rc ? rc : ov__buf_putc(b, '"');
+}
+
 static const char *core_ext(const char *mt)
 {
     if (!mt)

@@ -134,8 +134,11 @@ cleanup:
 
 static int masthead_article(ov__pk *p, ov__buf *b, const ov__pk_chap *ch)
 {
-    int rc = ov__buf_printf(b, "<li><a href=\"../%s\">", p->docs[ch->first_doc].href);
-    rc = rc ? rc : ov__pk_put_plain(b, ch->a->title ? ch->a->title : ov__l10n(p->lang, OV__MSG_UNTITLED));
+    const char *lang = ch->a->language && ch->a->language[0] ? ch->a->language : p->lang;
+    int rc = ov__buf_puts(b, "<li");
+    rc = rc ? rc : ov__pk_put_lang(b, lang);
+    rc = rc ? rc : ov__buf_printf(b, "><a href=\"../%s\">", p->docs[ch->first_doc].href);
+    rc = rc ? rc : ov__pk_put_plain(b, ch->a->title ? ch->a->title : ov__l10n(lang, OV__MSG_UNTITLED));
     rc = rc ? rc : ov__buf_puts(b, "</a>");
     if (!rc && ch->a->byline && ch->a->byline[0]) {
         rc = ov__buf_puts(b, "<br/><span class=\"by\">");

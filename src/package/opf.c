@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "package/package_internal.h"
 #include "util/buf.h"
@@ -34,13 +35,46 @@ static int opf_a11y(ov__pk *p, ov__buf *b)
         "text where the source gave one.</meta>\n");
 }
 
+/* Every language of the book for dc:language: the book's own first, then the
+   articles' languages, most articles first (ties: first seen). */
+static size_t book_languages(const ov__pk *p, const char **out, size_t max)
+{
+    size_t count[OV__PK_MAX_LANGS] = {0}, n = 0;
+    out[n++] = p->lang;
+    for (size_t i = 0; i < p->n_chaps; i++) {
+        const char *l = p->chaps[i].a->language;
+        if (!l || !l[0])
+            continue;
+        size_t k = 0;
+        while (k < n && strcasecmp(out[k], l) != 0)
+            k++;
+        if (k == n && n < max)
+            out[n++] = l;
+        if (k < n)
+            count[k]++;
+    }
+    for (size_t i = 2; i < n; i++) /* insertion sort, stable, keeping out[0] */
+        for (size_t k = i; k > 1 && count[k] > count[k - 1]; k--) {
+            size_t c = count[k];
+            const char *t = out[k];
+            count[k] = count[k - 1];
+            out[k] = out[k - 1];
+            count[k - 1] = c;
+            out[k - 1] = t;
+        }
+    return n;
+}
+
 static int opf_metadata(ov__pk *p, ov__buf *b)
 {
     const ov_book *bk = p->b;
     int rc = ov__buf_puts(b, "  <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
     rc = rc ? rc : meta_el(b, "dc:identifier", " id=\"pub-id\"", p->identifier);
     rc = rc ? rc : meta_el(b, "dc:title", " id=\"title\"", bk->title ? bk->title : ov__l10n(p->lang, OV__MSG_UNTITLED));
-    rc = rc ? rc : meta_el(b, "dc:language", "", p->lang);
+    const char *langs[OV__PK_MAX_LANGS];
+    size_t n_langs = book_languages(p, langs, OV__PK_MAX_LANGS);
+    for (size_t i = 0; i < n_langs && !rc; i++)
+        rc = meta_el(b, "dc:language", "", langs[i]);
     for (size_t i = 0; i < bk->n_authors && !rc; i++)
         rc = meta_el(b, "dc:creator", "", bk->authors[i]);
     rc = rc ? rc : meta_el(b, "dc:publisher", "", bk->publisher);
@@ -156,7 +190,10 @@ static int nav_item(ov__buf *b, int kind, const char *label, const char *href, s
     (void)order;
     if (kind == TOC_CLOSE_SECTION)
         return ov__buf_puts(b, "</ol></li>\n");
-    int rc = ov__buf_printf(b, "<li><a href=\"%s\">", href);
+    int rc = ov__buf_puts(b, "<li");
+    if (kind == TOC_ARTICLE)
+        rc = rc ? rc : ov__pk_put_lang(b, lang);
+    rc = rc ? rc : ov__buf_printf(b, "><a href=\"%s\">", href);
     rc = rc ? rc : ov__pk_put_plain(b, label && label[0] ? label : ov__l10n(lang, OV__MSG_SECTION));
     return rc ? rc : ov__buf_puts(b, kind == TOC_ARTICLE ? "</a></li>\n" : "</a>\n<ol>\n");
 }

@@ -182,3 +182,42 @@ Test(package_reader, guide_and_cover_id_for_calibre_and_kindle)
     free(path);
     ov_book_free(b);
 }
+
+Test(package_reader, every_language_listed_majority_first_and_entries_marked)
+{
+    ov_book *b = mixed_book("en");
+    ov_section *s = b->sections[1];
+    article(s, "https://news.example.org/fr/1.html", "Le port", "fr", "<p>Aujourd'hui.</p>");
+    article(s, "https://news.example.org/en/2.html", "Second", NULL, "<p>Two.</p>");
+    char *path = write_book(b, "reader-langs.epub");
+    char *opf = part(path, "EPUB/package.opf");
+    /* the book's language first, then zh-TW (2 articles) before fr (1) */
+    const char *const order[] = {"<dc:language>en</dc:language>\n",
+                                 "    <dc:language>zh-TW</dc:language>\n",
+                                 "    <dc:language>fr</dc:language>\n"};
+    const char *at = strstr(opf, order[0]);
+    cr_assert(at, "%s", opf);
+    for (size_t i = 1; i < 3; i++) {
+        at = strstr(at, order[i]);
+        cr_assert(at, "%s missing or out of order:\n%s", order[i], opf);
+    }
+    cr_assert_eq(strstr(strstr(opf, "<dc:language>fr"), "<dc:language>"),
+                 strstr(opf, "<dc:language>fr"), "more languages than expected");
+    char *nav = part(path, "EPUB/nav.xhtml");
+    cr_assert(strstr(nav, "<li lang=\"zh-TW\" xml:lang=\"zh-TW\"><a href=\"text/a001.xhtml\">港口新聞</a>"),
+              "%s", nav);
+    cr_assert(strstr(nav, "<li lang=\"en\" xml:lang=\"en\"><a href=\"text/a003.xhtml\">"), "%s", nav);
+    cr_assert(strstr(nav, "<li lang=\"fr\" xml:lang=\"fr\"><a href=\"text/a004.xhtml\">"), "%s", nav);
+    /* an article without a language inherits the book's */
+    cr_assert(strstr(nav, "<li lang=\"en\" xml:lang=\"en\"><a href=\"text/a005.xhtml\">"), "%s", nav);
+    char *mast = part(path, "text/masthead.xhtml");
+    cr_assert(strstr(mast, "<li lang=\"zh-TW\" xml:lang=\"zh-TW\"><a href=\"../text/a001.xhtml\">"),
+              "%s", mast);
+    cr_assert(strstr(mast, "<li lang=\"fr\" xml:lang=\"fr\"><a href=\"../text/a004.xhtml\">"), "%s",
+              mast);
+    free(mast);
+    free(nav);
+    free(opf);
+    free(path);
+    ov_book_free(b);
+}
