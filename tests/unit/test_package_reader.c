@@ -221,3 +221,73 @@ Test(package_reader, every_language_listed_majority_first_and_entries_marked)
     free(path);
     ov_book_free(b);
 }
+
+/* CSS 2.1 property names (the Adobe engine calls a book with modern CSS corrupt). */
+static const char *const css21[] = {
+    "azimuth", "background", "background-attachment", "background-color", "background-image",
+    "background-position", "background-repeat", "border", "border-collapse", "border-color",
+    "border-spacing", "border-style", "border-top", "border-right", "border-bottom", "border-left",
+    "border-top-color", "border-right-color", "border-bottom-color", "border-left-color",
+    "border-top-style", "border-right-style", "border-bottom-style", "border-left-style",
+    "border-top-width", "border-right-width", "border-bottom-width", "border-left-width",
+    "border-width", "bottom", "caption-side", "clear", "clip", "color", "content",
+    "counter-increment", "counter-reset", "cue", "cursor", "direction", "display", "elevation",
+    "empty-cells", "float", "font", "font-family", "font-size", "font-style", "font-variant",
+    "font-weight", "height", "left", "letter-spacing", "line-height", "list-style",
+    "list-style-image", "list-style-position", "list-style-type", "margin", "margin-right",
+    "margin-left", "margin-top", "margin-bottom", "max-height", "max-width", "min-height",
+    "min-width", "orphans", "outline", "overflow", "padding", "padding-top", "padding-right",
+    "padding-bottom", "padding-left", "page-break-after", "page-break-before",
+    "page-break-inside", "position", "quotes", "right", "table-layout", "text-align",
+    "text-decoration", "text-indent", "text-transform", "top", "unicode-bidi", "vertical-align",
+    "visibility", "white-space", "widows", "width", "word-spacing", "z-index", NULL};
+
+Test(package_reader, stylesheet_is_css21_and_typesets_cjk)
+{
+    ov_book *b = mixed_book("zh-TW");
+    char *path = write_book(b, "reader-css.epub");
+    char *css = part(path, "EPUB/css/octavo.css");
+    /* strip comments, then check every declaration's property */
+    for (char *c = strstr(css, "/*"); c; c = strstr(c, "/*")) {
+        char *end = strstr(c + 2, "*/");
+        cr_assert(end);
+        memset(c, ' ', (size_t)(end + 2 - c));
+    }
+    size_t n_decl = 0;
+    for (char *blk = strchr(css, '{'); blk; blk = strchr(blk + 1, '{')) {
+        char *close = strchr(blk, '}');
+        cr_assert(close);
+        for (char *d = blk + 1; d < close;) {
+            d += strspn(d, " \t\n;");
+            if (d >= close)
+                break;
+            size_t nl = strcspn(d, ":");
+            char prop[64];
+            snprintf(prop, sizeof prop, "%.*s", (int)nl, d);
+            int ok = 0;
+            for (size_t i = 0; css21[i] && !ok; i++)
+                ok = strcmp(prop, css21[i]) == 0;
+            cr_assert(ok, "not a CSS 2.1 property: '%s'", prop);
+            char *semi = strchr(d, ';');
+            cr_assert(semi && semi < close, "declaration of %s not ended by ';'", prop);
+            char val[128];
+            snprintf(val, sizeof val, "%.*s", (int)(semi - d - nl - 1), d + nl + 1);
+            cr_assert_null(strchr(val, '('), "function value in %s: %s", prop, val);
+            n_decl++;
+            d = semi + 1;
+        }
+    }
+    cr_assert_gt(n_decl, 40);
+    char *orig = part(path, "EPUB/css/octavo.css");
+    /* no fake italic on CJK bylines and captions; rt not tiny; flat masthead links */
+    cr_assert(strstr(orig, ":lang(zh) .byline"));
+    cr_assert(strstr(orig, ":lang(zh) figcaption, :lang(ja) figcaption, :lang(ko) figcaption { "
+                           "font-style: normal;"));
+    cr_assert(strstr(orig, "rt { font-size: 0.6em; line-height: 1; }"));
+    cr_assert(strstr(orig, ".masthead a { text-decoration: none; }"));
+    cr_assert(strstr(orig, ":lang(zh) p, :lang(ja) p, :lang(ko) p { text-indent: 2em;"));
+    free(orig);
+    free(css);
+    free(path);
+    ov_book_free(b);
+}
