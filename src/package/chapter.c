@@ -175,6 +175,73 @@ static int has_content(const xmlNode *n)
     return 0;
 }
 
+static const xmlNode *prev_el(const xmlNode *n)
+{
+    for (n = n->prev; n; n = n->prev)
+        if (n->type == XML_ELEMENT_NODE)
+            return n;
+    return NULL;
+}
+
+static const xmlNode *next_el(const xmlNode *n)
+{
+    for (n = n->next; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE)
+            return n;
+    return NULL;
+}
+
+/* Readers without ruby support show "横héng" unless <rp> wraps the <rt>. */
+static void rp_around(xmlNode *rt)
+{
+    const xmlNode *pv = prev_el(rt), *nx = next_el(rt);
+    if (!pv || !is_el(pv, "rp")) {
+        xmlNode *rp = xmlNewDocNode(rt->doc, rt->ns, (const xmlChar *)"rp", (const xmlChar *)"(");
+        if (rp)
+            xmlAddPrevSibling(rt, rp);
+    }
+    if (!nx || !is_el(nx, "rp")) {
+        xmlNode *rp = xmlNewDocNode(rt->doc, rt->ns, (const xmlChar *)"rp", (const xmlChar *)")");
+        if (rp)
+            xmlAddNextSibling(rt, rp);
+    }
+}
+
+/* Portals indent paragraphs with full-width spaces (U+3000); the stylesheet
+   indents, so they go from the start of a paragraph's text. */
+static void strip_indent(xmlNode *p)
+{
+    xmlNode *n = p->children;
+    while (n) {
+        if (n->type == XML_TEXT_NODE && n->content) {
+            const xmlChar *t = n->content;
+            size_t cut = 0, wide = 0;
+            for (;;) {
+                if (t[cut] == ' ' || t[cut] == '\t' || t[cut] == '\n' || t[cut] == '\r')
+                    cut++;
+                else if (t[cut] == 0xE3 && t[cut + 1] == 0x80 && t[cut + 2] == 0x80)
+                    cut += 3, wide++;
+                else
+                    break;
+            }
+            if (!wide)
+                return;
+            xmlChar *rest = xmlStrdup(t + cut); /* t belongs to n */
+            if (!rest)
+                return;
+            xmlNodeSetContent(n, rest);
+            xmlFree(rest);
+            if (n->content && n->content[0])
+                return;
+            n = n->next; /* a run of only spaces: go on to the next text */
+        } else if (n->type == XML_ELEMENT_NODE && !is_el(n, "img") && !is_el(n, "br") && n->children) {
+            n = n->children;
+        } else {
+            return;
+        }
+    }
+}
+
 /* Walk the tree: rewrite images, drop empty figures, mark svg, fill empties. */
 static int rewrite(ov__pk *p, size_t ord, xmlNode *n, int *has_svg, ov_error *err)
 {
@@ -203,6 +270,10 @@ static int rewrite(ov__pk *p, size_t ord, xmlNode *n, int *has_svg, ov_error *er
                 xmlSetProp(c, (const xmlChar *)"alt", (const xmlChar *)"");
             continue;
         }
+        if (is_el(c, "rt") && c->parent && is_el(c->parent, "ruby"))
+            rp_around(c);
+        if (is_el(c, "p"))
+            strip_indent(c);
         int rc = rewrite(p, ord, c, has_svg, err);
         if (rc)
             return rc;

@@ -291,3 +291,28 @@ Test(package_reader, stylesheet_is_css21_and_typesets_cjk)
     free(path);
     ov_book_free(b);
 }
+
+Test(package_reader, ruby_always_has_rp_and_full_width_indents_go)
+{
+    ov_book *b = book("江川新聞網", "zh-CN");
+    ov_section *s = NULL;
+    cr_assert_eq(ov_book_add_section(b, "要闻", &s), 0);
+    article(s, "https://news.example.org/zh/9.html", "拼音", "zh-CN",
+            "<p>\xE3\x80\x80\xE3\x80\x80<ruby>横<rt>héng</rt></ruby>线"
+            "<ruby>漢<rp>(</rp><rt>ㄏㄢˋ</rt><rp>)</rp></ruby>字"
+            "<ruby>字<rb>字</rb><rt>zì</rt><rp>)</rp></ruby></p>"
+            "<p> \xE3\x80\x80<strong>\xE3\x80\x80粗体</strong>开头</p>"
+            "<p>中间\xE3\x80\x80空格保留</p>"
+            "<p>\xE3\x80\x80</p><p>End.</p>");
+    char *path = write_book(b, "reader-ruby.epub");
+    char *ch = part(path, "text/a001.xhtml");
+    cr_assert(strstr(ch, "<p><ruby>横<rp>(</rp><rt>héng</rt><rp>)</rp></ruby>线"), "%s", ch);
+    cr_assert(strstr(ch, "<ruby>漢<rp>(</rp><rt>ㄏㄢˋ</rt><rp>)</rp></ruby>字"), "%s", ch);
+    cr_assert(strstr(ch, "<rb>字</rb><rp>(</rp><rt>zì</rt><rp>)</rp></ruby>"), "%s", ch);
+    cr_assert(strstr(ch, "<p><strong>粗体</strong>开头</p>"), "%s", ch);
+    cr_assert(strstr(ch, "<p>中间\xE3\x80\x80空格保留</p>"), "%s", ch);
+    cr_assert_null(strstr(ch, "<p>\xE3\x80\x80"), "%s", ch);
+    free(ch);
+    free(path);
+    ov_book_free(b);
+}
