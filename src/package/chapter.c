@@ -379,11 +379,42 @@ static int put_footer(ov__buf *b, const ov_article *a, const char *lang)
     return rc ? rc : ov__buf_puts(b, "</p>\n");
 }
 
+/* Next / section / contents / previous at the end of an article, as calibre's
+   news books have (e-ink readers page slowly through a long TOC). Only spine
+   documents are linked: the neighbours' first parts, the masthead (or the
+   nav, which is then in the spine) and its section headings. */
+static int put_article_nav(ov__buf *b, const ov__pk *p, size_t ord, size_t sec, const char *lang)
+{
+    size_t total = ov_book_article_count(p->b);
+    int rc = ov__buf_puts(b, "<p class=\"artnav\">");
+    const char *sep = "";
+    if (!rc && ord < total) {
+        rc = ov__buf_printf(b, "<a href=\"a%03zu.xhtml\">%s</a>", ord + 1, ov__l10n(lang, OV__MSG_NEXT));
+        sep = " | ";
+    }
+    if (!rc && p->opts.masthead && p->n_sections_used > 1) {
+        rc = ov__buf_printf(b, "%s<a href=\"masthead.xhtml#s%zu\">%s</a>", sep, sec + 1,
+                            ov__l10n(lang, OV__MSG_SECTION_LINK));
+        sep = " | ";
+    }
+    if (!rc) {
+        rc = ov__buf_printf(b, "%s<a href=\"%s\">%s</a>", sep,
+                            p->opts.masthead ? "masthead.xhtml" : "../nav.xhtml",
+                            ov__l10n(lang, OV__MSG_CONTENTS));
+        sep = " | ";
+    }
+    if (!rc && ord > 1)
+        rc = ov__buf_printf(b, "%s<a href=\"a%03zu.xhtml\">%s</a>", sep, ord - 1,
+                            ov__l10n(lang, OV__MSG_PREVIOUS));
+    return rc ? rc : ov__buf_puts(b, "</p>\n");
+}
+
 typedef struct part_ctx {
     ov__pk *p;
     const ov_article *a;
     const char *lang;
     size_t ord;
+    size_t sec;
     size_t part; /* 1-based */
     ov__buf b;
 } part_ctx;
@@ -405,6 +436,8 @@ static int part_end(part_ctx *x, int last, int has_svg, ov_error *err)
     int rc = 0;
     if (last && x->p->opts.source_footer)
         rc = put_footer(&x->b, x->a, x->lang);
+    if (last && !rc)
+        rc = put_article_nav(&x->b, x->p, x->ord, x->sec, x->lang);
     rc = rc ? rc : ov__buf_puts(&x->b, "</body>\n</html>\n");
     if (rc)
         return ov_error_set(err, rc, NULL, "out of memory writing a chapter");
@@ -499,7 +532,7 @@ static int one_chapter(ov__pk *p, size_t ord, size_t sec, const ov_article *a, o
     char **blocks = NULL;
     size_t n = 0;
     int has_svg = 0;
-    part_ctx x = {p, a, a->language && a->language[0] ? a->language : p->lang, ord, 0,
+    part_ctx x = {p, a, a->language && a->language[0] ? a->language : p->lang, ord, sec, 0,
                   OV__BUF_INIT};
     ov__pk_chap *ch = &p->chaps[ord - 1];
     ch->a = a;
@@ -522,10 +555,10 @@ int ov__pk_chapters(ov__pk *p, ov_error *err)
     if (!p->chaps)
         return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
     size_t ord = 0;
+    for (size_t s = 0; s < p->b->n_sections; s++)
+        p->n_sections_used += p->b->sections[s]->n_articles > 0;
     for (size_t s = 0; s < p->b->n_sections; s++) {
         const ov_section *sec = p->b->sections[s];
-        if (sec->n_articles)
-            p->n_sections_used++;
         for (size_t i = 0; i < sec->n_articles; i++) {
             int rc = one_chapter(p, ++ord, s, sec->articles[i], err);
             p->n_chaps = ord;

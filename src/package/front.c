@@ -176,7 +176,7 @@ int ov__pk_masthead(ov__pk *p, ov_error *err)
             if (prev != (size_t)-1)
                 rc = ov__buf_puts(&b, "</ul>\n");
             if (!rc && p->n_sections_used > 1) {
-                rc = ov__buf_puts(&b, "<h2>");
+                rc = ov__buf_printf(&b, "<h2 id=\"s%zu\">", ch->section + 1);
                 const char *st = p->b->sections[ch->section]->title;
                 rc = rc ? rc : ov__pk_put_plain(&b, st && st[0] ? st : ov__l10n(p->lang, OV__MSG_SECTION));
                 rc = rc ? rc : ov__buf_puts(&b, "</h2>\n");

@@ -316,3 +316,50 @@ Test(package_reader, ruby_always_has_rp_and_full_width_indents_go)
     free(path);
     ov_book_free(b);
 }
+
+Test(package_reader, article_navigation_links_spine_documents)
+{
+    ov_book *b = mixed_book("zh-TW");
+    char *path = write_book(b, "reader-artnav.epub");
+    char *a1 = part(path, "text/a001.xhtml");
+    char *a2 = part(path, "text/a002.xhtml");
+    char *a3 = part(path, "text/a003.xhtml");
+    char *mast = part(path, "text/masthead.xhtml");
+    cr_assert(strstr(a1, "<p class=\"artnav\"><a href=\"a002.xhtml\">下一篇</a> | "
+                         "<a href=\"masthead.xhtml#s1\">本欄</a> | "
+                         "<a href=\"masthead.xhtml\">目錄</a></p>\n</body>"), "%s", a1);
+    cr_assert(strstr(a2, "<a href=\"a003.xhtml\">下一篇</a> | <a href=\"masthead.xhtml#s1\">本欄</a> | "
+                         "<a href=\"masthead.xhtml\">目錄</a> | <a href=\"a001.xhtml\">上一篇</a></p>"),
+              "%s", a2);
+    /* the last article, English: no next; labels in its own language */
+    cr_assert(strstr(a3, "<p class=\"artnav\"><a href=\"masthead.xhtml#s2\">Section</a> | "
+                         "<a href=\"masthead.xhtml\">Contents</a> | <a href=\"a002.xhtml\">Previous</a></p>"),
+              "%s", a3);
+    cr_assert(strstr(mast, "<h2 id=\"s1\">要聞</h2>"), "%s", mast);
+    cr_assert(strstr(mast, "<h2 id=\"s2\">World</h2>"), "%s", mast);
+    free(a1);
+    free(a2);
+    free(a3);
+    free(mast);
+    free(path);
+    ov_book_free(b);
+
+    /* one section and no masthead: no section link, contents is the nav */
+    b = book("One", "en");
+    ov_section *s = NULL;
+    cr_assert_eq(ov_book_add_section(b, "News", &s), 0);
+    article(s, "https://news.example.org/1", "One", "en", "<p>1</p>");
+    article(s, "https://news.example.org/2", "Two", "en", "<p>2</p>");
+    ov_package_options o = OV_PACKAGE_OPTIONS_INIT;
+    o.masthead = 0;
+    path = ov_test_book_path("reader-artnav-nomast.epub");
+    ov_error err;
+    ov_error_clear(&err);
+    cr_assert_eq(ov_package_write(b, path, &o, &err), 0, "%s", err.message);
+    a1 = part(path, "text/a001.xhtml");
+    cr_assert(strstr(a1, "<p class=\"artnav\"><a href=\"a002.xhtml\">Next</a> | "
+                         "<a href=\"../nav.xhtml\">Contents</a></p>"), "%s", a1);
+    free(a1);
+    free(path);
+    ov_book_free(b);
+}
