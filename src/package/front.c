@@ -7,6 +7,9 @@
 #include "util/buf.h"
 #include "util/l10n.h"
 
+/* A masthead description is cut to this many code points (half for CJK). */
+#define OV__PK_SUMMARY_MAX 160
+
 int ov__pk_xhtml_head(ov__buf *b, const char *lang, const char *title, const char *css_href)
 {
     int rc = ov__buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
@@ -132,17 +135,57 @@ cleanup:
     return ov_error_set(err, rc, NULL, "out of memory writing the cover");
 }
 
+/* At most `max` code points of `s`, cut at a space for Latin text, "…" added. */
+static int put_short(ov__buf *b, const char *s, size_t max)
+{
+    const char *cut = s, *space = NULL;
+    size_t cps = 0;
+    while (*cut && cps < max) {
+        if (*cut == ' ')
+            space = cut;
+        cut++;
+        while ((*cut & 0xC0) == 0x80)
+            cut++;
+        cps++;
+    }
+    if (!*cut)
+        return ov__pk_put_plain(b, s);
+    if (space && space > s + (cut - s) / 2)
+        cut = space;
+    char tmp[OV__PK_SUMMARY_MAX * 4 + 1];
+    size_t n = (size_t)(cut - s) < sizeof tmp ? (size_t)(cut - s) : 0;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    int rc = ov__pk_put_plain(b, tmp);
+    return rc ? rc : ov__buf_puts(b, "\xE2\x80\xA6");
+}
+
+/* One masthead entry, as calibre's section index: title, byline and date, a
+   one-line description. In the article's language. */
 static int masthead_article(ov__pk *p, ov__buf *b, const ov__pk_chap *ch)
 {
-    const char *lang = ch->a->language && ch->a->language[0] ? ch->a->language : p->lang;
+    const ov_article *a = ch->a;
+    const char *lang = a->language && a->language[0] ? a->language : p->lang;
     int rc = ov__buf_puts(b, "<li");
     rc = rc ? rc : ov__pk_put_lang(b, lang);
     rc = rc ? rc : ov__buf_printf(b, "><a href=\"../%s\">", p->docs[ch->first_doc].href);
-    rc = rc ? rc : ov__pk_put_plain(b, ch->a->title ? ch->a->title : ov__l10n(lang, OV__MSG_UNTITLED));
+    rc = rc ? rc : ov__pk_put_plain(b, a->title ? a->title : ov__l10n(lang, OV__MSG_UNTITLED));
     rc = rc ? rc : ov__buf_puts(b, "</a>");
-    if (!rc && ch->a->byline && ch->a->byline[0]) {
+    char when[96] = "";
+    if (a->published && ov__l10n_datetime(lang, a->published, when, sizeof when) != 0)
+        when[0] = '\0';
+    int by = a->byline && a->byline[0];
+    if (!rc && (by || when[0])) {
         rc = ov__buf_puts(b, "<br/><span class=\"by\">");
-        rc = rc ? rc : ov__pk_put_plain(b, ch->a->byline);
+        rc = rc ? rc : ov__pk_put_plain(b, by ? a->byline : "");
+        rc = rc ? rc : ov__buf_puts(b, by && when[0] ? " \xC2\xB7 " : "");
+        rc = rc ? rc : ov__pk_put_plain(b, when);
+        rc = rc ? rc : ov__buf_puts(b, "</span>");
+    }
+    if (!rc && a->description && a->description[0]) {
+        rc = ov__buf_puts(b, "<br/><span class=\"desc\">");
+        rc = rc ? rc : put_short(b, a->description, ov__l10n_pick(lang) == OV__L10N_EN
+                                                        ? OV__PK_SUMMARY_MAX : OV__PK_SUMMARY_MAX / 2);
         rc = rc ? rc : ov__buf_puts(b, "</span>");
     }
     return rc ? rc : ov__buf_puts(b, "</li>\n");

@@ -363,3 +363,29 @@ Test(package_reader, article_navigation_links_spine_documents)
     free(path);
     ov_book_free(b);
 }
+
+Test(package_reader, masthead_lists_byline_date_and_description)
+{
+    ov_book *b = mixed_book("en");
+    ov_article *zh = b->sections[0]->articles[0], *en = b->sections[1]->articles[0];
+    cr_assert_eq(ov_strset(&zh->description, "港口今天迎來第一艘貨輪。"), 0);
+    cr_assert_eq(ov_strset(&en->description,
+                           "The harbour reopened on Saturday after three weeks of repairs to the "
+                           "north pier, and the first ships were unloading by noon, said the port "
+                           "authority, which expects traffic to be back to normal by the end of the "
+                           "month."), 0);
+    char *path = write_book(b, "reader-masthead.epub");
+    char *mast = part(path, "text/masthead.xhtml");
+    cr_assert(strstr(mast, "<li lang=\"zh-TW\" xml:lang=\"zh-TW\"><a href=\"../text/a001.xhtml\">港口新聞</a>"
+                           "<br/><span class=\"by\">林雅文 \xC2\xB7 2026年11月24日 08:00</span>"
+                           "<br/><span class=\"desc\">港口今天迎來第一艘貨輪。</span></li>"), "%s", mast);
+    cr_assert(strstr(mast, "<span class=\"by\">Maria Okafor \xC2\xB7 November 28, 2026, 7:45 a.m.</span>"
+                           "<br/><span class=\"desc\">The harbour reopened on Saturday"), "%s", mast);
+    /* a long description is cut at a word, with an ellipsis */
+    cr_assert(strstr(mast, "said the port authority, which\xE2\x80\xA6</span>"), "%s", mast);
+    cr_assert_null(strstr(mast, "end of the month."), "%s", mast);
+    cr_assert_null(strstr(mast, " \xE2\x80\xA6"), "cut leaves a space before the ellipsis");
+    free(mast);
+    free(path);
+    ov_book_free(b);
+}
