@@ -19,7 +19,6 @@
 #include "octavo/warc.h"
 #include "util/buf.h"
 #include "util/fs.h"
-#include "util/l10n.h"
 
 void ov__build_options_init(ov__build_options *o)
 {
@@ -149,15 +148,9 @@ static int fill_metadata(const ov__build_config *cfg, ov_book *b)
 
 static void make_cover(const ov__build_config *cfg, ov_book *b)
 {
-    char issue[32] = "", date[96] = "";
-    if (b->series_index > 0)
-        ov__l10n_issue(b->language, b->series_index, issue, sizeof issue);
-    if (b->date && ov__l10n_edition_date(b->language, b->date, date, sizeof date) != 0)
-        snprintf(date, sizeof date, "%s", b->date);
-    ov_cover_spec spec = {b->title, date[0] ? date : NULL, issue[0] ? issue : NULL, b->language, 0, 0};
     ov_error err;
     ov_error_clear(&err);
-    if (ov_cover_render(&spec, &b->cover, &err) != 0 && !cfg->quiet)
+    if (ov_cover_render_book(b, cfg->image.grayscale, &b->cover, &err) != 0 && !cfg->quiet)
         fprintf(stderr, "octavo: cover: %s; using a drawn SVG cover instead\n", err.message);
 }
 
