@@ -175,32 +175,38 @@ static int has_content(const xmlNode *n)
     return 0;
 }
 
-static const xmlNode *prev_el(const xmlNode *n)
+static int blank_text(const xmlNode *n)
 {
-    for (n = n->prev; n; n = n->prev)
-        if (n->type == XML_ELEMENT_NODE)
-            return n;
-    return NULL;
+    return n->type == XML_TEXT_NODE &&
+           (!n->content || !n->content[strspn((const char *)n->content, " \t\r\n")]);
 }
 
-static const xmlNode *next_el(const xmlNode *n)
+/* The sibling right before (dir < 0) or after n, blank text skipped. */
+static const xmlNode *adjacent(const xmlNode *n, int dir)
 {
-    for (n = n->next; n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE)
-            return n;
-    return NULL;
+    for (n = dir < 0 ? n->prev : n->next; n && blank_text(n); n = dir < 0 ? n->prev : n->next)
+        ;
+    return n;
 }
 
-/* Readers without ruby support show "横héng" unless <rp> wraps the <rt>. */
+static int is_rp(const xmlNode *n)
+{
+    return n && is_el(n, "rp");
+}
+
+/* Readers without ruby support show "横héng" unless <rp> wraps the <rt>:
+   (rp, rt, rp) right next to each other, as the content model wants. An rp
+   before the rt that closes an earlier rt does not count. */
 static void rp_around(xmlNode *rt)
 {
-    const xmlNode *pv = prev_el(rt), *nx = next_el(rt);
-    if (!pv || !is_el(pv, "rp")) {
+    const xmlNode *pv = adjacent(rt, -1), *nx = adjacent(rt, 1);
+    const xmlNode *before_pv = pv ? adjacent(pv, -1) : NULL;
+    if (!is_rp(pv) || (before_pv && is_el(before_pv, "rt"))) {
         xmlNode *rp = xmlNewDocNode(rt->doc, rt->ns, (const xmlChar *)"rp", (const xmlChar *)"(");
         if (rp)
             xmlAddPrevSibling(rt, rp);
     }
-    if (!nx || !is_el(nx, "rp")) {
+    if (!is_rp(nx)) {
         xmlNode *rp = xmlNewDocNode(rt->doc, rt->ns, (const xmlChar *)"rp", (const xmlChar *)")");
         if (rp)
             xmlAddNextSibling(rt, rp);

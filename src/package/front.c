@@ -138,6 +138,16 @@ cleanup:
 /* At most `max` code points of `s`, cut at a space for Latin text, "…" added. */
 static int put_short(ov__buf *b, const char *s, size_t max)
 {
+    /* portals' descriptions start with the paragraph's full-width indent */
+    for (;;) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+                 (unsigned char)s[2] == 0x80)
+            s += 3;
+        else
+            break;
+    }
     const char *cut = s, *space = NULL;
     size_t cps = 0;
     while (*cut && cps < max) {

@@ -300,7 +300,9 @@ Test(package_reader, ruby_always_has_rp_and_full_width_indents_go)
     article(s, "https://news.example.org/zh/9.html", "拼音", "zh-CN",
             "<p>\xE3\x80\x80\xE3\x80\x80<ruby>横<rt>héng</rt></ruby>线"
             "<ruby>漢<rp>(</rp><rt>ㄏㄢˋ</rt><rp>)</rp></ruby>字"
-            "<ruby>字<rb>字</rb><rt>zì</rt><rp>)</rp></ruby></p>"
+            "<ruby>字<rb>字</rb><rt>zì</rt><rp>)</rp></ruby>"
+            "<ruby>笔<rp>(</rp><rt>bǐ</rt><rp>)</rp>墨<rt>mò</rt><rp>)</rp></ruby>"
+            "<ruby>山<rt>shān</rt>水<rt>shuǐ</rt></ruby></p>"
             "<p> \xE3\x80\x80<strong>\xE3\x80\x80粗体</strong>开头</p>"
             "<p>中间\xE3\x80\x80空格保留</p>"
             "<p>\xE3\x80\x80</p><p>End.</p>");
@@ -309,6 +311,10 @@ Test(package_reader, ruby_always_has_rp_and_full_width_indents_go)
     cr_assert(strstr(ch, "<p><ruby>横<rp>(</rp><rt>héng</rt><rp>)</rp></ruby>线"), "%s", ch);
     cr_assert(strstr(ch, "<ruby>漢<rp>(</rp><rt>ㄏㄢˋ</rt><rp>)</rp></ruby>字"), "%s", ch);
     cr_assert(strstr(ch, "<rb>字</rb><rp>(</rp><rt>zì</rt><rp>)</rp></ruby>"), "%s", ch);
+    cr_assert(strstr(ch, "<ruby>笔<rp>(</rp><rt>bǐ</rt><rp>)</rp>墨<rp>(</rp><rt>mò</rt><rp>)</rp></ruby>"),
+              "%s", ch);
+    cr_assert(strstr(ch, "<ruby>山<rp>(</rp><rt>shān</rt><rp>)</rp>水<rp>(</rp><rt>shuǐ</rt><rp>)</rp></ruby>"),
+              "%s", ch);
     cr_assert(strstr(ch, "<p><strong>粗体</strong>开头</p>"), "%s", ch);
     cr_assert(strstr(ch, "<p>中间\xE3\x80\x80空格保留</p>"), "%s", ch);
     cr_assert_null(strstr(ch, "<p>\xE3\x80\x80"), "%s", ch);
@@ -368,7 +374,7 @@ Test(package_reader, masthead_lists_byline_date_and_description)
 {
     ov_book *b = mixed_book("en");
     ov_article *zh = b->sections[0]->articles[0], *en = b->sections[1]->articles[0];
-    cr_assert_eq(ov_strset(&zh->description, "港口今天迎來第一艘貨輪。"), 0);
+    cr_assert_eq(ov_strset(&zh->description, "\xE3\x80\x80\xE3\x80\x80港口今天迎來第一艘貨輪。"), 0);
     cr_assert_eq(ov_strset(&en->description,
                            "The harbour reopened on Saturday after three weeks of repairs to the "
                            "north pier, and the first ships were unloading by noon, said the port "
