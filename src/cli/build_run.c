@@ -150,7 +150,10 @@ static void make_cover(const ov__build_config *cfg, ov_book *b)
 {
     ov_error err;
     ov_error_clear(&err);
-    if (ov_cover_render_book(b, cfg->image.grayscale, &b->cover, &err) != 0 && !cfg->quiet)
+    /* --device: the cover is the screen's size */
+    int w = cfg->image.max_width > 0 && cfg->image.max_height > 0 ? cfg->image.max_width : 0;
+    int h = w ? cfg->image.max_height : 0;
+    if (ov_cover_render_book(b, w, h, cfg->image.grayscale, &b->cover, &err) != 0 && !cfg->quiet)
         fprintf(stderr, "octavo: cover: %s; using a drawn SVG cover instead\n", err.message);
 }
 

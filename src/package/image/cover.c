@@ -350,7 +350,8 @@ static const ov_resource *ov__cover_raster(const ov_book *b, const char *url)
     return r;
 }
 
-int ov_cover_render_book(const ov_book *b, int grayscale, ov_resource **out, ov_error *err)
+int ov_cover_render_book(const ov_book *b, int width, int height, int grayscale, ov_resource **out,
+                         ov_error *err)
 {
     const char *heads[OV_COVER_MAX_HEADLINES];
     char date[96] = "", issue[32] = "";
@@ -363,6 +364,8 @@ int ov_cover_render_book(const ov_book *b, int grayscale, ov_resource **out, ov_
     spec.language = b->language;
     spec.series = b->series;
     spec.grayscale = grayscale;
+    spec.width = width;
+    spec.height = height;
     if (b->date && ov__l10n_edition_date(b->language, b->date, date, sizeof date) != 0)
         snprintf(date, sizeof date, "%s", b->date);
     if (b->series_index > 0)
