@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build/listing.h"
 #include "build/urlpath.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -341,6 +342,16 @@ static void process_page(run *r, job *j, const unsigned char *data, size_t len,
     ov_article *a = NULL;
     if (ov_transform_extract(data, len, url, &to, &a, &err) != 0) {
         ov__build_skip(r->res, j->url, "%s", err.message);
+        return;
+    }
+    size_t n_links = 0;
+    if (ov__listing_like(a, data, len, &n_links)) { /* a section front, not an article */
+        char *feed = ov__listing_feed(data, len, url);
+        char why[OV_ERROR_MESSAGE_MAX];
+        ov__listing_reason(n_links, feed, why, sizeof why);
+        ov__build_skip(r->res, j->url, "%s", why);
+        free(feed);
+        ov_article_free(a);
         return;
     }
     fill_from_entry(a, j);
