@@ -36,6 +36,7 @@
 #include "build/urlpath.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/progress.h"
 
 /* Names a folder's feed may have, in the order they are preferred. */
 static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
@@ -92,6 +93,7 @@ void ov__build_skip(ov__build_result *res, const char *url, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
+    ov__progress_clear(stderr); /* above the bar, not glued onto it */
     fprintf(stderr, "octavo: skipped %s: %s\n", url ? url : "(input)", reason);
     ov__skip *p = realloc(res->skips, (res->n_skips + 1) * sizeof *p);
     if (!p)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "octavo/warc.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/progress.h"
 
 void ov__build_options_init(ov__build_options *o)
 {
@@ -213,6 +215,7 @@ int ov__build_run(ov__build_options *o)
      * shows (fetch times, the --oldest cutoff, dates), so a rebuild from a
      * recording gives the same bytes. */
     int64_t wall = (int64_t)time(NULL);
+    (void)ov__progress_elapsed(); /* the summary's "in N s" counts from here */
     cfg->modified = modified_time(wall);
     cfg->now = cfg->modified;
     cfg->progress = o->force_progress || (!cfg->quiet && isatty(2));
@@ -290,10 +293,14 @@ int ov__build_run(ov__build_options *o)
         if (c2 >= 0)
             code = c2;
     }
-    if (!cfg->quiet)
-        fprintf(stderr, "octavo: wrote %s: %zu articles, %zu images%s%zu skipped\n", o->output,
-                res.n_articles, res.n_images, res.n_duplicates ? ", duplicates dropped, " : ", ",
-                res.n_skips);
+    if (!cfg->quiet) {
+        struct stat st;
+        double mb = stat(o->output, &st) == 0 ? (double)st.st_size / 1e6 : 0;
+        fprintf(stderr, "octavo: wrote %s: %zu articles, %zu images%s%zu skipped, %.1f MB in %.1f s\n",
+                o->output, res.n_articles, res.n_images,
+                res.n_duplicates ? ", duplicates dropped, " : ", ", res.n_skips, mb,
+                ov__progress_elapsed());
+    }
 report:
     if (cfg->report_path && write_report(o, &res, code, &err) != 0)
         fprintf(stderr, "octavo: cannot write the report: %s\n",
