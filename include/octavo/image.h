@@ -27,19 +27,46 @@ extern "C" {
 /** Default whole-book budget: the Kindle e-mail limit. */
 #define OV_IMAGE_BOOK_BUDGET (50u * 1000u * 1000u)
 
-#define OV_IMAGE_OPTIONS_VERSION 1
+/** Default widest image (the "generic" device): wider images are scaled down. */
+#define OV_IMAGE_MAX_WIDTH 1264
+
+#define OV_IMAGE_OPTIONS_VERSION 2
 
 /** Options. Initialise with OV_IMAGE_OPTIONS_INIT. */
 typedef struct ov_image_options {
     unsigned version;  /**< OV_IMAGE_OPTIONS_VERSION */
     size_t max_pixels; /**< 0 = OV_IMAGE_MAX_PIXELS */
-    int grayscale;     /**< non-zero: convert to grayscale */
+    int grayscale;     /**< non-zero: convert to grayscale (single-channel JPEG/PNG) */
     int jpeg_quality;  /**< 0 = 82 */
+    int max_width;     /**< 0 = OV_IMAGE_MAX_WIDTH, negative = no limit (since version 2) */
+    int max_height;    /**< 0 or negative = no limit (since version 2) */
 } ov_image_options;
 
 /* clang-format off */
-#define OV_IMAGE_OPTIONS_INIT {OV_IMAGE_OPTIONS_VERSION, 0, 0, 0}
+#define OV_IMAGE_OPTIONS_INIT {OV_IMAGE_OPTIONS_VERSION, 0, 0, 0, 0, 0}
 /* clang-format on */
+
+/** A reading device images and the cover are made for. */
+typedef struct ov_device {
+    const char *name;        /**< "kindle-paperwhite", "kobo-clara", "generic-eink", "tablet", "generic" */
+    int width, height;       /**< screen in pixels (portrait): images fit inside, the cover is this size */
+    int grayscale;           /**< non-zero: e-ink without colour */
+    const char *description; /**< one line for --help */
+} ov_device;
+
+/**
+ * The device called `name`, or NULL when unknown. The table is static:
+ * generic (1264x1680, colour; the default), generic-eink (1264x1680, gray),
+ * kindle-paperwhite (1236x1648, gray), kobo-clara (1072x1448, gray),
+ * tablet (1600x2560, colour).
+ */
+const ov_device *ov_device_find(const char *name);
+
+/** The whole device table (static); `*n` receives its length. */
+const ov_device *ov_device_list(size_t *n);
+
+/** Set `o`'s max_width, max_height and grayscale for `d` (grayscale is only ever turned on). */
+void ov_image_options_for_device(ov_image_options *o, const ov_device *d);
 
 /**
  * Start libvips once per process (idempotent, thread-safe): one worker thread
@@ -54,6 +81,10 @@ int ov_image_init(ov_error *err);
  * non-core types to JPEG/PNG, downscale above the pixel budget, apply
  * grayscale; updates data/size (or the spool file), media_type, width and
  * height.
+ *
+ * Images wider than max_width (default OV_IMAGE_MAX_WIDTH, 1264 px) or
+ * taller than max_height are scaled down to fit, aspect kept. Grayscale
+ * images are single-channel (one band, a 1-component JPEG).
  *
  * JPEG, PNG and GIF within the budget, upright and not grayscale pass through
  * byte for byte (only media_type/width/height are set). Otherwise the result
@@ -88,24 +119,50 @@ int ov_image_fit_budget(ov_book *b, size_t budget, size_t *dropped, ov_error *er
 
 /** What a generated cover shows. Strings borrowed; any may be NULL except title. */
 typedef struct ov_cover_spec {
-    const char *title;    /**< publication title */
-    const char *subtitle; /**< e.g. the date "2026-11-28" */
+    const char *title;    /**< publication title: the masthead */
+    const char *subtitle; /**< e.g. the date "Saturday, November 28, 2026" */
     const char *issue;    /**< e.g. "No. 12" */
     const char *language; /**< BCP 47; unused for now (one Latin+CJK font) */
     int width, height;    /**< 0 = 1200 x 1600 */
+    /* Fields below were added later; positional initialisers leave them 0. */
+    const char *series;           /**< series name, shown above the title when it differs */
+    const char *const *headlines; /**< top headlines in order (borrowed), or NULL */
+    size_t n_headlines;           /**< entries in `headlines` */
+    const ov_resource *photo;     /**< the lead article's photo (borrowed), or NULL */
+    int grayscale;                /**< non-zero: a single-channel JPEG even with a photo */
 } ov_cover_spec;
 
 /**
  * Render a JPEG cover for `spec` into a new resource `*out` (caller owns,
  * ov_resource_free): media_type "image/jpeg", url "octavo:cover", width and
- * height set. Dark band with the title in white (wrapped, shrunk to fit),
- * subtitle and issue below in near-black: readable in grayscale. Text uses
- * the "WenQuanYi Micro Hei" font (Latin and CJK); if libvips cannot render
- * text, the cover is drawn without text and 0 is still returned. Same spec,
- * same bytes. OV_EINVAL without a title; OV_ELIMIT for sides outside
- * 100..6000 pixels or texts over 2048 bytes.
+ * height set. It looks like a newspaper front page: the series name, the
+ * title as a masthead (wrapped, shrunk to fit), rules around the date and
+ * issue, the lead photo (cropped to its box), then as many headlines as fit,
+ * black on white. Nothing is cut at any aspect ratio: text shrinks, the
+ * photo box shrinks, and headlines that do not fit are left out. Without a
+ * photo (or with grayscale) the JPEG is single-channel; a text-only cover is
+ * under 60 KB. Text uses the "WenQuanYi Micro Hei" font (Latin and CJK); if
+ * libvips cannot render text, the cover is drawn without text and 0 is still
+ * returned; a photo that cannot be decoded is left out. Same spec, same
+ * bytes. OV_EINVAL without a title; OV_ELIMIT for sides outside 100..6000
+ * pixels or texts over 2048 bytes.
  */
 int ov_cover_render(const ov_cover_spec *spec, ov_resource **out, ov_error *err);
+
+/** Headlines a book cover shows at most. */
+#define OV_COVER_MAX_HEADLINES 6
+
+/**
+ * ov_cover_render() for `b` as it stands: title, series, the edition date
+ * with its weekday and the issue number in the book's language ("Wednesday,
+ * December 2, 2026 · No. 1", "2026年12月2日 星期三 · 第 1 期"), the first
+ * OV_COVER_MAX_HEADLINES article titles, and the photo of the first article
+ * that has one in b->resources (its lead image, else its first image).
+ * width/height 0 = 1200 x 1600 (pass the device's screen). `b` is only
+ * read; `*out` as for ov_cover_render().
+ */
+int ov_cover_render_book(const ov_book *b, int width, int height, int grayscale, ov_resource **out,
+                         ov_error *err);
 
 #ifdef __cplusplus
 }

@@ -32,9 +32,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build/listing.h"
 #include "build/urlpath.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/progress.h"
 
 /* Names a folder's feed may have, in the order they are preferred. */
 static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
@@ -92,6 +94,7 @@ void ov__build_skip(ov__build_result *res, const char *url, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
+    ov__progress_clear(stderr); /* above the bar, not glued onto it */
     fprintf(stderr, "octavo: skipped %s: %s\n", url ? url : "(input)", reason);
     ov__skip *p = realloc(res->skips, (res->n_skips + 1) * sizeof *p);
     if (!p)
@@ -343,6 +346,16 @@ static void process_page(run *r, job *j, const unsigned char *data, size_t len,
     if (ov_transform_extract(data, len, url, &to, &a, &err) != 0) {
         ov_article_free(a); /* OV_ENOTFOUND hands back the metadata */
         ov__build_skip(r->res, j->url, "%s", err.message);
+        return;
+    }
+    size_t n_links = 0;
+    if (ov__listing_like(a, data, len, &n_links)) { /* a section front, not an article */
+        char *feed = ov__listing_feed(data, len, url);
+        char why[OV_ERROR_MESSAGE_MAX];
+        ov__listing_reason(n_links, feed, why, sizeof why);
+        ov__build_skip(r->res, j->url, "%s", why);
+        free(feed);
+        ov_article_free(a);
         return;
     }
     fill_from_entry(a, j);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "octavo/warc.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/progress.h"
 
 void ov__build_options_init(ov__build_options *o)
 {
@@ -148,13 +150,12 @@ static int fill_metadata(const ov__build_config *cfg, ov_book *b)
 
 static void make_cover(const ov__build_config *cfg, ov_book *b)
 {
-    char issue[32] = "";
-    if (b->series_index > 0)
-        snprintf(issue, sizeof issue, "No. %d", b->series_index);
-    ov_cover_spec spec = {b->title, b->date, issue[0] ? issue : NULL, b->language, 0, 0};
     ov_error err;
     ov_error_clear(&err);
-    if (ov_cover_render(&spec, &b->cover, &err) != 0 && !cfg->quiet)
+    /* --device: the cover is the screen's size */
+    int w = cfg->image.max_width > 0 && cfg->image.max_height > 0 ? cfg->image.max_width : 0;
+    int h = w ? cfg->image.max_height : 0;
+    if (ov_cover_render_book(b, w, h, cfg->image.grayscale, &b->cover, &err) != 0 && !cfg->quiet)
         fprintf(stderr, "octavo: cover: %s; using a drawn SVG cover instead\n", err.message);
 }
 
@@ -214,6 +215,7 @@ int ov__build_run(ov__build_options *o)
      * shows (fetch times, the --oldest cutoff, dates), so a rebuild from a
      * recording gives the same bytes. */
     int64_t wall = (int64_t)time(NULL);
+    (void)ov__progress_elapsed(); /* the summary's "in N s" counts from here */
     cfg->modified = modified_time(wall);
     cfg->now = cfg->modified;
     cfg->progress = o->force_progress || (!cfg->quiet && isatty(2));
@@ -291,10 +293,14 @@ int ov__build_run(ov__build_options *o)
         if (c2 >= 0)
             code = c2;
     }
-    if (!cfg->quiet)
-        fprintf(stderr, "octavo: wrote %s: %zu articles, %zu images%s%zu skipped\n", o->output,
-                res.n_articles, res.n_images, res.n_duplicates ? ", duplicates dropped, " : ", ",
-                res.n_skips);
+    if (!cfg->quiet) {
+        struct stat st;
+        double mb = stat(o->output, &st) == 0 ? (double)st.st_size / 1e6 : 0;
+        fprintf(stderr, "octavo: wrote %s: %zu articles, %zu images%s%zu skipped, %.1f MB in %.1f s\n",
+                o->output, res.n_articles, res.n_images,
+                res.n_duplicates ? ", duplicates dropped, " : ", ", res.n_skips, mb,
+                ov__progress_elapsed());
+    }
 report:
     if (cfg->report_path && write_report(o, &res, code, &err) != 0)
         fprintf(stderr, "octavo: cannot write the report: %s\n",

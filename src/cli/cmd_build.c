@@ -59,7 +59,10 @@ static void usage(FILE *f)
           "                          by default only the folder (or file's folder) named\n"
           "images:\n"
           "      --no-images         leave images out (alt text and captions stay)\n"
-          "      --grayscale         convert images to grayscale (e-ink)\n"
+          "      --grayscale         convert images and the cover to grayscale (e-ink)\n"
+          "      --device NAME       fit images and the cover to a screen: kindle-paperwhite,\n"
+          "                          kobo-clara, generic-eink (grayscale), tablet, generic\n"
+          "                          (default: at most 1264 px wide, colour)\n"
           "      --max-pixels N      downscale images above N pixels (default 2000000)\n"
           "      --book-budget MB    recompress, then drop images to fit (default 50)\n"
           "network:\n"
@@ -93,7 +96,7 @@ static void usage(FILE *f)
 enum {
     OPT_TITLE = 1000, OPT_LANGUAGE, OPT_AUTHOR, OPT_PUBLISHER, OPT_DESCRIPTION, OPT_SERIES,
     OPT_ISSUE, OPT_NO_MASTHEAD, OPT_NO_FOOTER, OPT_PATTERN, OPT_OLDEST, OPT_MAX_ARTICLES,
-    OPT_FULL_CONTENT, OPT_LOCAL_ROOT, OPT_NO_IMAGES, OPT_GRAYSCALE, OPT_MAX_PIXELS, OPT_BUDGET, OPT_CACHE_DIR,
+    OPT_FULL_CONTENT, OPT_LOCAL_ROOT, OPT_NO_IMAGES, OPT_GRAYSCALE, OPT_DEVICE, OPT_MAX_PIXELS, OPT_BUDGET, OPT_CACHE_DIR,
     OPT_NO_CACHE, OPT_UA, OPT_COOKIES, OPT_CONCURRENCY, OPT_PER_HOST, OPT_DELAY, OPT_TIMEOUT,
     OPT_RETRIES, OPT_IGNORE_ROBOTS, OPT_INSECURE, OPT_REPORT, OPT_PROGRESS, OPT_WARC, OPT_FROM_WARC, OPT_RECIPE, OPT_BASE, OPT_STATE,
     OPT_SINCE_LAST, OPT_SEND_TO, OPT_SMTP, OPT_MAIL_FROM
@@ -119,6 +122,7 @@ static const struct option long_opts[] = {
     {"local-root", required_argument, NULL, OPT_LOCAL_ROOT},
     {"no-images", no_argument, NULL, OPT_NO_IMAGES},
     {"grayscale", no_argument, NULL, OPT_GRAYSCALE},
+    {"device", required_argument, NULL, OPT_DEVICE},
     {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
     {"book-budget", required_argument, NULL, OPT_BUDGET},
     {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
@@ -205,6 +209,16 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
     case OPT_LOCAL_ROOT: cfg->local_root = arg; break;
     case OPT_NO_IMAGES: cfg->no_images = 1; break;
     case OPT_GRAYSCALE: cfg->image.grayscale = 1; break;
+    case OPT_DEVICE: {
+        const ov_device *d = ov_device_find(arg);
+        if (!d) {
+            fprintf(stderr, "octavo build: unknown --device '%s' (kindle-paperwhite, kobo-clara, "
+                            "generic-eink, tablet, generic)\n", arg);
+            return OV_EXIT_USAGE;
+        }
+        ov_image_options_for_device(&cfg->image, d);
+        break;
+    }
     case OPT_MAX_PIXELS:
         if ((v = number(arg, 1e9)) < 10000)
             return bad_number("max-pixels", arg);

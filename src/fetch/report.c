@@ -5,6 +5,7 @@
 
 #include "fetch/fetch_core.h"
 #include "util/fs.h"
+#include "util/progress.h"
 
 int ov__record_add(ov_fetcher *f, const ov_response *resp)
 {
@@ -35,14 +36,13 @@ void ov__progress(ov_fetcher *f, int final)
 {
     if (final) {
         if (f->progress_drawn)
-            fputc('\n', stderr);
+            ov__progress_end(stderr);
         f->progress_drawn = 0;
         return;
     }
-    fprintf(stderr, "\rfetch: pages %zu/%zu, images %zu/%zu, %.1f MiB, %zu failed\033[K",
-            f->pages_done, f->pages_total, f->images_done, f->images_total,
-            (double)f->stats.bytes / (1024.0 * 1024.0), f->stats.failed);
-    fflush(stderr);
+    ov__progress_state s = {f->pages_done, f->pages_total, f->images_done, f->images_total,
+                            f->stats.bytes, f->stats.failed, -1.0};
+    ov__progress_draw(stderr, s);
     f->progress_drawn = 1;
 }
 

@@ -19,11 +19,14 @@
 
 #include "package/package_internal.h"
 #include "util/buf.h"
+#include "util/l10n.h"
 
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
 #define SVG_NS "http://www.w3.org/2000/svg"
 /* Room kept for head, title, byline and footer when sizing parts. */
 #define PK_PART_OVERHEAD 4096u
+/* Longest human date a byline or footer carries. */
+#define OV__PK_DATE_MAX 96
 
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
                    ov_error *err)
@@ -66,6 +69,15 @@ static ov__pk_img *add_img(ov__pk *p, ov_error *err)
 int ov__pk_put_plain(ov__buf *b, const char *s)
 {
     return ov__buf_put_xml(b, s ? s : "");
+}
+
+int ov__pk_put_lang(ov__buf *b, const char *lang)
+{
+    int rc = ov__buf_puts(b, " lang=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, lang);
+    rc = rc ? rc : ov__buf_puts(b, "\" xml:lang=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, lang);
+    return rc ? rc : ov__buf_putc(b, '"');
 }
 
 static const char *core_ext(const char *mt)
@@ -163,6 +175,79 @@ static int has_content(const xmlNode *n)
     return 0;
 }
 
+static int blank_text(const xmlNode *n)
+{
+    return n->type == XML_TEXT_NODE &&
+           (!n->content || !n->content[strspn((const char *)n->content, " \t\r\n")]);
+}
+
+/* The sibling right before (dir < 0) or after n, blank text skipped. */
+static const xmlNode *adjacent(const xmlNode *n, int dir)
+{
+    for (n = dir < 0 ? n->prev : n->next; n && blank_text(n); n = dir < 0 ? n->prev : n->next)
+        ;
+    return n;
+}
+
+static int is_rp(const xmlNode *n)
+{
+    return n && is_el(n, "rp");
+}
+
+/* Readers without ruby support show "横héng" unless <rp> wraps the <rt>:
+   (rp, rt, rp) right next to each other, as the content model wants. An rp
+   before the rt that closes an earlier rt does not count. */
+static void rp_around(xmlNode *rt)
+{
+    const xmlNode *pv = adjacent(rt, -1), *nx = adjacent(rt, 1);
+    const xmlNode *before_pv = pv ? adjacent(pv, -1) : NULL;
+    if (!is_rp(pv) || (before_pv && is_el(before_pv, "rt"))) {
+        xmlNode *rp = xmlNewDocNode(rt->doc, rt->ns, (const xmlChar *)"rp", (const xmlChar *)"(");
+        if (rp)
+            xmlAddPrevSibling(rt, rp);
+    }
+    if (!is_rp(nx)) {
+        xmlNode *rp = xmlNewDocNode(rt->doc, rt->ns, (const xmlChar *)"rp", (const xmlChar *)")");
+        if (rp)
+            xmlAddNextSibling(rt, rp);
+    }
+}
+
+/* Portals indent paragraphs with full-width spaces (U+3000); the stylesheet
+   indents, so they go from the start of a paragraph's text. */
+static void strip_indent(xmlNode *p)
+{
+    xmlNode *n = p->children;
+    while (n) {
+        if (n->type == XML_TEXT_NODE && n->content) {
+            const xmlChar *t = n->content;
+            size_t cut = 0, wide = 0;
+            for (;;) {
+                if (t[cut] == ' ' || t[cut] == '\t' || t[cut] == '\n' || t[cut] == '\r')
+                    cut++;
+                else if (t[cut] == 0xE3 && t[cut + 1] == 0x80 && t[cut + 2] == 0x80)
+                    cut += 3, wide++;
+                else
+                    break;
+            }
+            if (!wide)
+                return;
+            xmlChar *rest = xmlStrdup(t + cut); /* t belongs to n */
+            if (!rest)
+                return;
+            xmlNodeSetContent(n, rest);
+            xmlFree(rest);
+            if (n->content && n->content[0])
+                return;
+            n = n->next; /* a run of only spaces: go on to the next text */
+        } else if (n->type == XML_ELEMENT_NODE && !is_el(n, "img") && !is_el(n, "br") && n->children) {
+            n = n->children;
+        } else {
+            return;
+        }
+    }
+}
+
 /* Walk the tree: rewrite images, drop empty figures, mark svg, fill empties. */
 static int rewrite(ov__pk *p, size_t ord, xmlNode *n, int *has_svg, ov_error *err)
 {
@@ -191,6 +276,10 @@ static int rewrite(ov__pk *p, size_t ord, xmlNode *n, int *has_svg, ov_error *er
                 xmlSetProp(c, (const xmlChar *)"alt", (const xmlChar *)"");
             continue;
         }
+        if (is_el(c, "rt") && c->parent && is_el(c->parent, "ruby"))
+            rp_around(c);
+        if (is_el(c, "p"))
+            strip_indent(c);
         int rc = rewrite(p, ord, c, has_svg, err);
         if (rc)
             return rc;
@@ -241,22 +330,18 @@ static int dump_blocks(xmlNode *div, char ***out, size_t *n_out, ov_error *err)
     return 0;
 }
 
-static int fmt_utc(int64_t t, char *out, size_t size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm))
-        return -1;
-    return strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) ? 0 : -1;
-}
-
-/* Title, byline line: the start of the first part. */
-static int put_heading(ov__buf *b, const ov_article *a)
+/* Title, byline line: the start of the first part. The date is written for
+   people in the chapter's language; the ISO form stays in the metadata. */
+static int put_heading(ov__buf *b, const ov_article *a, const char *lang)
 {
     int rc = ov__buf_puts(b, "<h1>");
-    rc = rc ? rc : ov__pk_put_plain(b, a->title ? a->title : "Untitled");
+    rc = rc ? rc : ov__pk_put_plain(b, a->title ? a->title : ov__l10n(lang, OV__MSG_UNTITLED));
     rc = rc ? rc : ov__buf_puts(b, "</h1>\n");
-    const char *parts[3] = {a->byline, a->published, a->source};
+    char when[OV__PK_DATE_MAX];
+    const char *date = a->published;
+    if (date && ov__l10n_datetime(lang, date, when, sizeof when) == 0)
+        date = when;
+    const char *parts[3] = {a->byline, date, a->source};
     int any = 0;
     for (size_t i = 0; i < 3 && !rc; i++) {
         if (!parts[i] || !parts[i][0])
@@ -278,12 +363,13 @@ static int is_web_url(const char *u)
     return strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0;
 }
 
-static int put_footer(ov__buf *b, const ov_article *a)
+static int put_footer(ov__buf *b, const ov_article *a, const char *lang)
 {
     const char *url = a->canonical_url ? a->canonical_url : a->url;
     if (!url)
         return 0;
-    int rc = ov__buf_puts(b, "<p class=\"source\">Source: ");
+    int rc = ov__buf_puts(b, "<p class=\"source\">");
+    rc = rc ? rc : ov__pk_put_plain(b, ov__l10n(lang, OV__MSG_SOURCE));
     if (is_web_url(url)) {
         rc = rc ? rc : ov__buf_puts(b, "<a href=\"");
         rc = rc ? rc : ov__pk_put_plain(b, url);
@@ -293,9 +379,39 @@ static int put_footer(ov__buf *b, const ov_article *a)
     } else {
         rc = rc ? rc : ov__pk_put_plain(b, url);
     }
-    char when[64];
-    if (!rc && a->fetched_at > 0 && fmt_utc(a->fetched_at, when, sizeof when) == 0)
-        rc = ov__buf_printf(b, "<br/>Fetched %s", when);
+    char when[OV__PK_DATE_MAX];
+    if (!rc && a->fetched_at > 0 && ov__l10n_utc(lang, a->fetched_at, when, sizeof when) == 0)
+        rc = ov__buf_printf(b, "<br/>%s%s", ov__l10n(lang, OV__MSG_FETCHED), when);
+    return rc ? rc : ov__buf_puts(b, "</p>\n");
+}
+
+/* Next / section / contents / previous at the end of an article, as calibre's
+   news books have (e-ink readers page slowly through a long TOC). Only spine
+   documents are linked: the neighbours' first parts, the masthead (or the
+   nav, which is then in the spine) and its section headings. */
+static int put_article_nav(ov__buf *b, const ov__pk *p, size_t ord, size_t sec, const char *lang)
+{
+    size_t total = ov_book_article_count(p->b);
+    int rc = ov__buf_puts(b, "<p class=\"artnav\">");
+    const char *sep = "";
+    if (!rc && ord < total) {
+        rc = ov__buf_printf(b, "<a href=\"a%03zu.xhtml\">%s</a>", ord + 1, ov__l10n(lang, OV__MSG_NEXT));
+        sep = " | ";
+    }
+    if (!rc && p->opts.masthead && p->n_sections_used > 1) {
+        rc = ov__buf_printf(b, "%s<a href=\"masthead.xhtml#s%zu\">%s</a>", sep, sec + 1,
+                            ov__l10n(lang, OV__MSG_SECTION_LINK));
+        sep = " | ";
+    }
+    if (!rc) {
+        rc = ov__buf_printf(b, "%s<a href=\"%s\">%s</a>", sep,
+                            p->opts.masthead ? "masthead.xhtml" : "../nav.xhtml",
+                            ov__l10n(lang, OV__MSG_CONTENTS));
+        sep = " | ";
+    }
+    if (!rc && ord > 1)
+        rc = ov__buf_printf(b, "%s<a href=\"a%03zu.xhtml\">%s</a>", sep, ord - 1,
+                            ov__l10n(lang, OV__MSG_PREVIOUS));
     return rc ? rc : ov__buf_puts(b, "</p>\n");
 }
 
@@ -304,6 +420,7 @@ typedef struct part_ctx {
     const ov_article *a;
     const char *lang;
     size_t ord;
+    size_t sec;
     size_t part; /* 1-based */
     ov__buf b;
 } part_ctx;
@@ -312,11 +429,11 @@ static int part_begin(part_ctx *x)
 {
     ov__buf_free(&x->b);
     x->part++;
-    int rc = ov__pk_xhtml_head(&x->b, x->lang, x->a->title ? x->a->title : "Untitled",
+    int rc = ov__pk_xhtml_head(&x->b, x->lang, x->a->title ? x->a->title : ov__l10n(x->lang, OV__MSG_UNTITLED),
                                "../css/octavo.css");
     rc = rc ? rc : ov__buf_puts(&x->b, "<body>\n");
     if (!rc && x->part == 1)
-        rc = put_heading(&x->b, x->a);
+        rc = put_heading(&x->b, x->a, x->lang);
     return rc;
 }
 
@@ -324,7 +441,9 @@ static int part_end(part_ctx *x, int last, int has_svg, ov_error *err)
 {
     int rc = 0;
     if (last && x->p->opts.source_footer)
-        rc = put_footer(&x->b, x->a);
+        rc = put_footer(&x->b, x->a, x->lang);
+    if (last && !rc)
+        rc = put_article_nav(&x->b, x->p, x->ord, x->sec, x->lang);
     rc = rc ? rc : ov__buf_puts(&x->b, "</body>\n</html>\n");
     if (rc)
         return ov_error_set(err, rc, NULL, "out of memory writing a chapter");
@@ -389,9 +508,16 @@ static int body_blocks(ov__pk *p, size_t ord, const ov_article *a, char ***block
     doc = xmlReadMemory(w.data, (int)w.len, "article.xhtml", "UTF-8",
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc || !xmlDocGetRootElement(doc)) {
-        static const char note[] = "<p class=\"note\">This article could not be included: its text was not well-formed XHTML.</p>";
-        *blocks = calloc(1, sizeof **blocks);
-        if (!*blocks || !((*blocks)[0] = strdup(note))) {
+        ov__buf note = OV__BUF_INIT;
+        const char *lang = a->language && a->language[0] ? a->language : p->lang;
+        rc = ov__buf_puts(&note, "<p class=\"note\">");
+        rc = rc ? rc : ov__pk_put_plain(&note, ov__l10n(lang, OV__MSG_NOT_WELL_FORMED));
+        rc = rc ? rc : ov__buf_puts(&note, "</p>");
+        *blocks = rc ? NULL : calloc(1, sizeof **blocks);
+        if (*blocks)
+            (*blocks)[0] = ov__buf_detach(&note, NULL);
+        ov__buf_free(&note);
+        if (!*blocks || !(*blocks)[0]) {
             free(*blocks);
             rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
             goto cleanup;
@@ -412,7 +538,7 @@ static int one_chapter(ov__pk *p, size_t ord, size_t sec, const ov_article *a, o
     char **blocks = NULL;
     size_t n = 0;
     int has_svg = 0;
-    part_ctx x = {p, a, a->language && a->language[0] ? a->language : p->lang, ord, 0,
+    part_ctx x = {p, a, a->language && a->language[0] ? a->language : p->lang, ord, sec, 0,
                   OV__BUF_INIT};
     ov__pk_chap *ch = &p->chaps[ord - 1];
     ch->a = a;
@@ -435,10 +561,10 @@ int ov__pk_chapters(ov__pk *p, ov_error *err)
     if (!p->chaps)
         return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
     size_t ord = 0;
+    for (size_t s = 0; s < p->b->n_sections; s++)
+        p->n_sections_used += p->b->sections[s]->n_articles > 0;
     for (size_t s = 0; s < p->b->n_sections; s++) {
         const ov_section *sec = p->b->sections[s];
-        if (sec->n_articles)
-            p->n_sections_used++;
         for (size_t i = 0; i < sec->n_articles; i++) {
             int rc = one_chapter(p, ++ord, s, sec->articles[i], err);
             p->n_chaps = ord;

@@ -5,6 +5,10 @@
 
 #include "package/package_internal.h"
 #include "util/buf.h"
+#include "util/l10n.h"
+
+/* A masthead description is cut to this many code points (half for CJK). */
+#define OV__PK_SUMMARY_MAX 160
 
 int ov__pk_xhtml_head(ov__buf *b, const char *lang, const char *title, const char *css_href)
 {
@@ -60,16 +64,19 @@ static int cover_svg(ov__pk *p, ov__buf *b)
         rc = rc ? rc : put_line(b, &pos, 20);
         rc = rc ? rc : ov__buf_puts(b, "</text>\n");
     }
+    char date[96], issue[32];
     if (!rc && bk->date) {
+        if (ov__l10n_edition_date(p->lang, bk->date, date, sizeof date) != 0)
+            snprintf(date, sizeof date, "%s", bk->date);
         rc = ov__buf_puts(b, "<text x=\"300\" y=\"620\" font-family=\"serif\" font-size=\"30\" "
                              "text-anchor=\"middle\" fill=\"#000000\">");
-        rc = rc ? rc : ov__pk_put_plain(b, bk->date);
+        rc = rc ? rc : ov__pk_put_plain(b, date);
         rc = rc ? rc : ov__buf_puts(b, "</text>\n");
     }
-    if (!rc && bk->series_index > 0)
+    if (!rc && bk->series_index > 0 &&
+        ov__l10n_issue(p->lang, bk->series_index, issue, sizeof issue) == 0)
         rc = ov__buf_printf(b, "<text x=\"300\" y=\"680\" font-family=\"serif\" font-size=\"30\" "
-                               "text-anchor=\"middle\" fill=\"#000000\">No. %d</text>\n",
-                            bk->series_index);
+                               "text-anchor=\"middle\" fill=\"#000000\">%s</text>\n", issue);
     return rc ? rc : ov__buf_puts(b, "</svg>\n");
 }
 
@@ -93,7 +100,8 @@ int ov__pk_cover(ov__pk *p, ov_error *err)
     const char *ext = NULL;
     ov__pk_img *im = &p->imgs[0]; /* slot reserved by the caller */
     int rc = 0;
-    snprintf(im->id, sizeof im->id, "cover-image");
+    /* "cover": calibre renames any other id (Nook Color bug) and warns */
+    snprintf(im->id, sizeof im->id, "cover");
     if (p->b->cover && cover_ext(p->b->cover->media_type, &ext)) {
         snprintf(im->href, sizeof im->href, "img/cover.%s", ext);
         im->media_type = strcmp(ext, "jpg") == 0 ? "image/jpeg"
@@ -107,7 +115,7 @@ int ov__pk_cover(ov__pk *p, ov_error *err)
             goto cleanup;
         im->data = ov__buf_detach(&b, &im->len);
     }
-    const char *title = p->b->title ? p->b->title : "Cover";
+    const char *title = p->b->title ? p->b->title : ov__l10n(p->lang, OV__MSG_COVER);
     rc = ov__pk_xhtml_head(&b, p->lang, title, "../css/octavo.css");
     rc = rc ? rc : ov__buf_puts(&b, "<body class=\"cover\">\n<div class=\"cover\"><img src=\"../");
     rc = rc ? rc : ov__buf_puts(&b, im->href);
@@ -118,7 +126,7 @@ int ov__pk_cover(ov__pk *p, ov_error *err)
         goto cleanup;
     size_t len = 0;
     char *data = ov__buf_detach(&b, &len);
-    rc = ov__pk_add_doc(p, "cover", "text/cover.xhtml", data, len, err);
+    rc = ov__pk_add_doc(p, "cover-page", "text/cover.xhtml", data, len, err);
     if (rc)
         free(data);
     return rc;
@@ -127,14 +135,67 @@ cleanup:
     return ov_error_set(err, rc, NULL, "out of memory writing the cover");
 }
 
+/* At most `max` code points of `s`, cut at a space for Latin text, "…" added. */
+static int put_short(ov__buf *b, const char *s, size_t max)
+{
+    /* portals' descriptions start with the paragraph's full-width indent */
+    for (;;) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+                 (unsigned char)s[2] == 0x80)
+            s += 3;
+        else
+            break;
+    }
+    const char *cut = s, *space = NULL;
+    size_t cps = 0;
+    while (*cut && cps < max) {
+        if (*cut == ' ')
+            space = cut;
+        cut++;
+        while ((*cut & 0xC0) == 0x80)
+            cut++;
+        cps++;
+    }
+    if (!*cut)
+        return ov__pk_put_plain(b, s);
+    if (space && space > s + (cut - s) / 2)
+        cut = space;
+    char tmp[OV__PK_SUMMARY_MAX * 4 + 1];
+    size_t n = (size_t)(cut - s) < sizeof tmp ? (size_t)(cut - s) : 0;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    int rc = ov__pk_put_plain(b, tmp);
+    return rc ? rc : ov__buf_puts(b, "\xE2\x80\xA6");
+}
+
+/* One masthead entry, as calibre's section index: title, byline and date, a
+   one-line description. In the article's language. */
 static int masthead_article(ov__pk *p, ov__buf *b, const ov__pk_chap *ch)
 {
-    int rc = ov__buf_printf(b, "<li><a href=\"../%s\">", p->docs[ch->first_doc].href);
-    rc = rc ? rc : ov__pk_put_plain(b, ch->a->title ? ch->a->title : "Untitled");
+    const ov_article *a = ch->a;
+    const char *lang = a->language && a->language[0] ? a->language : p->lang;
+    int rc = ov__buf_puts(b, "<li");
+    rc = rc ? rc : ov__pk_put_lang(b, lang);
+    rc = rc ? rc : ov__buf_printf(b, "><a href=\"../%s\">", p->docs[ch->first_doc].href);
+    rc = rc ? rc : ov__pk_put_plain(b, a->title ? a->title : ov__l10n(lang, OV__MSG_UNTITLED));
     rc = rc ? rc : ov__buf_puts(b, "</a>");
-    if (!rc && ch->a->byline && ch->a->byline[0]) {
+    char when[96] = "";
+    if (a->published && ov__l10n_datetime(lang, a->published, when, sizeof when) != 0)
+        when[0] = '\0';
+    int by = a->byline && a->byline[0];
+    if (!rc && (by || when[0])) {
         rc = ov__buf_puts(b, "<br/><span class=\"by\">");
-        rc = rc ? rc : ov__pk_put_plain(b, ch->a->byline);
+        rc = rc ? rc : ov__pk_put_plain(b, by ? a->byline : "");
+        rc = rc ? rc : ov__buf_puts(b, by && when[0] ? " \xC2\xB7 " : "");
+        rc = rc ? rc : ov__pk_put_plain(b, when);
+        rc = rc ? rc : ov__buf_puts(b, "</span>");
+    }
+    if (!rc && a->description && a->description[0]) {
+        rc = ov__buf_puts(b, "<br/><span class=\"desc\">");
+        rc = rc ? rc : put_short(b, a->description, ov__l10n_pick(lang) == OV__L10N_EN
+                                                        ? OV__PK_SUMMARY_MAX : OV__PK_SUMMARY_MAX / 2);
         rc = rc ? rc : ov__buf_puts(b, "</span>");
     }
     return rc ? rc : ov__buf_puts(b, "</li>\n");
@@ -144,17 +205,21 @@ static int masthead_article(ov__pk *p, ov__buf *b, const ov__pk_chap *ch)
 int ov__pk_masthead(ov__pk *p, ov_error *err)
 {
     ov__buf b = OV__BUF_INIT;
-    const char *title = p->b->title ? p->b->title : "Contents";
+    const char *title = p->b->title ? p->b->title : ov__l10n(p->lang, OV__MSG_CONTENTS);
     int rc = ov__pk_xhtml_head(&b, p->lang, title, "../css/octavo.css");
     rc = rc ? rc : ov__buf_puts(&b, "<body class=\"masthead\">\n<h1>");
     rc = rc ? rc : ov__pk_put_plain(&b, title);
     rc = rc ? rc : ov__buf_puts(&b, "</h1>\n");
     if (!rc && (p->b->date || p->b->series_index > 0)) {
+        char date[96] = "", issue[32] = "";
+        if (p->b->date && ov__l10n_edition_date(p->lang, p->b->date, date, sizeof date) != 0)
+            snprintf(date, sizeof date, "%s", p->b->date);
+        if (p->b->series_index > 0)
+            ov__l10n_issue(p->lang, p->b->series_index, issue, sizeof issue);
         rc = ov__buf_puts(&b, "<p class=\"date\">");
-        rc = rc ? rc : ov__pk_put_plain(&b, p->b->date ? p->b->date : "");
-        if (!rc && p->b->series_index > 0)
-            rc = ov__buf_printf(&b, "%sNo. %d", p->b->date ? " \xC2\xB7 " : "",
-                                p->b->series_index);
+        rc = rc ? rc : ov__pk_put_plain(&b, date);
+        if (!rc && issue[0])
+            rc = ov__buf_printf(&b, "%s%s", date[0] ? " \xC2\xB7 " : "", issue);
         rc = rc ? rc : ov__buf_puts(&b, "</p>\n");
     }
     size_t prev = (size_t)-1;
@@ -164,8 +229,9 @@ int ov__pk_masthead(ov__pk *p, ov_error *err)
             if (prev != (size_t)-1)
                 rc = ov__buf_puts(&b, "</ul>\n");
             if (!rc && p->n_sections_used > 1) {
-                rc = ov__buf_puts(&b, "<h2>");
-                rc = rc ? rc : ov__pk_put_plain(&b, p->b->sections[ch->section]->title);
+                rc = ov__buf_printf(&b, "<h2 id=\"s%zu\">", ch->section + 1);
+                const char *st = p->b->sections[ch->section]->title;
+                rc = rc ? rc : ov__pk_put_plain(&b, st && st[0] ? st : ov__l10n(p->lang, OV__MSG_SECTION));
                 rc = rc ? rc : ov__buf_puts(&b, "</h2>\n");
             }
             rc = rc ? rc : ov__buf_puts(&b, "<ul>\n");

@@ -7,6 +7,9 @@
 #include "octavo/package.h"
 #include "util/buf.h"
 
+/* Distinct languages listed in dc:language (the rest are left out). */
+#define OV__PK_MAX_LANGS 16
+
 /* One XHTML document of the spine (cover, masthead, chapter part). */
 typedef struct ov__pk_doc {
     char id[32];       /* manifest id */
@@ -58,6 +61,8 @@ int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size
                    ov_error *err);
 int ov__pk_chapters(ov__pk *p, ov_error *err);
 int ov__pk_put_plain(ov__buf *b, const char *s);
+/* ` lang="L" xml:lang="L"` */
+int ov__pk_put_lang(ov__buf *b, const char *lang);
 /* front.c */
 int ov__pk_cover(ov__pk *p, ov_error *err);
 int ov__pk_masthead(ov__pk *p, ov_error *err);

@@ -214,9 +214,9 @@ static char *img_src(em *e, xmlNodePtr img)
     return abs;
 }
 
-static void put_img(em *e, const char *src, xmlNodePtr img)
+/* `alt` NULL: the image's own; "" when a caption says the same (read once). */
+static void put_img_alt(em *e, const char *src, xmlNodePtr img, const char *alt)
 {
-    const char *alt = attr(img, "alt");
     if (e->rc == 0) e->rc = ov_article_add_image(e->c->art, src);
     puts_(e, "<img src=\"");
     put_xml(e, src);
@@ -224,6 +224,40 @@ static void put_img(em *e, const char *src, xmlNodePtr img)
     put_xml(e, alt ? alt : "");
     puts_(e, "\"/>");
     e->space = 0;
+}
+
+static void put_img(em *e, const char *src, xmlNodePtr img) { put_img_alt(e, src, img, attr(img, "alt")); }
+
+/* Does caption `cap` only repeat the alt text of `img`? Then the alt goes. */
+static int repeats_alt(xmlNodePtr img, xmlNodePtr cap)
+{
+    const char *alt = attr(img, "alt");
+    if (!alt || !cap) return 0;
+    while (*alt == ' ') alt++;
+    char *t = ov__node_text(cap, 400);
+    size_t al = strlen(alt);
+    while (al && alt[al - 1] == ' ') al--;
+    int same = al && strlen(t) == al && !strncmp(t, alt, al);
+    free(t);
+    return same;
+}
+
+/* An italic line: an em/i, or a p/div/span holding just one. */
+static int italic_line(xmlNodePtr n)
+{
+    if (is(n, "em") || is(n, "i")) return 1;
+    if (!is(n, "p") && !is(n, "div") && !is(n, "span")) return 0;
+    xmlNodePtr only = NULL;
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type == XML_TEXT_NODE) {
+            for (const xmlChar *p = k->content; p && *p; p++)
+                if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') return 0;
+        } else if (k->type == XML_ELEMENT_NODE) {
+            if (only) return 0;
+            only = k;
+        }
+    }
+    return only && (is(only, "em") || is(only, "i"));
 }
 
 static xmlNodePtr next_elem(xmlNodePtr n)
@@ -244,11 +278,11 @@ static int caption_like(xmlNodePtr n)
     const char *hints[] = {"caption", "pic", "photo", "图片说明", "img-desc", "desc", "credit"};
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
         if ((cl && strcasestr(cl, hints[i])) || (id && strcasestr(id, hints[i]))) return 1;
-    if (!name_in(n, (const char *const[]){"p", "span", "div", "em", "small", NULL})) return 0;
+    if (!name_in(n, (const char *const[]){"p", "span", "div", "em", "i", "small", NULL})) return 0;
     char *t = ov__node_text(n, 400);
     size_t tl = strlen(t);
     int ok = tl > 0 && tl < 240 &&
-             ((al && !strcasecmp(al, "center")) || (st && strcasestr(st, "center")) ||
+             (italic_line(n) || (al && !strcasecmp(al, "center")) || (st && strcasestr(st, "center")) ||
               !strncmp(t, "图", 3) || !strncmp(t, "（", 3) || !strncmp(t, "(", 1) || !strncmp(t, "▲", 3) ||
               strstr(t, "摄") || !strncasecmp(t, "photo", 5));
     free(t);
@@ -272,20 +306,24 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
     }
     close_p(e);
     puts_(e, "<figure>");
-    put_img(e, src, img);
-    free(src);
     xmlNodePtr cap = next_elem(anchor);
     if (cap && is(cap, "noscript")) { consume(e, cap); cap = next_elem(cap); }
-    if (cap && caption_like(cap)) {
+    int real = cap && caption_like(cap);
+    const char *alt = attr(img, "alt");
+    int alt_cap = !real && alt && strlen(alt) > 3 && !strchr(alt, '.');
+    /* the figcaption is read anyway: an alt saying the same is left empty */
+    put_img_alt(e, src, img, alt_cap || (real && repeats_alt(img, cap)) ? "" : alt);
+    free(src);
+    if (real) {
         puts_(e, "<figcaption>");
         e->space = 1;
         emit_inline(e, cap, 1);
         trim_tail(e, 0, 0);
         puts_(e, "</figcaption>");
         consume(e, cap);
-    } else if (attr(img, "alt") && strlen(attr(img, "alt")) > 3 && !strchr(attr(img, "alt"), '.')) {
+    } else if (alt_cap) {
         puts_(e, "<figcaption>");
-        put_xml(e, attr(img, "alt"));
+        put_xml(e, alt);
         puts_(e, "</figcaption>");
     }
     puts_(e, "</figure>");
@@ -444,12 +482,59 @@ static void collect_rows(xmlNodePtr n, xmlNodePtr *rows, size_t *nr, size_t max)
     }
 }
 
+static int only_img(xmlNodePtr n, xmlNodePtr *img);
+
+/* A layout table holding one photo: an image cell and at most one short
+   caption cell (beside or below). Written as a figure. */
+static int photo_table(em *e, xmlNodePtr *rows, size_t nr)
+{
+    xmlNodePtr img = NULL, cap = NULL, cells[4];
+    size_t nc = 0;
+    if (nr > 2) return 0;
+    for (size_t r = 0; r < nr; r++)
+        for (xmlNodePtr c = rows[r]->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE || !(is(c, "td") || is(c, "th"))) continue;
+            if (nc == 4) return 0;
+            cells[nc++] = c;
+        }
+    for (size_t i = 0; i < nc; i++) {
+        xmlNodePtr im;
+        if (only_img(cells[i], &im)) {
+            if (img) return 0;
+            img = im;
+            continue;
+        }
+        char *t = ov__node_text(cells[i], 400);
+        size_t tl = strlen(t);
+        free(t);
+        if (!tl) continue;
+        if (cap || tl >= 240 || has_block(cells[i])) return 0;
+        cap = cells[i];
+    }
+    char *src = img ? img_src(e, img) : NULL;
+    if (!src) return 0;
+    puts_(e, "<figure>");
+    put_img_alt(e, src, img, repeats_alt(img, cap) ? "" : attr(img, "alt"));
+    free(src);
+    if (cap) {
+        puts_(e, "<figcaption>");
+        e->space = 1;
+        emit_inline_children(e, cap, 1);
+        trim_tail(e, 0, 0);
+        puts_(e, "</figcaption>");
+    }
+    puts_(e, "</figure>");
+    e->space = 1;
+    return 1;
+}
+
 static void emit_table(em *e, xmlNodePtr n, int depth)
 {
     xmlNodePtr rows[512];
     size_t nr = 0;
     collect_rows(n, rows, &nr, sizeof rows / sizeof rows[0]);
     if (nr == 0 || depth > OV_TRANSFORM_MAX_DEPTH) { emit_block_children(e, n, depth); return; }
+    if (photo_table(e, rows, nr)) return;
     puts_(e, "<table>");
     for (xmlNodePtr k = n->children; k; k = k->next)
         if (k->type == XML_ELEMENT_NODE && is(k, "caption")) {
@@ -519,12 +604,16 @@ static void emit_figure(em *e, xmlNodePtr n, int depth)
     if (!src) { if (cap) { open_p(e); emit_inline_children(e, cap, depth); close_p(e); } return; }
     close_p(e);
     puts_(e, "<figure>");
-    put_img(e, src, img);
+    /* no figcaption: a caption line right after the figure is its caption */
+    xmlNodePtr after = cap ? NULL : next_elem(n);
+    if (after && caption_like(after)) cap = after;
+    put_img_alt(e, src, img, repeats_alt(img, cap) ? "" : attr(img, "alt"));
     free(src);
     if (cap) {
         puts_(e, "<figcaption>");
         e->space = 1;
-        emit_inline_children(e, cap, depth);
+        if (cap == after) { emit_inline(e, cap, depth + 1); consume(e, after); }
+        else emit_inline_children(e, cap, depth);
         trim_tail(e, 0, 0);
         puts_(e, "</figcaption>");
     }

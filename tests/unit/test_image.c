@@ -107,7 +107,8 @@ Test(image, large_jpeg_is_downscaled)
     cr_assert_eq(ov_image_prepare(r, NULL, &err), 0, "%s", err.message);
     cr_assert_str_eq(r->media_type, "image/jpeg");
     cr_assert_leq((size_t)r->width * (size_t)r->height, (size_t)OV_IMAGE_MAX_PIXELS);
-    cr_assert_gt(r->width, 1600);
+    /* the default ("generic" device) caps the width */
+    cr_assert_eq(r->width, OV_IMAGE_MAX_WIDTH);
     /* aspect ratio kept (3:2) to within a pixel */
     cr_assert_leq(abs(r->width * 2 - r->height * 3), 3);
     VipsImage *im = decode(r);
@@ -349,5 +350,63 @@ Test(image, truncated_jpeg_that_needs_work_is_unsupported_and_unchanged)
     cr_assert_eq(rc, OV_EUNSUPPORTED, "got %d: %s", rc, err.message);
     cr_assert_eq(r->data, before);
     cr_assert_eq(r->size, keep);
+    ov_resource_free(r);
+}
+
+static void fits(int w, int h, const ov_image_options *o, int want_w, int want_h)
+{
+    ov_resource *r = make_image(w, h, 0, ".jpg");
+    ov_error err;
+    cr_assert_eq(ov_image_prepare(r, o, &err), 0, "%s", err.message);
+    cr_assert_leq(abs(r->width - want_w), 1, "%dx%d -> %dx%d, want %dx%d", w, h, r->width,
+                  r->height, want_w, want_h);
+    cr_assert_leq(abs(r->height - want_h), 1, "%dx%d -> %dx%d, want %dx%d", w, h, r->width,
+                  r->height, want_w, want_h);
+    VipsImage *im = decode(r);
+    cr_assert_eq(vips_image_get_width(im), r->width);
+    cr_assert_eq(vips_image_get_bands(im), o && o->grayscale ? 1 : 3);
+    g_object_unref(im);
+    ov_resource_free(r);
+}
+
+Test(image, devices_fit_images_to_their_screen)
+{
+    ov_image_options o = OV_IMAGE_OPTIONS_INIT;
+    fits(1731, 1154, NULL, 1264, 843); /* the 1,731 px photo, default device */
+    const ov_device *kp = ov_device_find("kindle-paperwhite");
+    cr_assert_not_null(kp);
+    cr_assert(kp->grayscale);
+    ov_image_options_for_device(&o, kp);
+    fits(1731, 1154, &o, 1236, 824);
+    o = (ov_image_options)OV_IMAGE_OPTIONS_INIT;
+    ov_image_options_for_device(&o, ov_device_find("kobo-clara"));
+    fits(800, 2400, &o, 483, 1448); /* a tall image is limited by the height */
+    o = (ov_image_options)OV_IMAGE_OPTIONS_INIT;
+    ov_image_options_for_device(&o, ov_device_find("tablet"));
+    cr_assert_eq(o.grayscale, 0);
+    fits(1731, 1154, &o, 1600, 1067);
+    o = (ov_image_options)OV_IMAGE_OPTIONS_INIT;
+    o.max_width = -1; /* no width limit: only the pixel budget */
+    fits(1731, 1154, &o, 1731, 1154);
+    cr_assert_null(ov_device_find("kindle"));
+    size_t n = 0;
+    const ov_device *all = ov_device_list(&n);
+    cr_assert_eq(n, 5);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_leq(all[i].width, 1600, "%s", all[i].name);
+    cr_assert_eq(ov_device_find("generic")->width, 1264);
+    cr_assert_eq(ov_device_find("generic-eink")->grayscale, 1);
+}
+
+Test(image, grayscale_png_is_single_channel_too)
+{
+    ov_resource *r = make_image(300, 200, 0, ".png");
+    ov_image_options o = OV_IMAGE_OPTIONS_INIT;
+    o.grayscale = 1;
+    ov_error err;
+    cr_assert_eq(ov_image_prepare(r, &o, &err), 0, "%s", err.message);
+    VipsImage *im = decode(r);
+    cr_assert_eq(vips_image_get_bands(im), 1);
+    g_object_unref(im);
     ov_resource_free(r);
 }

@@ -63,7 +63,7 @@ static int ov__recompress(ov_resource *r, const ov__budget_step *st, ov_error *e
     if (ov__image_open(r, VIPS_ACCESS_SEQUENTIAL, &hdr, &local) != 0 ||
         ov__image_check_bomb(r, hdr, &local) != 0 || vips_image_hasalpha(hdr))
         goto cleanup; /* not JPEG-able: the drop step deals with it */
-    if (ov__image_shrunk(r, hdr, st->max_pixels, &px, &local) != 0 ||
+    if (ov__image_shrunk(r, hdr, st->max_pixels, 0, 0, &px, &local) != 0 ||
         ov__image_save_jpeg(px, st->quality, &buf, &len, ov__image_where(r), &local) != 0)
         goto cleanup;
     if (len < r->size)

@@ -1,15 +1,21 @@
 /*
- * cover.c - a generated cover, drawn with libvips only.
+ * cover.c - a generated cover like a newspaper front page, drawn with libvips.
  *
- * Layout (portrait, default 1200x1600): a dark band over the top 60% with
- * the title in white, a red rule under it, and the subtitle (date) and issue
- * in near-black on an off-white ground. Dark/white and black/off-white keep
- * strong contrast on grayscale e-ink. Text goes through vips_text (pango)
- * with WenQuanYi Micro Hei, which carries Latin and CJK glyphs; the title is
- * wrapped to the band width and shrunk until it fits. When text rendering is
- * unavailable (libvips without pango, no fonts), the cover is drawn without
- * text and ov_cover_render still succeeds: a plain designed cover is better
- * than none, and the title is in the book metadata anyway.
+ * Layout (portrait, default 1200x1600), black ink on white paper so it reads
+ * the same on grayscale e-ink: the series name in small type when it differs
+ * from the title, the title as a masthead (wrapped to the width and shrunk
+ * until it fits its share of the height), a thick and a thin rule framing
+ * the date and issue line, the lead article's photo cropped to a box, then
+ * the top headlines separated by hairlines, as many as fit. Every block is
+ * sized from the page's own width and height and is left out rather than
+ * cut when it would not fit, so narrow or wide aspect ratios never clip
+ * text. Text goes through vips_text (pango) with WenQuanYi Micro Hei, which
+ * carries Latin and CJK glyphs. When text rendering is unavailable (libvips
+ * without pango, no fonts), the cover is drawn without text and
+ * ov_cover_render still succeeds: a plain cover is better than none, and the
+ * title is in the book metadata anyway. Without a photo the page has no
+ * colour, so it is saved as a single-channel JPEG (small: a text cover is
+ * well under 60 KB).
  */
 #include "package/image/image_internal.h"
 
@@ -17,6 +23,7 @@
 #include <string.h>
 
 #include "octavo/image.h"
+#include "util/l10n.h"
 
 #define OV__COVER_FONT "WenQuanYi Micro Hei"
 #define OV__COVER_QUALITY 90
@@ -25,33 +32,31 @@
 /* Largest cover side accepted, in pixels. */
 #define OV__COVER_MAX_SIDE 6000
 
-static const double ov__band[3] = {28, 40, 64};
-static const double ov__paper[3] = {246, 244, 238};
-static const double ov__rule[3] = {170, 30, 40};
-static const double ov__ink[3] = {30, 30, 30};
-static const double ov__white[3] = {255, 255, 255};
+static const double ov__paper[3] = {255, 255, 255};
+static const double ov__ink[3] = {0, 0, 0};
+static const double ov__grey[3] = {90, 90, 90};
 
 /* Text as a 1-band mask, markup-escaped; size in pixels. Caller unrefs. */
-static int ov__cover_text(const char *text, int px, int width, VipsImage **out)
+static int ov__cover_text(const char *text, int px, int width, VipsAlign align, VipsImage **out)
 {
     char font[96];
     char *esc = g_markup_escape_text(text, -1);
     int rc;
 
-    snprintf(font, sizeof font, "%s %d", OV__COVER_FONT, px);
-    rc = vips_text(out, esc, "font", font, "width", width, "align", VIPS_ALIGN_CENTRE, "dpi", 72,
-                   "wrap", VIPS_TEXT_WRAP_WORD_CHAR, NULL);
+    snprintf(font, sizeof font, "%s %d", OV__COVER_FONT, px < 6 ? 6 : px);
+    rc = vips_text(out, esc, "font", font, "width", width, "align", align, "dpi", 72, "wrap",
+                   VIPS_TEXT_WRAP_WORD_CHAR, NULL);
     g_free(esc);
     if (rc != 0)
         vips_error_clear();
     return rc;
 }
 
-/* Paint `mask` in `rgb` onto *canvas centred at x, top y. Replaces *canvas. */
-static int ov__cover_paint(VipsImage **canvas, VipsImage *mask, const double rgb[3], int cx, int y)
+/* Paint `mask` in `rgb` onto *canvas with its top-left at (x, y). Replaces *canvas. */
+static int ov__cover_paint(VipsImage **canvas, VipsImage *mask, const double rgb[3], int x, int y)
 {
     VipsImage *colour = NULL, *rgba = NULL, *out = NULL, *tagged = NULL;
-    int rc = -1, x = cx - vips_image_get_width(mask) / 2;
+    int rc = -1;
 
     colour = vips_image_new_from_image(mask, rgb, 3);
     if (!colour || vips_bandjoin2(colour, mask, &rgba, NULL) != 0 ||
@@ -59,8 +64,13 @@ static int ov__cover_paint(VipsImage **canvas, VipsImage *mask, const double rgb
         vips_composite2(*canvas, tagged, &out, VIPS_BLEND_MODE_OVER, "x", x, "y", y, NULL) != 0)
         goto cleanup;
     g_object_unref(*canvas);
-    *canvas = out;
-    out = NULL;
+    /* composite adds alpha: keep the canvas 3-band for the next insert */
+    VipsImage *flat = NULL;
+    if (vips_extract_band(out, &flat, 0, "n", 3, NULL) != 0) {
+        *canvas = NULL;
+        goto cleanup;
+    }
+    *canvas = flat;
     rc = 0;
 cleanup:
     if (colour)
@@ -81,6 +91,8 @@ static int ov__cover_fill(VipsImage **canvas, const double rgb[3], int x, int y,
     double one[3] = {1, 1, 1};
     int rc = -1;
 
+    if (w < 1 || h < 1)
+        return 0;
     if (vips_black(&black, w, h, "bands", 3, NULL) != 0 ||
         vips_linear(black, &block, one, (double *)rgb, 3, "uchar", TRUE, NULL) != 0 ||
         vips_insert(*canvas, block, &out, x, y, NULL) != 0)
@@ -99,72 +111,164 @@ cleanup:
     return rc;
 }
 
-/* Title mask that fits w x h, shrinking the font; NULL-out when text is unavailable. */
-static VipsImage *ov__cover_title(const char *title, int w, int h)
+/* Text mask no wider than w and no taller than h, shrinking from `px`; NULL
+   when text is unavailable or even the smallest size does not fit. */
+static VipsImage *ov__cover_fit(const char *text, int px, int w, int h, VipsAlign align)
 {
-    static const int sizes[] = {150, 128, 110, 96, 80, 68, 56, 46, 38, 30};
     VipsImage *m = NULL;
 
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        int px = sizes[i] * w / 1000;
-        if (ov__cover_text(title, px < 8 ? 8 : px, w, &m) != 0)
+    for (int size = px; size >= 8 && size * 10 >= px * 3; size = size * 85 / 100) {
+        if (ov__cover_text(text, size, w, align, &m) != 0)
             return NULL;
         if (vips_image_get_height(m) <= h && vips_image_get_width(m) <= w)
             return m;
-        if (i + 1 < sizeof sizes / sizeof sizes[0])
-            g_object_unref(m);
-    }
-    return m; /* smallest size; the caller clips it to the band */
-}
-
-/* Draw title, rule, subtitle and issue onto *canvas; text failures are skipped. */
-static int ov__cover_draw(VipsImage **canvas, const ov_cover_spec *spec, int w, int h)
-{
-    int band_h = h * 60 / 100, margin = w / 12, rc = 0;
-    VipsImage *m = NULL;
-
-    if (ov__cover_fill(canvas, ov__band, 0, 0, w, band_h) != 0 ||
-        ov__cover_fill(canvas, ov__rule, margin, band_h + h / 40, w - 2 * margin, h / 160 + 1) != 0)
-        return -1;
-    if ((m = ov__cover_title(spec->title, w - 2 * margin, band_h - 2 * margin)) != NULL) {
-        int mh = vips_image_get_height(m), y = (band_h - mh) / 2;
-        if (mh > band_h) {
-            VipsImage *c = NULL;
-            rc = vips_crop(m, &c, 0, 0, vips_image_get_width(m), band_h, NULL);
-            g_object_unref(m);
-            m = c;
-            y = 0;
-        }
-        if (rc == 0)
-            rc = ov__cover_paint(canvas, m, ov__white, w / 2, y < 0 ? 0 : y);
-        if (m)
-            g_object_unref(m);
-        m = NULL;
-    }
-    int y = band_h + h / 40 + h / 160 + h / 20;
-    const char *lines[2] = {spec->subtitle, spec->issue};
-    for (int i = 0; i < 2 && rc == 0; i++) {
-        if (!lines[i] || !*lines[i] || ov__cover_text(lines[i], w * 68 / 1000, w - 2 * margin, &m))
-            continue;
-        if (y + vips_image_get_height(m) <= h)
-            rc = ov__cover_paint(canvas, m, ov__ink, w / 2, y);
-        y += vips_image_get_height(m) + h / 40;
         g_object_unref(m);
         m = NULL;
+    }
+    return NULL;
+}
+
+/* Draw `text` at most h high, centred (or left at x0), at y; *y advances. */
+static int ov__cover_line(VipsImage **canvas, const char *text, int px, int x0, int w, int h,
+                          VipsAlign align, const double rgb[3], int *y)
+{
+    VipsImage *m;
+
+    if (!text || !*text || h < 8)
+        return 0;
+    if (!(m = ov__cover_fit(text, px, w, h, align)))
+        return 0;
+    int mw = vips_image_get_width(m);
+    int x = align == VIPS_ALIGN_CENTRE ? x0 + (w - mw) / 2 : x0;
+    int rc = ov__cover_paint(canvas, m, rgb, x, *y);
+    *y += vips_image_get_height(m);
+    g_object_unref(m);
+    return rc;
+}
+
+/* The photo decoded, cropped to w x h around its centre, 3-band uchar. */
+static VipsImage *ov__cover_photo(const ov_resource *r, int w, int h)
+{
+    VipsImage *im = NULL, *th = NULL, *rgb = NULL, *flat = NULL, *u8 = NULL;
+    ov_error e;
+
+    ov_error_clear(&e);
+    if (w < 16 || h < 16 || ov__image_open(r, VIPS_ACCESS_RANDOM, &im, &e) != 0)
+        return NULL;
+    if (ov__image_check_bomb(r, im, &e) != 0 ||
+        vips_thumbnail_image(im, &th, w, "height", h, "crop", VIPS_INTERESTING_CENTRE, "size",
+                             VIPS_SIZE_BOTH, NULL) != 0 ||
+        vips_colourspace(th, &rgb, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+        goto cleanup;
+    if (vips_image_hasalpha(rgb)) {
+        VipsArrayDouble *bg = vips_array_double_new(ov__paper, 3);
+        int f = vips_flatten(rgb, &flat, "background", bg, NULL);
+        vips_area_unref(VIPS_AREA(bg));
+        if (f != 0)
+            goto cleanup;
+    } else {
+        flat = rgb;
+        g_object_ref(flat);
+    }
+    if (vips_cast(flat, &u8, VIPS_FORMAT_UCHAR, NULL) != 0)
+        u8 = NULL;
+cleanup:
+    vips_error_clear();
+    if (im)
+        g_object_unref(im);
+    if (th)
+        g_object_unref(th);
+    if (rgb)
+        g_object_unref(rgb);
+    if (flat)
+        g_object_unref(flat);
+    return u8;
+}
+
+/* Draw the front page onto *canvas; text that cannot be rendered is skipped.
+   *has_photo is set when the photo was placed. */
+static int ov__cover_draw(VipsImage **canvas, const ov_cover_spec *spec, int w, int h,
+                          int *has_photo)
+{
+    int m = (w < h ? w : h) / 16, inner = w - 2 * m, y = m, rc = 0;
+    int base = (w < h * 3 / 4 ? w : h * 3 / 4); /* type scales with the smaller side */
+    int small = base * 30 / 1000, rule = h / 220 + 1;
+
+    *has_photo = 0;
+    if (spec->series && *spec->series && strcmp(spec->series, spec->title) != 0) {
+        rc = ov__cover_line(canvas, spec->series, small * 13 / 10, m, inner, h / 20,
+                            VIPS_ALIGN_CENTRE, ov__grey, &y);
+        y += h / 120;
+    }
+    /* the masthead: up to a fifth of the page */
+    if (rc == 0)
+        rc = ov__cover_line(canvas, spec->title, base * 130 / 1000, m, inner, h / 5,
+                            VIPS_ALIGN_CENTRE, ov__ink, &y);
+    y += h / 80;
+    if (rc == 0)
+        rc = ov__cover_fill(canvas, ov__ink, m, y, inner, rule * 3);
+    y += rule * 3 + h / 120;
+    /* date and issue on one line when they fit, else two */
+    char meta[2 * OV__COVER_MAX_TEXT + 8];
+    snprintf(meta, sizeof meta, "%s%s%s", spec->subtitle ? spec->subtitle : "",
+             spec->subtitle && *spec->subtitle && spec->issue && *spec->issue ? "  \xC2\xB7  " : "",
+             spec->issue ? spec->issue : "");
+    if (rc == 0)
+        rc = ov__cover_line(canvas, meta, small * 14 / 10, m, inner, h / 12, VIPS_ALIGN_CENTRE,
+                            ov__ink, &y);
+    y += h / 120;
+    if (rc == 0)
+        rc = ov__cover_fill(canvas, ov__ink, m, y, inner, rule);
+    y += rule + h / 40;
+    /* the lead photo: up to 40% of the page, leaving room for two headlines */
+    int room = h - m - y;
+    int ph = room * 6 / 10 < h * 4 / 10 ? room * 6 / 10 : h * 4 / 10;
+    if (rc == 0 && spec->photo && ph > h / 10) {
+        VipsImage *photo = ov__cover_photo(spec->photo, inner, ph), *out = NULL;
+        if (photo && vips_insert(*canvas, photo, &out, m, y, NULL) == 0) {
+            g_object_unref(*canvas);
+            *canvas = out;
+            y += ph + h / 40;
+            *has_photo = 1;
+        }
+        vips_error_clear();
+        if (photo)
+            g_object_unref(photo);
+    }
+    /* headlines, as many as fit whole */
+    int hp = *has_photo ? base * 46 / 1000 : base * 56 / 1000, drawn = 0;
+    for (size_t i = 0; spec->headlines && i < spec->n_headlines && rc == 0; i++) {
+        const char *t = spec->headlines[i];
+        VipsImage *mk = NULL;
+        if (!t || !*t || ov__cover_text(t, hp, inner, VIPS_ALIGN_LOW, &mk) != 0)
+            continue;
+        int mh = vips_image_get_height(mk), gap = drawn ? 2 * (h / 70) + 1 + h / 800 : 0;
+        if (y + gap + mh > h - m) {
+            g_object_unref(mk);
+            break;
+        }
+        if (drawn) { /* a hairline between headlines */
+            rc = ov__cover_fill(canvas, ov__grey, m, y + h / 70, inner, 1 + h / 800);
+            y += gap;
+        }
+        rc = rc ? rc : ov__cover_paint(canvas, mk, ov__ink, m, y);
+        g_object_unref(mk);
+        y += mh;
+        drawn++;
     }
     return rc;
 }
 
 static int ov__cover_check(const ov_cover_spec *spec, int w, int h, ov_error *err)
 {
-    const char *texts[3] = {spec->title, spec->subtitle, spec->issue};
+    const char *texts[4] = {spec->title, spec->subtitle, spec->issue, spec->series};
 
     if (!spec->title || !*spec->title)
         return ov_error_set(err, OV_EINVAL, "octavo:cover", "cover needs a title");
     if (w < 100 || h < 100 || w > OV__COVER_MAX_SIDE || h > OV__COVER_MAX_SIDE)
         return ov_error_set(err, OV_ELIMIT, "octavo:cover",
                             "cover size %dx%d outside 100..%d pixels", w, h, OV__COVER_MAX_SIDE);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (texts[i] && strlen(texts[i]) > OV__COVER_MAX_TEXT)
             return ov_error_set(err, OV_ELIMIT, "octavo:cover", "cover text longer than %d bytes",
                                 OV__COVER_MAX_TEXT);
@@ -173,11 +277,11 @@ static int ov__cover_check(const ov_cover_spec *spec, int w, int h, ov_error *er
 
 int ov_cover_render(const ov_cover_spec *spec, ov_resource **out, ov_error *err)
 {
-    VipsImage *black = NULL, *canvas = NULL;
+    VipsImage *black = NULL, *canvas = NULL, *gray = NULL;
     ov_resource *r = NULL;
     void *buf = NULL;
     size_t len = 0;
-    int rc, w, h;
+    int rc, w, h, has_photo = 0;
 
     if (!spec || !out)
         return ov_error_set(err, OV_EINVAL, "octavo:cover", "no cover spec");
@@ -189,14 +293,30 @@ int ov_cover_render(const ov_cover_spec *spec, ov_resource **out, ov_error *err)
     if (vips_black(&black, w, h, "bands", 3, NULL) != 0 ||
         vips_copy(black, &canvas, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
         ov__cover_fill(&canvas, ov__paper, 0, 0, w, h) != 0 ||
-        ov__cover_draw(&canvas, spec, w, h) != 0) {
+        ov__cover_draw(&canvas, spec, w, h, &has_photo) != 0) {
         rc = ov__image_vips_error(err, OV_ERROR, "octavo:cover", "cannot draw cover");
         goto cleanup;
     }
-    if ((rc = ov__image_save_jpeg(canvas, OV__COVER_QUALITY, &buf, &len, "octavo:cover", err)))
+    /* no photo, or grayscale asked: one channel (e-ink, and a small file) */
+    if ((!has_photo || spec->grayscale) &&
+        vips_colourspace(canvas, &gray, VIPS_INTERPRETATION_B_W, NULL) != 0) {
+        rc = ov__image_vips_error(err, OV_ERROR, "octavo:cover", "cannot make the cover grayscale");
         goto cleanup;
+    }
+    /* a text cover is flat ink on paper: a 16-level PNG is a fraction of a JPEG */
+    const char *mt = has_photo ? "image/jpeg" : "image/png";
+    if (!has_photo) {
+        if (vips_pngsave_buffer(gray, &buf, &len, "compression", 9, "bitdepth", 4, "strip", TRUE,
+                                NULL) != 0) {
+            rc = ov__image_vips_error(err, OV_ERROR, "octavo:cover", "cannot encode the cover");
+            goto cleanup;
+        }
+    } else if ((rc = ov__image_save_jpeg(gray ? gray : canvas, OV__COVER_QUALITY, &buf, &len,
+                                         "octavo:cover", err))) {
+        goto cleanup;
+    }
     if ((rc = ov_resource_new(&r)) != 0 || (rc = ov_strset(&r->url, "octavo:cover")) != 0 ||
-        (rc = ov_strset(&r->media_type, "image/jpeg")) != 0 || !(r->data = malloc(len))) {
+        (rc = ov_strset(&r->media_type, mt)) != 0 || !(r->data = malloc(len))) {
         rc = ov_error_set(err, OV_ENOMEM, "octavo:cover", "out of memory");
         goto cleanup;
     }
@@ -211,7 +331,58 @@ cleanup:
     g_free(buf);
     if (canvas)
         g_object_unref(canvas);
+    if (gray)
+        g_object_unref(gray);
     if (black)
         g_object_unref(black);
     return rc;
+}
+
+/* A JPEG/PNG/GIF resource of the book for `url`, or NULL. */
+static const ov_resource *ov__cover_raster(const ov_book *b, const char *url)
+{
+    const ov_resource *r = url ? ov_book_find_resource(b, url) : NULL;
+    if (!r || !r->media_type)
+        return NULL;
+    if (strcmp(r->media_type, "image/jpeg") && strcmp(r->media_type, "image/png") &&
+        strcmp(r->media_type, "image/gif"))
+        return NULL;
+    return r;
+}
+
+int ov_cover_render_book(const ov_book *b, int width, int height, int grayscale, ov_resource **out,
+                         ov_error *err)
+{
+    const char *heads[OV_COVER_MAX_HEADLINES];
+    char date[96] = "", issue[32] = "";
+    ov_cover_spec spec;
+
+    if (!b || !out)
+        return ov_error_set(err, OV_EINVAL, "octavo:cover", "no book");
+    memset(&spec, 0, sizeof spec);
+    spec.title = b->title;
+    spec.language = b->language;
+    spec.series = b->series;
+    spec.grayscale = grayscale;
+    spec.width = width;
+    spec.height = height;
+    if (b->date && ov__l10n_edition_date(b->language, b->date, date, sizeof date) != 0)
+        snprintf(date, sizeof date, "%s", b->date);
+    if (b->series_index > 0)
+        ov__l10n_issue(b->language, b->series_index, issue, sizeof issue);
+    spec.subtitle = date[0] ? date : NULL;
+    spec.issue = issue[0] ? issue : NULL;
+    for (size_t s = 0; s < b->n_sections; s++) {
+        for (size_t i = 0; i < b->sections[s]->n_articles; i++) {
+            const ov_article *a = b->sections[s]->articles[i];
+            if (spec.n_headlines < OV_COVER_MAX_HEADLINES && a->title && a->title[0])
+                heads[spec.n_headlines++] = a->title;
+            if (!spec.photo)
+                spec.photo = ov__cover_raster(b, a->lead_image);
+            if (!spec.photo && a->n_images)
+                spec.photo = ov__cover_raster(b, a->images[0]);
+        }
+    }
+    spec.headlines = heads;
+    return ov_cover_render(&spec, out, err);
 }

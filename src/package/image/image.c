@@ -124,12 +124,25 @@ static int ov__image_orientation(VipsImage *im)
     return (o >= 1 && o <= 8) ? o : 1;
 }
 
-int ov__image_shrunk(const ov_resource *r, VipsImage *hdr, size_t max_pixels, VipsImage **out,
-                     ov_error *err)
+int ov__image_shrunk(const ov_resource *r, VipsImage *hdr, size_t max_pixels, int max_w, int max_h,
+                     VipsImage **out, ov_error *err)
 {
     double w = vips_image_get_width(hdr), h = vips_image_get_height(hdr);
+    int sideways = ov__image_orientation(hdr) >= 5; /* limits apply to the upright image */
+    double uw = sideways ? h : w, uh = sideways ? w : h;
     double scale = sqrt((double)max_pixels / (w * h));
-    int tw = (int)floor(w * scale), th = (int)floor(h * scale), rc;
+    int side = 0; /* a side limit decides: round, then clamp to the limit */
+    if (max_w > 0 && (double)max_w / uw < scale)
+        scale = (double)max_w / uw, side = 1;
+    if (max_h > 0 && (double)max_h / uh < scale)
+        scale = (double)max_h / uh, side = 1;
+    int tw = (int)(side ? floor(w * scale + 0.5) : floor(w * scale));
+    int th = (int)(side ? floor(h * scale + 0.5) : floor(h * scale)), rc;
+    if (side) {
+        int lw = sideways ? max_h : max_w, lh = sideways ? max_w : max_h;
+        tw = lw > 0 && tw > lw ? lw : tw;
+        th = lh > 0 && th > lh ? lh : th;
+    }
 
     if (scale > 1.0)
         tw = (int)w, th = (int)h;
@@ -304,15 +317,27 @@ static int ov__image_encode(VipsImage *im, const char *src_mt, int quality, void
 }
 
 /* The pixels to encode: shrunk, upright, grayscale as asked. Caller unrefs *out. */
-static int ov__image_pixels(const ov_resource *r, VipsImage *hdr, size_t max_pixels, int grayscale,
-                            VipsImage **out, ov_error *err)
+/* Does the upright image exceed the width or height limit (0 = none)? */
+static int ov__image_too_big(VipsImage *hdr, int max_w, int max_h)
+{
+    int w = vips_image_get_width(hdr), h = vips_image_get_height(hdr);
+    if (ov__image_orientation(hdr) >= 5) {
+        int t = w;
+        w = h;
+        h = t;
+    }
+    return (max_w > 0 && w > max_w) || (max_h > 0 && h > max_h);
+}
+
+static int ov__image_pixels(const ov_resource *r, VipsImage *hdr, size_t max_pixels, int max_w,
+                            int max_h, int grayscale, VipsImage **out, ov_error *err)
 {
     VipsImage *a = NULL, *b = NULL, *rnd = NULL;
     double pixels = (double)vips_image_get_width(hdr) * vips_image_get_height(hdr);
     int rc = 0;
 
-    if (pixels > (double)max_pixels) {
-        rc = ov__image_shrunk(r, hdr, max_pixels, &a, err);
+    if (pixels > (double)max_pixels || ov__image_too_big(hdr, max_w, max_h)) {
+        rc = ov__image_shrunk(r, hdr, max_pixels, max_w, max_h, &a, err);
     } else if (ov__image_orientation(hdr) > 1) { /* rotation needs random access */
         if ((rc = ov__image_open(r, VIPS_ACCESS_RANDOM, &rnd, err)) == 0 &&
             vips_autorot(rnd, &a, NULL) != 0)
@@ -359,6 +384,10 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
     if ((rc = ov_image_init(err)) != 0)
         return rc;
     max_pixels = opts->max_pixels ? opts->max_pixels : OV_IMAGE_MAX_PIXELS;
+    /* version 1 callers have no width fields: the default limits apply */
+    int max_w = opts->version >= 2 ? opts->max_width : 0;
+    int max_h = opts->version >= 2 && opts->max_height > 0 ? opts->max_height : 0;
+    max_w = max_w == 0 ? OV_IMAGE_MAX_WIDTH : max_w < 0 ? 0 : max_w;
     quality = opts->jpeg_quality > 0 && opts->jpeg_quality <= 100 ? opts->jpeg_quality
                                                                   : OV__IMAGE_DEFAULT_QUALITY;
     src_mt = ov__image_sniff(r);
@@ -370,7 +399,8 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
         goto cleanup;
     needs_work =
         !ov__is_core(src_mt) || opts->grayscale || ov__image_orientation(hdr) > 1 ||
-        (double)vips_image_get_width(hdr) * vips_image_get_height(hdr) > (double)max_pixels;
+        (double)vips_image_get_width(hdr) * vips_image_get_height(hdr) > (double)max_pixels ||
+        ov__image_too_big(hdr, max_w, max_h);
     if (!needs_work) {
         if ((rc = ov__image_store_type(r, src_mt, err)) == 0) {
             r->width = vips_image_get_width(hdr);
@@ -378,7 +408,7 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
         }
         goto cleanup;
     }
-    if ((rc = ov__image_pixels(r, hdr, max_pixels, opts->grayscale, &px, err)) != 0)
+    if ((rc = ov__image_pixels(r, hdr, max_pixels, max_w, max_h, opts->grayscale, &px, err)) != 0)
         goto cleanup;
     if ((rc = ov__image_encode(px, src_mt, quality, &buf, &len, &out_mt, ov__image_where(r),
                                err)) != 0)

@@ -18,9 +18,10 @@
 int ov__image_open(const ov_resource *r, VipsAccess access, VipsImage **out, ov_error *err);
 /* Refuse images whose header claims more than OV_IMAGE_MAX_INPUT_PIXELS. */
 int ov__image_check_bomb(const ov_resource *r, VipsImage *im, ov_error *err);
-/* Decode `r` shrunk to at most `max_pixels` (autorotated); caller unrefs. */
-int ov__image_shrunk(const ov_resource *r, VipsImage *hdr, size_t max_pixels, VipsImage **out,
-                     ov_error *err);
+/* Decode `r` shrunk to at most `max_pixels` and to fit max_w x max_h (0 = no
+   limit; the upright image), autorotated; caller unrefs. */
+int ov__image_shrunk(const ov_resource *r, VipsImage *hdr, size_t max_pixels, int max_w, int max_h,
+                     VipsImage **out, ov_error *err);
 /* Encode `im` as JPEG (alpha flattened onto white, metadata stripped). g_free *buf. */
 int ov__image_save_jpeg(VipsImage *im, int quality, void **buf, size_t *len, const char *where,
                         ov_error *err);
