@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build/guard.h"
 #include "build/urlpath.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -341,6 +342,11 @@ static void process_page(run *r, job *j, const unsigned char *data, size_t len,
     ov_article *a = NULL;
     if (ov_transform_extract(data, len, url, &to, &a, &err) != 0) {
         ov__build_skip(r->res, j->url, "%s", err.message);
+        return;
+    }
+    if (ov__build_check_body(a, &err) != 0) {
+        ov__build_skip(r->res, j->url, "%s", err.message);
+        ov_article_free(a);
         return;
     }
     fill_from_entry(a, j);

@@ -17,6 +17,10 @@
 #include "util/buf.h"
 
 #define OV__MAX_CONSUMED 256
+/* Tables kept inside tables; deeper ones are written as paragraphs. Each level
+   adds four elements (table, tbody, tr, td), and the chapter must stay under
+   libxml2's 256-level parse limit. */
+#define OV__MAX_TABLE_NEST 16
 
 typedef struct em {
     ov__ctx *c;
@@ -29,6 +33,7 @@ typedef struct em {
     int in_para;     /* inline content of a paragraph: <br><br> starts a new one */
     int kept_open;   /* emitted inline elements open (b, em, a...): no split inside */
     int shift;       /* heading levels to add */
+    int tables;      /* <table>s open in the output */
     int rc;
     xmlNodePtr consumed[OV__MAX_CONSUMED];
     size_t n_consumed;
@@ -432,7 +437,8 @@ static void emit_table(em *e, xmlNodePtr n, int depth)
     xmlNodePtr rows[512];
     size_t nr = 0;
     collect_rows(n, rows, &nr, sizeof rows / sizeof rows[0]);
-    if (nr == 0 || depth > OV_TRANSFORM_MAX_DEPTH) { emit_block_children(e, n, depth); return; }
+    if (nr == 0 || depth > OV_TRANSFORM_MAX_DEPTH || e->tables >= OV__MAX_TABLE_NEST) { emit_block_children(e, n, depth); return; }
+    e->tables++;
     puts_(e, "<table>");
     for (xmlNodePtr k = n->children; k; k = k->next)
         if (k->type == XML_ELEMENT_NODE && is(k, "caption")) {
@@ -457,6 +463,7 @@ static void emit_table(em *e, xmlNodePtr n, int depth)
         else if (e->rc == 0) { e->out.len = start; e->out.data[start] = '\0'; }
     }
     puts_(e, "</tbody></table>");
+    e->tables--;
 }
 
 static void emit_heading(em *e, xmlNodePtr n, int depth)
