@@ -176,29 +176,43 @@ static int placeholder(const char *u)
     return 0;
 }
 
+/* `cand` (malloc'd, taken) as an absolute image URL this page may use, or NULL:
+   http(s) always, file: only on a page that is itself a local file. */
+static char *img_candidate(em *e, char *cand)
+{
+    if (!cand || placeholder(cand)) { free(cand); return NULL; }
+    char *abs = ov__abs_url(e->c, cand, 0);
+    free(cand);
+    const char *page = e->c->art ? e->c->art->url : NULL;
+    if (abs && !strncasecmp(abs, "file:", 5) && page && strncasecmp(page, "file:", 5) != 0) {
+        free(abs);
+        abs = NULL;
+    }
+    return abs;
+}
+
+/* The image's URL: the srcset pick, the <picture> source, then the lazy
+   attributes and src; a candidate that cannot be used falls back to the next. */
 static char *img_src(em *e, xmlNodePtr img)
 {
     static const char *lazy[] = {"data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "data-lazy", "src"};
+    const char *w = attr(img, "width"), *h = attr(img, "height");
+    if (w && h && atoi(w) == 1 && atoi(h) == 1) return NULL;
     const char *ss = attr(img, "data-srcset");
     if (!ss) ss = attr(img, "srcset");
-    char *pick = ss ? ov__srcset_pick(ss) : NULL;
-    if (!pick && img->parent && is(img->parent, "picture")) {
-        for (xmlNodePtr s = img->parent->children; s && !pick; s = s->next)
+    char *abs = ss ? img_candidate(e, ov__srcset_pick(ss)) : NULL;
+    if (!abs && img->parent && is(img->parent, "picture")) {
+        for (xmlNodePtr s = img->parent->children; s && !abs; s = s->next)
             if (s->type == XML_ELEMENT_NODE && is(s, "source")) {
                 const char *v = attr(s, "data-srcset");
                 if (!v) v = attr(s, "srcset");
-                if (v) pick = ov__srcset_pick(v);
+                if (v) abs = img_candidate(e, ov__srcset_pick(v));
             }
     }
-    if (pick && placeholder(pick)) { free(pick); pick = NULL; }
-    for (size_t i = 0; !pick && i < sizeof lazy / sizeof lazy[0]; i++) {
+    for (size_t i = 0; !abs && i < sizeof lazy / sizeof lazy[0]; i++) {
         const char *v = attr(img, lazy[i]);
-        if (v && !placeholder(v)) pick = strdup(v);
+        if (v) abs = img_candidate(e, strdup(v));
     }
-    const char *w = attr(img, "width"), *h = attr(img, "height");
-    if (!pick || (w && h && atoi(w) == 1 && atoi(h) == 1)) { free(pick); return NULL; }
-    char *abs = ov__abs_url(e->c, pick, 0);
-    free(pick);
     return abs;
 }
 

@@ -1,0 +1,112 @@
+/*
+ * Hostile pages over HTTP (issue 14): pages of our own served by loopback
+ * nginx, built into books in the gate folder (the epubcheck tier checks
+ * them), with the exit code and the good text asserted.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "nginx.h"
+#include "ov_test.h"
+
+static ov_test_nginx *ng;
+static char *site;
+
+static void put(const char *name, const char *text, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", site, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    fwrite(text, 1, len, f);
+    fclose(f);
+}
+
+static void puts_file(const char *name, const char *text)
+{
+    put(name, text, strlen(text));
+}
+
+static void start(void)
+{
+    site = ov_test_tmpdir("hostile-net-site");
+    puts_file("base.html",
+              "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Base to file</title>"
+              "<base href=\"file:///etc/\"></head><body><article><h1>Base to file</h1>"
+              "<p>The article names <a href=\"passwd\">the password file</a> and "
+              "<a href=\"ftp://127.0.0.1/x\">an FTP folder</a> and "
+              "<a href=\"javascript:alert(1)\">a script</a> in its first paragraph.</p>"
+              "<p>A second paragraph with <a href=\"http://127.0.0.1/ok.html\">a web link</a>.</p>"
+              "</article></body></html>");
+    puts_file("srcset.html",
+              "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Srcset fallback</title>"
+              "</head><body><article><h1>Srcset fallback</h1>"
+              "<p>The first paragraph of the article, long enough to count as text.</p>"
+              "<figure><img srcset=\"file:///etc/big.png 800w, javascript:x 400w\" src=\"tiny.png\" alt=\"pic\">"
+              "<figcaption>A picture</figcaption></figure>"
+              "<p>The second paragraph of the article, after the picture.</p>"
+              "</article></body></html>");
+    char *png_path = ov_test_source_path("tests/fixtures/fetch/tiny.png");
+    size_t n = 0;
+    char *png = ov_test_slurp(png_path, &n);
+    cr_assert(png, "no fixture %s", png_path);
+    put("tiny.png", png, n);
+    free(png);
+    free(png_path);
+    cr_assert_eq(ov_test_nginx_start(site, &ng), 0, "nginx did not start");
+}
+
+static void stop(void)
+{
+    ov_test_nginx_stop(ng);
+    free(site);
+}
+
+TestSuite(hostile_net, .init = start, .fini = stop, .timeout = 300);
+
+static char *chapter(const char *book)
+{
+    char *t = ov_test_zip_entry(book, "EPUB/text/a001.xhtml", NULL);
+    cr_assert(t, "no chapter in %s", book);
+    return t;
+}
+
+Test(hostile_net, non_http_links_are_unwrapped)
+{
+    char *url = ov_test_nginx_url(ng, "/base.html");
+    char *out = ov_test_book_path("hostile-links.epub");
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", url, "-o", out, NULL);
+    cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
+    char *t = chapter(out);
+    cr_assert(strstr(t, "the password file"), "%s", t);
+    cr_assert(strstr(t, "an FTP folder"), "%s", t);
+    cr_assert(strstr(t, "a script"), "%s", t);
+    cr_assert_null(strstr(t, "file:"), "a file: link went into the book:\n%s", t);
+    cr_assert_null(strstr(t, "ftp:"), "%s", t);
+    cr_assert_null(strstr(t, "javascript:"), "%s", t);
+    cr_assert(strstr(t, "<a href=\"http://127.0.0.1/ok.html\">a web link</a>"), "%s", t);
+    free(t);
+    ov_test_run_free(&r);
+    free(out);
+    free(url);
+}
+
+Test(hostile_net, failed_srcset_falls_back_to_src)
+{
+    char *url = ov_test_nginx_url(ng, "/srcset.html");
+    char *out = ov_test_book_path("hostile-srcset.epub");
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", url, "-o", out, NULL);
+    cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
+    char *t = chapter(out);
+    cr_assert(strstr(t, "<img src=\"../img/a001-01.png\""), "the valid src was not used:\n%s", t);
+    cr_assert(strstr(t, "The second paragraph"));
+    free(t);
+    ov_test_run_free(&r);
+    free(out);
+    free(url);
+}
