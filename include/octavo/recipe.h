@@ -103,6 +103,7 @@ typedef struct ov_recipe {
     ov_recipe_rules *rules;
     size_t n_rules;
     char *warnings;       /**< "file:line: ..." lines for the CLI to print, or NULL */
+    long deadline_secs;   /**< `deadline = 10m`: whole-run limit; 0 = none */
 } ov_recipe;
 
 /**

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/duration.h"
 #include "util/fs.h"
 
 typedef enum key_type { K_STR, K_DAYS, K_COUNT, K_BOOL, K_IMAGES, K_BYTES, K_URLKIND, K_LIST } key_type;
@@ -44,7 +45,7 @@ typedef struct key_def {
 enum {
     P_ID, P_TITLE, P_LANG, P_PUBLISHER, P_DESC, P_SERIES, P_COVER_TITLE, P_COVER_IMAGE,
     P_COVER_COLOR, P_OUTPUT, P_BASE, P_OLDEST, P_MAX, P_IMAGES, P_GRAY, P_PIXELS, P_BUDGET,
-    P_DELAY, P_CONC, P_PERHOST, P_UA, P_ROBOTS, P_MAST, P_FOOTER, P_COUNT_
+    P_DELAY, P_CONC, P_PERHOST, P_UA, P_ROBOTS, P_MAST, P_FOOTER, P_DEADLINE, P_COUNT_
 };
 enum { S_FEED, S_SITEMAP, S_PAGE, S_PATTERN, S_OLDEST, S_MAX, S_COUNT_ };
 enum { R_KEEP, R_REMOVE, R_TITLE, R_BYLINE, R_DATE, R_COUNT_ };
@@ -60,7 +61,8 @@ static const key_def pub_keys[] = {
     {"book_budget", K_BYTES, P_BUDGET}, {"delay_ms", K_COUNT, P_DELAY},
     {"concurrency", K_COUNT, P_CONC}, {"per_host", K_COUNT, P_PERHOST},
     {"user_agent", K_STR, P_UA}, {"ignore_robots", K_BOOL, P_ROBOTS},
-    {"masthead", K_BOOL, P_MAST}, {"source_footer", K_BOOL, P_FOOTER}, {NULL, K_STR, 0}};
+    {"masthead", K_BOOL, P_MAST}, {"source_footer", K_BOOL, P_FOOTER},
+    {"deadline", K_STR, P_DEADLINE}, {NULL, K_STR, 0}};
 static const key_def sec_keys[] = {
     {"feed", K_URLKIND, S_FEED}, {"sitemap", K_URLKIND, S_SITEMAP}, {"page", K_URLKIND, S_PAGE},
     {"pattern", K_STR, S_PATTERN}, {"oldest", K_DAYS, S_OLDEST},
@@ -309,6 +311,10 @@ static int set_pub(parser *p, const key_def *k, const char *v)
         break;
     case P_MAST: return parse_bool(p, k->name, v, &r->masthead);
     case P_FOOTER: return parse_bool(p, k->name, v, &r->source_footer);
+    case P_DEADLINE:
+        if (ov__parse_duration(v, &r->deadline_secs) != 0)
+            rc = perr(p, "'deadline' needs a duration such as 90s, 10m or 2h (at most 7 days), got '%s'", v);
+        break;
     default: break;
     }
     return rc;
@@ -821,6 +827,8 @@ void ov_recipe_fetch_options(const ov_recipe *r, ov_fetch_options *opts)
         opts->host_delay_ms = r->delay_ms;
     if (r->ignore_robots)
         opts->ignore_robots = 1;
+    if (r->deadline_secs && !opts->deadline_ms) /* --deadline wins */
+        opts->deadline_ms = r->deadline_secs * 1000;
 }
 
 void ov_recipe_discover_options(const ov_recipe_section *s, int64_t now,

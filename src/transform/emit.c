@@ -177,43 +177,48 @@ static int placeholder(const char *u)
 }
 
 /* `cand` (malloc'd, taken) as an absolute image URL this page may use, or NULL:
-   http(s) always, file: only on a page that is itself a local file. */
-static char *img_candidate(em *e, char *cand)
+   http(s) always, file: only on a page that is itself a local file. A file:
+   URL refused here goes to *refused (the first one only). */
+static char *img_candidate(em *e, char *cand, char **refused)
 {
     if (!cand || placeholder(cand)) { free(cand); return NULL; }
     char *abs = ov__abs_url(e->c, cand, 0);
     free(cand);
     const char *page = e->c->art ? e->c->art->url : NULL;
     if (abs && !strncasecmp(abs, "file:", 5) && page && strncasecmp(page, "file:", 5) != 0) {
-        free(abs);
+        if (!*refused) *refused = abs;
+        else free(abs);
         abs = NULL;
     }
     return abs;
 }
 
 /* The image's URL: the srcset pick, the <picture> source, then the lazy
-   attributes and src; a candidate that cannot be used falls back to the next. */
+   attributes and src; a candidate that cannot be used falls back to the next.
+   When none can, a refused file: URL is kept, so the refusal is reported. */
 static char *img_src(em *e, xmlNodePtr img)
 {
     static const char *lazy[] = {"data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "data-lazy", "src"};
     const char *w = attr(img, "width"), *h = attr(img, "height");
     if (w && h && atoi(w) == 1 && atoi(h) == 1) return NULL;
+    char *refused = NULL;
     const char *ss = attr(img, "data-srcset");
     if (!ss) ss = attr(img, "srcset");
-    char *abs = ss ? img_candidate(e, ov__srcset_pick(ss)) : NULL;
+    char *abs = ss ? img_candidate(e, ov__srcset_pick(ss), &refused) : NULL;
     if (!abs && img->parent && is(img->parent, "picture")) {
         for (xmlNodePtr s = img->parent->children; s && !abs; s = s->next)
             if (s->type == XML_ELEMENT_NODE && is(s, "source")) {
                 const char *v = attr(s, "data-srcset");
                 if (!v) v = attr(s, "srcset");
-                if (v) abs = img_candidate(e, ov__srcset_pick(v));
+                if (v) abs = img_candidate(e, ov__srcset_pick(v), &refused);
             }
     }
     for (size_t i = 0; !abs && i < sizeof lazy / sizeof lazy[0]; i++) {
         const char *v = attr(img, lazy[i]);
-        if (v) abs = img_candidate(e, strdup(v));
+        if (v) abs = img_candidate(e, strdup(v), &refused);
     }
-    return abs;
+    if (abs) { free(refused); return abs; }
+    return refused;
 }
 
 static void put_img(em *e, const char *src, xmlNodePtr img)

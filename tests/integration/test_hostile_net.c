@@ -9,10 +9,12 @@
 #include <string.h>
 #include <zip.h>
 
+#include "faultserver.h"
 #include "nginx.h"
 #include "ov_test.h"
 
 static ov_test_nginx *ng;
+static ov_test_fault *fs;
 static char *site;
 
 static void put(const char *name, const char *text, size_t len)
@@ -57,11 +59,13 @@ static void start(void)
     free(png);
     free(png_path);
     cr_assert_eq(ov_test_nginx_start(site, &ng), 0, "nginx did not start");
+    cr_assert_eq(ov_test_fault_start(&fs), 0, "fault server did not start");
 }
 
 static void stop(void)
 {
     ov_test_nginx_stop(ng);
+    ov_test_fault_stop(fs);
     free(site);
 }
 
@@ -108,5 +112,54 @@ Test(hostile_net, failed_srcset_falls_back_to_src)
     free(t);
     ov_test_run_free(&r);
     free(out);
+    free(url);
+}
+
+/* A whole-run deadline: the dripping page is cut at the deadline, the book
+   is written from what arrived, exit 3. */
+Test(hostile_net, deadline_writes_what_arrived)
+{
+    char *url = ov_test_nginx_url(ng, "/srcset.html");
+    char *drip = ov_test_fault_url(fs, "/drip");
+    char *out = ov_test_book_path("hostile-deadline.epub");
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", "--deadline", "3s", url, drip,
+                            "-o", out, NULL);
+    cr_assert_eq(st, 3, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(strstr(r.err, "deadline passed"), "%s", r.err);
+    char *t = chapter(out);
+    cr_assert(strstr(t, "The second paragraph"));
+    free(t);
+    ov_test_run_free(&r);
+    st = ov_test_octavo(&r, NULL, "build", "--deadline", "10x", url, "-o", out, NULL);
+    cr_assert_eq(st, 2, "a bad duration was accepted: %s", r.err);
+    cr_assert(strstr(r.err, "--deadline"), "%s", r.err);
+    ov_test_run_free(&r);
+    free(out);
+    free(drip);
+    free(url);
+}
+
+/* A host that times out is tried once more at the end of the run, not four
+   times per URL. */
+Test(hostile_net, timed_out_host_tried_once_more_at_the_end)
+{
+    char *url = ov_test_nginx_url(ng, "/base.html");
+    char *drip = ov_test_fault_url(fs, "/drip");
+    char *out = ov_test_book_path("hostile-timeout.epub");
+    ov_test_run r;
+    int before = ov_test_fault_count(fs, "/drip");
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", "--timeout", "2", "--retries",
+                            "3", drip, url, "-o", out, NULL);
+    cr_assert_eq(st, 3, "exit %d\nstderr: %s", st, r.err);
+    cr_assert_eq(ov_test_fault_count(fs, "/drip") - before, 2,
+                 "the timed-out URL was fetched %d times", ov_test_fault_count(fs, "/drip") - before);
+    cr_assert(strstr(r.err, "again when tried at the end of the run"), "%s", r.err);
+    char *t = chapter(out);
+    cr_assert(strstr(t, "the password file"));
+    free(t);
+    ov_test_run_free(&r);
+    free(out);
+    free(drip);
     free(url);
 }

@@ -221,6 +221,9 @@ static int handle(ov_test_fault *s, int fd, const char *path, int referer)
     if (strcmp(path, "/tofile") == 0)
         return respond(s, fd, "302 Found", "text/html", "Location: file:///etc/passwd\r\n",
                        NULL, 0);
+    if (strcmp(path, "/tometa") == 0) /* the client must refuse before connecting */
+        return respond(s, fd, "302 Found", "text/html",
+                       "Location: http://169.254.169.254/latest/meta-data/\r\n", NULL, 0);
     if (strcmp(path, "/reset") == 0) {
         reset_conn(fd);
         return -1;
