@@ -494,6 +494,12 @@ static int parse_lines(parser *p, const char *text, size_t len)
     return 0;
 }
 
+/* Longest id derived from a title (longer ones end in a hash; shorter ones are
+   unchanged, so existing state keeps its key) and longest `id =`: both leave
+   room under NAME_MAX for the state and lock file suffixes. */
+#define OV__RECIPE_MAX_SLUG 160
+#define OV__RECIPE_MAX_ID 160
+
 static int slugify(const char *title, char **out)
 {
     ov__buf b = OV__BUF_INIT;
@@ -511,6 +517,22 @@ static int slugify(const char *title, char **out)
     }
     if (!b.len && ov__buf_puts(&b, "recipe"))
         goto fail;
+    if (b.len > OV__RECIPE_MAX_SLUG) {
+        /* the id names the lock and state files: a long title gets a short
+           prefix (cut on a character boundary) and a hash of the whole title */
+        uint32_t h = 2166136261u;
+        for (const unsigned char *s = (const unsigned char *)title; *s; s++)
+            h = (h ^ *s) * 16777619u;
+        size_t keep = OV__RECIPE_MAX_SLUG - 9;
+        while (keep > 0 && ((unsigned char)b.data[keep] & 0xC0) == 0x80)
+            keep--;
+        b.len = keep;
+        b.data[keep] = '\0';
+        char tail[16];
+        snprintf(tail, sizeof tail, "-%08x", (unsigned)h);
+        if (ov__buf_puts(&b, tail))
+            goto fail;
+    }
     *out = ov__buf_detach(&b, NULL);
     return 0;
 fail:
@@ -566,6 +588,9 @@ static int finish(parser *p)
     p->line = 0;
     if (r->id && !valid_id(r->id))
         return perr(p, "'id' may only hold letters, digits, '-', '_' and '.': '%s'", r->id);
+    if (r->id && strlen(r->id) > OV__RECIPE_MAX_ID)
+        return perr(p, "'id' is %zu bytes long; at most %d (it names the state and lock files)",
+                    strlen(r->id), OV__RECIPE_MAX_ID);
     if (!r->id && slugify(r->title, &r->id))
         return ov_error_set(p->err, OV_ENOMEM, p->name, "out of memory");
     if (!r->series && set_str(p, &r->series, r->title))
