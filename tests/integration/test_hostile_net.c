@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "faultserver.h"
@@ -162,4 +163,64 @@ Test(hostile_net, timed_out_host_tried_once_more_at_the_end)
     free(out);
     free(drip);
     free(url);
+}
+
+/* An emptied state file must not number an issue #1 again over the old #1. */
+Test(hostile_net, reset_state_does_not_overwrite_issue_one)
+{
+    char *page_url = ov_test_nginx_url(ng, "/base.html");
+    char feed[2048];
+    snprintf(feed, sizeof feed,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>"
+             "<title>Reset</title><link>%s</link><description>d</description>"
+             "<item><title>Base to file</title><link>%s</link></item></channel></rss>",
+             page_url, page_url);
+    puts_file("reset-feed.xml", feed);
+    char *feed_url = ov_test_nginx_url(ng, "/reset-feed.xml");
+    char *tmp = ov_test_tmpdir("hostile-reset");
+    char *one = ov_test_book_path("hostile-reset-1.epub");
+    char *dir = strdup(one);
+    *strrchr(dir, '/') = '\0';
+    char recipe_text[4096], recipe[4096], state[4096], two[4096];
+    snprintf(recipe_text, sizeof recipe_text,
+             "[publication]\ntitle = \"Reset Test\"\nlanguage = en\noldest = 0\n"
+             "output = \"%s/hostile-reset-%%n.epub\"\n[section \"News\"]\nfeed = %s\n",
+             dir, feed_url);
+    snprintf(recipe, sizeof recipe, "%s/reset.recipe", tmp);
+    snprintf(state, sizeof state, "%s/state.db", tmp);
+    snprintf(two, sizeof two, "%s/hostile-reset-2.epub", dir);
+    FILE *f = fopen(recipe, "w");
+    fputs(recipe_text, f);
+    fclose(f);
+    unlink(one);
+    unlink(two);
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--recipe", recipe, "--state", state, "--no-cache",
+                            "-q", NULL);
+    cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
+    ov_test_run_free(&r);
+    size_t n1 = 0;
+    char *before = ov_test_slurp(one, &n1);
+    cr_assert(before, "issue 1 not written");
+    f = fopen(state, "w"); /* the state file emptied */
+    fclose(f);
+    st = ov_test_octavo(&r, NULL, "build", "--recipe", recipe, "--state", state, "--no-cache",
+                        "-q", NULL);
+    cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(strstr(r.err, "numbering continues at #2"), "the reset was not reported: %s", r.err);
+    size_t n2 = 0;
+    char *after = ov_test_slurp(one, &n2);
+    cr_assert(after && n1 == n2 && memcmp(before, after, n1) == 0, "issue 1 was replaced");
+    char *opf = ov_test_zip_entry(two, "EPUB/package.opf", NULL);
+    cr_assert(opf, "issue 2 not written");
+    cr_assert(strstr(opf, "<meta name=\"calibre:series_index\" content=\"2\"/>"), "%s", opf);
+    free(opf);
+    free(before);
+    free(after);
+    ov_test_run_free(&r);
+    free(dir);
+    free(one);
+    free(tmp);
+    free(feed_url);
+    free(page_url);
 }
