@@ -121,8 +121,8 @@ int ov_fetcher_new(const ov_fetch_options *opts, ov_fetcher **out, ov_error *err
                           strerror(errno));
         goto cleanup;
     }
-    if (f->o.cache_dir && (rc = ov__cache_open(f->o.cache_dir, &f->cache, err)) != 0)
-        goto cleanup;
+    if (f->o.cache_dir) /* disposable: problems are warnings (cache_guard.c) */
+        ov__cache_open_or_bypass(f->o.cache_dir, &f->cache);
     if (!f->o.replay) {
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
             rc = ov_error_set(err, OV_ENET, NULL, "cannot initialise libcurl");
