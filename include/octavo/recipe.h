@@ -72,6 +72,7 @@ typedef struct ov_recipe_rules {
     char **remove;       /**< NULL-terminated */
     char *title, *byline, *date;
     ov_rules rules;      /**< view over the fields above, for ov_transform */
+    int line;            /**< line of the [rules] header, for messages */
 } ov_recipe_rules;
 
 /** Image policy. */

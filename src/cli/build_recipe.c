@@ -18,6 +18,7 @@
 #include "octavo/deliver.h"
 #include "octavo/recipe.h"
 #include "octavo/state.h"
+#include "octavo/transform.h"
 #include "periodical/series_scan.h"
 
 typedef struct recipe_run {
@@ -209,6 +210,31 @@ static int check_reset(ov__build_options *o, recipe_run *rr, const char *tpl, ch
     return OV_EXIT_OK;
 }
 
+/* Every selector of the recipe's [rules] compiles: 0, or an exit code after
+ * "file:line: ..." on stderr. */
+static int check_selectors(const ov_recipe *r)
+{
+    for (size_t i = 0; i < r->n_rules; i++) {
+        const ov_recipe_rules *ru = &r->rules[i];
+        const char *single[] = {ru->title, ru->byline, ru->date};
+        char **lists[] = {ru->keep, ru->remove};
+        ov_error err;
+        ov_error_clear(&err);
+        int bad = 0;
+        for (size_t k = 0; k < 3 && !bad; k++)
+            bad = single[k] && ov_transform_selector_check(single[k], &err) != 0;
+        for (size_t k = 0; k < 2 && !bad; k++)
+            for (char **s = lists[k]; s && *s && !bad; s++)
+                bad = ov_transform_selector_check(*s, &err) != 0;
+        if (bad) {
+            fprintf(stderr, "octavo: %s:%d: [rules \"%s\"]: %s\n", r->name, ru->line,
+                    ru->host ? ru->host : "", err.message);
+            return OV_EXIT_USAGE;
+        }
+    }
+    return OV_EXIT_OK;
+}
+
 int ov__build_recipe(ov__build_options *o)
 {
     recipe_run rr;
@@ -224,6 +250,9 @@ int ov__build_recipe(ov__build_options *o)
         fprintf(stderr, "octavo: %s\n", err.message);
         return OV_EXIT_USAGE;
     }
+    if ((code = check_selectors(rr.recipe)) != OV_EXIT_OK)
+        goto cleanup;
+    code = OV_EXIT_FAIL;
     int rc = apply_recipe(o, rr.recipe);
     if (rc >= 0) {
         code = rc;

@@ -17,6 +17,7 @@
 #include "cli/build_run.h"
 #include "cli/commands.h"
 #include "util/duration.h"
+#include "util/pattern.h"
 #include "build/pipeline.h"
 #include "build/urlpath.h"
 
@@ -52,7 +53,7 @@ static void usage(FILE *f)
           "      --no-masthead       no title page listing the contents\n"
           "      --no-source-footer  no source URL and fetch time after each article\n"
           "selection:\n"
-          "      --pattern ERE       article links to take from listing pages (POSIX ERE)\n"
+          "      --pattern RE        article links to take from listing pages (PCRE2, match-limited)\n"
           "      --oldest DAYS       skip dated feed entries older than DAYS\n"
           "      --max-articles N    at most N articles per input\n"
           "      --full-content      use full content carried by the feed; do not fetch pages\n"
@@ -204,7 +205,17 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
         break;
     case OPT_NO_MASTHEAD: cfg->package.masthead = 0; break;
     case OPT_NO_FOOTER: cfg->package.source_footer = 0; break;
-    case OPT_PATTERN: o->pattern = arg; break;
+    case OPT_PATTERN: {
+        ov__pattern *re = NULL;
+        char why[200];
+        if (ov__pattern_compile(arg, &re, why, sizeof why) != 0) {
+            fprintf(stderr, "octavo build: invalid value for --pattern: '%s': %s\n", arg, why);
+            return OV_EXIT_USAGE;
+        }
+        ov__pattern_free(re);
+        o->pattern = arg;
+        break;
+    }
     case OPT_OLDEST:
         if ((v = number(arg, 36500)) < 0)
             return bad_number("oldest", arg);

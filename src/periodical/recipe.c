@@ -31,6 +31,7 @@
 
 #include "util/buf.h"
 #include "util/duration.h"
+#include "util/pattern.h"
 #include "util/fs.h"
 
 typedef enum key_type { K_STR, K_DAYS, K_COUNT, K_BOOL, K_IMAGES, K_BYTES, K_URLKIND, K_LIST } key_type;
@@ -338,7 +339,14 @@ static int set_section(parser *p, const key_def *k, const char *v)
         if (!*v)
             return perr(p, "'%s' needs a URL", k->name);
         return set_str(p, &s->raw_url, v);
-    case S_PATTERN: return set_str(p, &s->pattern, v);
+    case S_PATTERN: {
+        ov__pattern *re = NULL;
+        char why[200];
+        if (ov__pattern_compile(v, &re, why, sizeof why) != 0)
+            return perr(p, "bad 'pattern' '%s': %s", v, why);
+        ov__pattern_free(re);
+        return set_str(p, &s->pattern, v);
+    }
     case S_OLDEST: p->has_oldest = 1; return parse_days(p, k->name, v, &s->oldest_days);
     case S_MAX:
         p->has_max = 1;
@@ -457,6 +465,7 @@ static int handle_header(parser *p, char *line)
         return ov_error_set(p->err, OV_ENOMEM, p->name, "out of memory");
     r->rules = nr;
     memset(&nr[r->n_rules], 0, sizeof *nr);
+    nr[r->n_rules].line = p->line;
     r->n_rules++;
     p->blk = B_RULES;
     return set_str(p, &nr[r->n_rules - 1].host, arg);

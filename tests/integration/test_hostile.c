@@ -253,3 +253,32 @@ Test(hostile, unparsable_body_is_refused)
     cr_assert_eq(ov__build_check_body(a, &err), OV_EPARSE);
     ov_article_free(a);
 }
+
+/* Patterns and selectors are checked when the recipe or the command line is
+   read: exit 2 with file:line, before anything is fetched. */
+Test(hostile, bad_selector_and_pattern_are_usage_errors)
+{
+    char *dir = ov_test_tmpdir("hostile-selector");
+    put(dir, "bad.recipe",
+        "[publication]\ntitle = T\nlanguage = en\n[section \"News\"]\n"
+        "feed = http://127.0.0.1:9/f.xml\n[rules \"example.com\"]\nkeep = div[[\n");
+    char *recipe = join(dir, "bad.recipe");
+    char *state = join(dir, "state.db");
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--recipe", recipe, "--state", state, "--no-cache",
+                            NULL);
+    cr_assert_eq(st, 2, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(strstr(r.err, "bad.recipe:6:"), "no file:line: %s", r.err);
+    cr_assert(strstr(r.err, "div[["), "%s", r.err);
+    ov_test_run_free(&r);
+    char *out = join(dir, "x.epub");
+    st = ov_test_octavo(&r, NULL, "build", "--pattern", "(a+", "http://127.0.0.1:9/", "-o", out,
+                        NULL);
+    cr_assert_eq(st, 2, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(strstr(r.err, "--pattern"), "%s", r.err);
+    ov_test_run_free(&r);
+    free(out);
+    free(state);
+    free(recipe);
+    free(dir);
+}

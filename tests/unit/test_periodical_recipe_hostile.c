@@ -101,3 +101,26 @@ Test(recipe_hostile, deadline)
     cr_assert(strstr(err.message, "deadline"), "%s", err.message);
     cr_assert(strstr(err.message, "long.recipe:3:"), "no file:line: %s", err.message);
 }
+
+Test(recipe_hostile, bad_pattern_refused_with_line)
+{
+    const char *text = "[publication]\ntitle = T\nlanguage = en\n[section \"News\"]\n"
+                       "page = http://127.0.0.1/\npattern = /news/([0-9]+\n";
+    ov_recipe *r = NULL;
+    ov_error err;
+    cr_assert_neq(ov_recipe_parse(text, strlen(text), "pat.recipe", &r, &err), 0);
+    cr_assert(strstr(err.message, "pat.recipe:6:"), "%s", err.message);
+    cr_assert(strstr(err.message, "pattern"), "%s", err.message);
+}
+
+Test(recipe_hostile, rules_remember_their_line)
+{
+    const char *text = "[publication]\ntitle = T\nlanguage = en\n[section \"News\"]\n"
+                       "feed = http://127.0.0.1/f.xml\n\n[rules \"example.com\"]\nkeep = article\n";
+    ov_recipe *r = NULL;
+    ov_error err;
+    cr_assert_eq(ov_recipe_parse(text, strlen(text), "rules.recipe", &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r->n_rules, 1);
+    cr_assert_eq(r->rules[0].line, 7);
+    ov_recipe_free(r);
+}
