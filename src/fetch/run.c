@@ -382,9 +382,17 @@ static int classify_error(run_ctx *c, ov__req *r, CURLcode res, long status,
     } else if (res == CURLE_TOO_MANY_REDIRECTS) {
         finish(c, r, OV_ELIMIT, status, final_url, NULL, 0, "more than %u redirects",
                f->o.max_redirects);
-    } else if (res == CURLE_UNSUPPORTED_PROTOCOL) {
+    } else if (res == CURLE_UNSUPPORTED_PROTOCOL && status >= 300 && status < 400) {
         finish(c, r, OV_EPOLICY, status, final_url, NULL, 0,
                "redirected to a URL that is not http or https: refused");
+    } else if (res == CURLE_UNSUPPORTED_PROTOCOL || res == CURLE_WEIRD_SERVER_REPLY) {
+        finish(c, r, OV_EPARSE, status, final_url, NULL, 0,
+               "the server's answer is not valid HTTP/1.x or HTTP/2 (HTTP/0.9, or a malformed "
+               "status line): refused");
+    } else if (res == CURLE_OUT_OF_MEMORY) {
+        finish(c, r, OV_ELIMIT, status, final_url, NULL, 0,
+               "response headers refused by libcurl: larger than its 100 KB header limit "
+               "(or out of memory)");
     } else if (ov__deadline_passed(f, ov__now_ms())) {
         finish(c, r, OV_ELIMIT, status, final_url, NULL, 0,
                "skipped: the run's deadline passed (%s)", curl_easy_strerror(res));

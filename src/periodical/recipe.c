@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/charset.h"
 #include "util/duration.h"
 #include "util/pattern.h"
 #include "util/fs.h"
@@ -631,6 +632,15 @@ int ov_recipe_parse(const char *text, size_t len, const char *name, ov_recipe **
     if (len > OV_RECIPE_MAX_BYTES)
         return ov_error_set(err, OV_ELIMIT, p.name, "%s: recipe larger than %u bytes", p.name,
                             OV_RECIPE_MAX_BYTES);
+    /* names and titles end up in the book and the state: text must be UTF-8 */
+    for (size_t at = 0, line = 1; at < len; line++) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+        if (!ov__utf8_valid((const unsigned char *)text + at, n))
+            return ov_error_set(err, OV_EPARSE, p.name,
+                                "%s:%zu: not valid UTF-8 (recipes are UTF-8 text)", p.name, line);
+        at += n + 1;
+    }
     p.r = calloc(1, sizeof *p.r);
     if (!p.r)
         return ov_error_set(err, OV_ENOMEM, p.name, "out of memory");
@@ -658,8 +668,13 @@ int ov_recipe_load(const char *path, ov_recipe **out, ov_error *err)
     unsigned char *data = NULL;
     size_t len = 0;
     int rc = ov__read_file(path, OV_RECIPE_MAX_BYTES, &data, &len, err);
-    if (rc)
+    if (rc) { /* the message must name the recipe */
+        char why[OV_ERROR_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        if (!strstr(why, path))
+            ov_error_set(err, rc, path, "%s: %s", path, why);
         goto cleanup;
+    }
     rc = ov_recipe_parse((const char *)data, len, path, out, err);
 cleanup:
     free(data);

@@ -224,3 +224,33 @@ Test(hostile_net, reset_state_does_not_overwrite_issue_one)
     free(feed_url);
     free(page_url);
 }
+
+/* Messages that used to mislead (issue 14.17). */
+Test(hostile_net, broken_answers_are_named_for_what_they_are)
+{
+    char *good = ov_test_nginx_url(ng, "/base.html");
+    char *h09 = ov_test_fault_url(fs, "/http09");
+    char *big = ov_test_fault_url(fs, "/bighead");
+    char *out = ov_test_book_path("hostile-messages.epub");
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", "--retries", "0", good, h09, big,
+                            "-o", out, NULL);
+    cr_assert_eq(st, 3, "exit %d\nstderr: %s", st, r.err);
+    cr_assert_null(strstr(r.err, "redirected"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "Out of memory"), "%s", r.err);
+    cr_assert(strstr(r.err, "not valid HTTP/1.x or HTTP/2"), "%s", r.err);
+    cr_assert(strstr(r.err, "100 KB header limit"), "%s", r.err);
+    ov_test_run_free(&r);
+    st = ov_test_octavo(&r, NULL, "build", "--per-host", "17", good, "-o", out, NULL);
+    cr_assert_eq(st, 2);
+    cr_assert(strstr(r.err, "from 1 to 16"), "%s", r.err);
+    ov_test_run_free(&r);
+    st = ov_test_octavo(&r, NULL, "build", "--concurrency", "65", good, "-o", out, NULL);
+    cr_assert_eq(st, 2);
+    cr_assert(strstr(r.err, "from 1 to 64"), "%s", r.err);
+    ov_test_run_free(&r);
+    free(out);
+    free(big);
+    free(h09);
+    free(good);
+}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "octavo/fetch.h"
 #include "octavo/recipe.h"
@@ -123,4 +124,31 @@ Test(recipe_hostile, rules_remember_their_line)
     cr_assert_eq(r->n_rules, 1);
     cr_assert_eq(r->rules[0].line, 7);
     ov_recipe_free(r);
+}
+
+Test(recipe_hostile, invalid_utf8_is_refused_with_line)
+{
+    const char *text = "[publication]\ntitle = T\nlanguage = en\n[section \"\xb9\xfa\xc4\xda\"]\n"
+                       "feed = http://127.0.0.1/f.xml\n";
+    ov_recipe *r = NULL;
+    ov_error err;
+    cr_assert_neq(ov_recipe_parse(text, strlen(text), "gbk.recipe", &r, &err), 0);
+    cr_assert(strstr(err.message, "gbk.recipe:4:"), "%s", err.message);
+    cr_assert(strstr(err.message, "UTF-8"), "%s", err.message);
+}
+
+Test(recipe_hostile, oversized_recipe_names_the_file)
+{
+    char path[] = "/tmp/ov-big-recipe-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    for (int i = 0; i < 1200; i++)
+        fprintf(f, "# %01000d\n", i);
+    fclose(f);
+    ov_recipe *r = NULL;
+    ov_error err;
+    cr_assert_neq(ov_recipe_load(path, &r, &err), 0);
+    cr_assert(strstr(err.message, path), "the file is not named: %s", err.message);
+    unlink(path);
 }
