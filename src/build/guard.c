@@ -8,7 +8,10 @@
  */
 #include "build/guard.h"
 
+#include <dirent.h>
 #include <libxml/parser.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -50,4 +53,21 @@ cleanup:
     xmlFreeDoc(doc);
     ov__buf_free(&w);
     return rc;
+}
+
+void ov__build_remove_spool(const char *dir)
+{
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < (int)sizeof path)
+            unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
 }

@@ -13,4 +13,11 @@
  */
 int ov__build_check_body(const ov_article *a, ov_error *err);
 
+/*
+ * Remove the pipeline's temporary folder `dir`: every file directly in it
+ * (spooled images, partial files a full disk left), then the folder. Best
+ * effort; nothing else is touched (no recursion, no symlinks followed).
+ */
+void ov__build_remove_spool(const char *dir);
+
 #endif

@@ -920,8 +920,8 @@ void ov__build_result_free(ov__build_result *res)
     res->skips = NULL;
     ov_fetcher_free(res->fetcher);
     res->fetcher = NULL;
-    if (res->spool_dir)
-        rmdir(res->spool_dir);
+    if (res->spool_dir) /* with whatever a failed run left in it */
+        ov__build_remove_spool(res->spool_dir);
     free(res->spool_dir);
     res->spool_dir = NULL;
 }

@@ -4,6 +4,7 @@
  * checks it), with the exit code and the good text asserted.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,18 @@ static char *entry_names(const char *path)
     return all;
 }
 
+static int dir_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    cr_assert(d, "cannot open %s", path);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+    closedir(d);
+    return n == 0;
+}
+
 #define PAGE_HEAD "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title></head><body><article><h1>%s</h1>"
 #define PAGE_TAIL "</article></body></html>"
 
@@ -117,10 +130,18 @@ Test(hostile, svg_image_is_rasterised, .timeout = 120)
                    "<figure><img src=\"pic.svg\" alt=\"a chart\"><figcaption>The chart</figcaption></figure>"
                    "<p>The second paragraph of the article, which follows the picture.</p>");
     put(dir, "svg.html", p);
-    char *out;
+    char *tmp = ov_test_tmpdir("hostile-svg-tmp");
+    char tmpenv[4200];
+    snprintf(tmpenv, sizeof tmpenv, "TMPDIR=%s", tmp);
+    char *env[] = {tmpenv, NULL};
+    char *in = join(dir, "svg.html");
+    char *out = ov_test_book_path("hostile-svg.epub");
     ov_test_run r;
-    int st = build_one(dir, "svg.html", "hostile-svg.epub", &out, &r);
+    int st = ov_test_octavo(&r, env, "build", "--no-cache", "-q", in, "-o", out, NULL);
     cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(dir_empty(tmp), "the run left temporary files in %s", tmp);
+    free(in);
+    free(tmp);
     char *names = entry_names(out);
     cr_assert(strstr(names, "EPUB/img/a001-01.png"), "the SVG did not become a PNG:\n%s", names);
     cr_assert_null(strstr(names, "a001-01.svg"), "an SVG went into the book:\n%s", names);
@@ -280,5 +301,21 @@ Test(hostile, bad_selector_and_pattern_are_usage_errors)
     free(out);
     free(state);
     free(recipe);
+    free(dir);
+}
+
+/* What a failed run leaves in its temporary folder is removed with it. */
+Test(hostile, spool_folder_removed_with_leftovers)
+{
+    char *dir = ov_test_tmpdir("hostile-spool");
+    char *spool = join(dir, "octavo-test");
+    cr_assert_eq(mkdir(spool, 0700), 0);
+    put(spool, "r000001.bin", "partial image bytes");
+    put(spool, "r000002.bin.ovimg", "half a converted image");
+    ov__build_remove_spool(spool);
+    struct stat sb;
+    cr_assert_neq(stat(spool, &sb), 0, "the temporary folder is still there");
+    cr_assert(dir_empty(dir));
+    free(spool);
     free(dir);
 }
