@@ -113,11 +113,15 @@ typedef struct ov_fetch_options {
     void *replay_ud;
     long max_retry_after_secs; /**< cap on Retry-After; 0 = OV_FETCH_MAX_RETRY_AFTER */
     uint64_t jitter_seed;     /**< seed of the backoff jitter (deterministic); 0 = fixed default */
+    int allow_private;        /**< non-zero: also connect to link-local and cloud metadata
+                                   addresses (refused by default, after DNS and on redirects) */
+    long deadline_ms;         /**< whole-run budget counted from ov_fetcher_new: requests still
+                                   pending then fail with OV_ELIMIT; 0 = none */
 } ov_fetch_options;
 
 #define OV_FETCH_OPTIONS_INIT                                                                      \
     {OV_FETCH_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0,          \
-     NULL, NULL, NULL, NULL, 0, 0}
+     NULL, NULL, NULL, NULL, 0, 0, 0, 0}
 
 /** A request. Strings are copied by ov_fetch_add(). */
 typedef struct ov_request {

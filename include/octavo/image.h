@@ -91,7 +91,8 @@ int ov_image_init(ov_error *err);
  * is PNG for PNG sources and images with alpha, GIF (first frame) for GIF
  * sources, JPEG (alpha flattened onto white) for the rest; EXIF orientation is
  * applied and all metadata stripped; output bytes are deterministic. SVG is
- * left untouched. A spooled resource stays spooled: the result goes to
+ * rasterised to PNG (librsvg, no external resources loaded): its scripts and
+ * remote references never reach the book. A spooled resource stays spooled: the result goes to
  * "<spool_path>.ovimg" (owned: spool_owned = 1; the old file is removed when
  * it was owned). `opts` may be NULL (defaults). `r` stays owned by the caller.
  *

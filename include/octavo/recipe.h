@@ -72,6 +72,7 @@ typedef struct ov_recipe_rules {
     char **remove;       /**< NULL-terminated */
     char *title, *byline, *date;
     ov_rules rules;      /**< view over the fields above, for ov_transform */
+    int line;            /**< line of the [rules] header, for messages */
 } ov_recipe_rules;
 
 /** Image policy. */
@@ -103,6 +104,7 @@ typedef struct ov_recipe {
     ov_recipe_rules *rules;
     size_t n_rules;
     char *warnings;       /**< "file:line: ..." lines for the CLI to print, or NULL */
+    long deadline_secs;   /**< `deadline = 10m`: whole-run limit; 0 = none */
 } ov_recipe;
 
 /**

@@ -112,4 +112,12 @@ int ov_transform_book_site_boilerplate(ov_book *book, size_t *removed, ov_error 
 }
 #endif
 
+/**
+ * Check a site-rule selector (the CSS subset of [rules], or an XPath starting
+ * with "/" or "(") the way ov_transform_extract() will use it: 0 when it
+ * compiles, else OV_EPARSE with the reason in `err`. Lets a recipe be refused
+ * when it is read rather than silently ignored per page.
+ */
+int ov_transform_selector_check(const char *selector, ov_error *err);
+
 #endif

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build/guard.h"
 #include "build/listing.h"
 #include "build/urlpath.h"
 #include "util/buf.h"
@@ -346,6 +347,11 @@ static void process_page(run *r, job *j, const unsigned char *data, size_t len,
     if (ov_transform_extract(data, len, url, &to, &a, &err) != 0) {
         ov_article_free(a); /* OV_ENOTFOUND hands back the metadata */
         ov__build_skip(r->res, j->url, "%s", err.message);
+        return;
+    }
+    if (ov__build_check_body(a, &err) != 0) {
+        ov__build_skip(r->res, j->url, "%s", err.message);
+        ov_article_free(a);
         return;
     }
     size_t n_links = 0;
@@ -953,8 +959,8 @@ void ov__build_result_free(ov__build_result *res)
     res->skips = NULL;
     ov_fetcher_free(res->fetcher);
     res->fetcher = NULL;
-    if (res->spool_dir)
-        rmdir(res->spool_dir);
+    if (res->spool_dir) /* with whatever a failed run left in it */
+        ov__build_remove_spool(res->spool_dir);
     free(res->spool_dir);
     res->spool_dir = NULL;
 }

@@ -18,6 +18,8 @@
 #include "octavo/deliver.h"
 #include "octavo/recipe.h"
 #include "octavo/state.h"
+#include "octavo/transform.h"
+#include "periodical/series_scan.h"
 
 typedef struct recipe_run {
     ov__build_options *o;
@@ -162,6 +164,77 @@ static int apply_recipe(ov__build_options *o, const ov_recipe *r)
     return -1;
 }
 
+/*
+ * A state database that was lost or emptied would number this issue #1 again
+ * and replace the old #1 book. The books in the output folder say which
+ * issues exist: when one is at or past the number the state gave, numbering
+ * continues after it, and the run says so.
+ */
+static int check_reset(ov__build_options *o, recipe_run *rr, const char *tpl, char **output)
+{
+    const char *series = o->cfg.series ? o->cfg.series : rr->recipe->series;
+    char *dir = strdup(*output);
+    if (!dir) {
+        fprintf(stderr, "octavo: out of memory\n");
+        return OV_EXIT_FAIL;
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    char *file = NULL;
+    int max = ov__series_max_issue(slash ? dir : ".", series, &file);
+    free(dir);
+    if (max < rr->issue) {
+        free(file);
+        return OV_EXIT_OK;
+    }
+    fprintf(stderr,
+            "octavo: warning: the state has no issue of \"%s\" past #%d, but %s is issue #%d: "
+            "the state was reset or lost; numbering continues at #%d (use --issue N to choose)\n",
+            series, rr->issue - 1, file ? file : "a book in the output folder", max, max + 1);
+    free(file);
+    rr->issue = o->cfg.issue = max + 1;
+    char *next = NULL;
+    ov_error err;
+    ov_error_clear(&err);
+    int bad = tpl ? ov_output_template_expand(tpl, "--output", (time_t)rr->date, rr->issue,
+                                              &next, &err)
+                  : ov_recipe_output_name(rr->recipe, (time_t)rr->date, rr->issue, &next, &err);
+    if (bad) {
+        fprintf(stderr, "octavo: %s: output: %s\n", rr->recipe->name, err.message);
+        return OV_EXIT_USAGE;
+    }
+    free(*output);
+    *output = next;
+    o->output = next;
+    return OV_EXIT_OK;
+}
+
+/* Every selector of the recipe's [rules] compiles: 0, or an exit code after
+ * "file:line: ..." on stderr. */
+static int check_selectors(const ov_recipe *r)
+{
+    for (size_t i = 0; i < r->n_rules; i++) {
+        const ov_recipe_rules *ru = &r->rules[i];
+        const char *single[] = {ru->title, ru->byline, ru->date};
+        char **lists[] = {ru->keep, ru->remove};
+        ov_error err;
+        ov_error_clear(&err);
+        int bad = 0;
+        for (size_t k = 0; k < 3 && !bad; k++)
+            bad = single[k] && ov_transform_selector_check(single[k], &err) != 0;
+        for (size_t k = 0; k < 2 && !bad; k++)
+            for (char **s = lists[k]; s && *s && !bad; s++)
+                bad = ov_transform_selector_check(*s, &err) != 0;
+        if (bad) {
+            fprintf(stderr, "octavo: %s:%d: [rules \"%s\"]: %s\n", r->name, ru->line,
+                    ru->host ? ru->host : "", err.message);
+            return OV_EXIT_USAGE;
+        }
+    }
+    return OV_EXIT_OK;
+}
+
 int ov__build_recipe(ov__build_options *o)
 {
     recipe_run rr;
@@ -177,6 +250,9 @@ int ov__build_recipe(ov__build_options *o)
         fprintf(stderr, "octavo: %s\n", err.message);
         return OV_EXIT_USAGE;
     }
+    if ((code = check_selectors(rr.recipe)) != OV_EXIT_OK)
+        goto cleanup;
+    code = OV_EXIT_FAIL;
     int rc = apply_recipe(o, rr.recipe);
     if (rc >= 0) {
         code = rc;
@@ -196,6 +272,7 @@ int ov__build_recipe(ov__build_options *o)
         fprintf(stderr, "octavo: state: %s\n", err.message);
         goto cleanup;
     }
+    int explicit_issue = o->cfg.issue != 0;
     if (!o->cfg.issue)
         o->cfg.issue = rr.issue;
     rr.issue = o->cfg.issue;
@@ -219,6 +296,7 @@ int ov__build_recipe(ov__build_options *o)
         o->cfg.title = issue_title;
     }
     if (!o->output || strchr(o->output, '%')) {
+        const char *tpl = o->output;
         int bad = o->output ? ov_output_template_expand(o->output, "--output", (time_t)rr.date, rr.issue, &output, &err)
                             : ov_recipe_output_name(rr.recipe, (time_t)rr.date, rr.issue, &output, &err);
         if (bad != 0) {
@@ -227,6 +305,8 @@ int ov__build_recipe(ov__build_options *o)
             goto cleanup;
         }
         o->output = output;
+        if (!explicit_issue && (code = check_reset(o, &rr, tpl, &output)) != OV_EXIT_OK)
+            goto cleanup;
     }
     o->cfg.rules = rules_for;
     o->cfg.rules_ud = &rr;

@@ -16,6 +16,8 @@
 
 #include "cli/build_run.h"
 #include "cli/commands.h"
+#include "util/duration.h"
+#include "util/pattern.h"
 #include "build/pipeline.h"
 #include "build/urlpath.h"
 
@@ -51,7 +53,7 @@ static void usage(FILE *f)
           "      --no-masthead       no title page listing the contents\n"
           "      --no-source-footer  no source URL and fetch time after each article\n"
           "selection:\n"
-          "      --pattern ERE       article links to take from listing pages (POSIX ERE)\n"
+          "      --pattern RE        article links to take from listing pages (PCRE2, match-limited)\n"
           "      --oldest DAYS       skip dated feed entries older than DAYS\n"
           "      --max-articles N    at most N articles per input\n"
           "      --full-content      use full content carried by the feed; do not fetch pages\n"
@@ -77,6 +79,10 @@ static void usage(FILE *f)
           "      --retries N         retries after 5xx and network errors (default 3)\n"
           "      --ignore-robots     do not obey robots.txt (be sure you may)\n"
           "      --insecure          do not verify TLS certificates (dangerous)\n"
+          "      --deadline DURATION whole-run limit (90s, 10m, 2h; at most 7 days): then\n"
+          "                          what is pending is skipped and the book is written (exit 3)\n"
+          "      --allow-private     also fetch link-local and cloud metadata addresses\n"
+          "                          (169.254.0.0/16, fe80::/10; refused by default)\n"
           "archive:\n"
           "      --warc FILE         record every HTTP exchange as WARC 1.1 (gzip per record);\n"
           "                          the cache is off while recording\n"
@@ -99,7 +105,7 @@ enum {
     OPT_FULL_CONTENT, OPT_LOCAL_ROOT, OPT_NO_IMAGES, OPT_GRAYSCALE, OPT_DEVICE, OPT_MAX_PIXELS, OPT_BUDGET, OPT_CACHE_DIR,
     OPT_NO_CACHE, OPT_UA, OPT_COOKIES, OPT_CONCURRENCY, OPT_PER_HOST, OPT_DELAY, OPT_TIMEOUT,
     OPT_RETRIES, OPT_IGNORE_ROBOTS, OPT_INSECURE, OPT_REPORT, OPT_PROGRESS, OPT_WARC, OPT_FROM_WARC, OPT_RECIPE, OPT_BASE, OPT_STATE,
-    OPT_SINCE_LAST, OPT_SEND_TO, OPT_SMTP, OPT_MAIL_FROM
+    OPT_SINCE_LAST, OPT_SEND_TO, OPT_SMTP, OPT_MAIL_FROM, OPT_DEADLINE, OPT_ALLOW_PRIVATE
 };
 
 static const struct option long_opts[] = {
@@ -136,6 +142,8 @@ static const struct option long_opts[] = {
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS},
     {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
     {"report", required_argument, NULL, OPT_REPORT},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"warc", required_argument, NULL, OPT_WARC},
@@ -167,6 +175,13 @@ static int bad_number(const char *opt, const char *value)
     return OV_EXIT_USAGE;
 }
 
+static int bad_range(const char *opt, const char *value, long lo, long hi)
+{
+    fprintf(stderr, "octavo build: invalid value for --%s: '%s' (a whole number from %ld to %ld)\n",
+            opt, value, lo, hi);
+    return OV_EXIT_USAGE;
+}
+
 /* Apply one option; returns -1 when handled, else an exit code. */
 static int apply_option(int c, const char *arg, ov__build_options *o)
 {
@@ -194,7 +209,17 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
         break;
     case OPT_NO_MASTHEAD: cfg->package.masthead = 0; break;
     case OPT_NO_FOOTER: cfg->package.source_footer = 0; break;
-    case OPT_PATTERN: o->pattern = arg; break;
+    case OPT_PATTERN: {
+        ov__pattern *re = NULL;
+        char why[200];
+        if (ov__pattern_compile(arg, &re, why, sizeof why) != 0) {
+            fprintf(stderr, "octavo build: invalid value for --pattern: '%s': %s\n", arg, why);
+            return OV_EXIT_USAGE;
+        }
+        ov__pattern_free(re);
+        o->pattern = arg;
+        break;
+    }
     case OPT_OLDEST:
         if ((v = number(arg, 36500)) < 0)
             return bad_number("oldest", arg);
@@ -235,12 +260,12 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
     case OPT_COOKIES: cfg->fetch.cookie_file = arg; break;
     case OPT_CONCURRENCY:
         if ((v = number(arg, 64)) < 1)
-            return bad_number("concurrency", arg);
+            return bad_range("concurrency", arg, 1, 64);
         cfg->fetch.max_total = (unsigned)v;
         break;
     case OPT_PER_HOST:
         if ((v = number(arg, 16)) < 1)
-            return bad_number("per-host", arg);
+            return bad_range("per-host", arg, 1, 16);
         cfg->fetch.max_per_host = (unsigned)v;
         break;
     case OPT_DELAY:
@@ -260,6 +285,17 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
         break;
     case OPT_IGNORE_ROBOTS: cfg->fetch.ignore_robots = 1; break;
     case OPT_INSECURE: cfg->fetch.insecure = 1; break;
+    case OPT_ALLOW_PRIVATE: cfg->fetch.allow_private = 1; break;
+    case OPT_DEADLINE: {
+        long secs = 0;
+        if (ov__parse_duration(arg, &secs) != 0) {
+            fprintf(stderr, "octavo build: invalid value for --deadline: '%s' (a duration such as "
+                            "90s, 10m or 2h, at most 7 days)\n", arg);
+            return OV_EXIT_USAGE;
+        }
+        cfg->fetch.deadline_ms = secs * 1000;
+        break;
+    }
     case OPT_REPORT: cfg->report_path = arg; break;
     case OPT_PROGRESS: o->force_progress = 1; break;
     case OPT_WARC: o->warc_path = arg; break;

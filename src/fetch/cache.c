@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -121,7 +122,9 @@ int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e)
     e->size = (size_t)sqlite3_column_int64(st, 6);
     if (body && asprintf(&e->body_file, "%s/bodies/%s", c->dir, (const char *)body) < 0)
         e->body_file = NULL;
-    if (!e->body_file || access(e->body_file, R_OK) != 0) {
+    struct stat sb; /* a truncated or replaced body is not served */
+    if (!e->body_file || stat(e->body_file, &sb) != 0 || (size_t)sb.st_size != e->size ||
+        access(e->body_file, R_OK) != 0) {
         ov__cache_entry_clear(e);
         goto cleanup;
     }

@@ -83,6 +83,8 @@ int ov_fetcher_new(const ov_fetch_options *opts, ov_fetcher **out, ov_error *err
                           f->o.version, OV_FETCH_OPTIONS_VERSION);
         goto cleanup;
     }
+    if (f->o.deadline_ms > 0)
+        f->deadline_at = ov__now_ms() + f->o.deadline_ms;
     if (!f->o.max_total)
         f->o.max_total = OV_FETCH_MAX_TOTAL;
     if (!f->o.max_per_host)
@@ -119,8 +121,8 @@ int ov_fetcher_new(const ov_fetch_options *opts, ov_fetcher **out, ov_error *err
                           strerror(errno));
         goto cleanup;
     }
-    if (f->o.cache_dir && (rc = ov__cache_open(f->o.cache_dir, &f->cache, err)) != 0)
-        goto cleanup;
+    if (f->o.cache_dir) /* disposable: problems are warnings (cache_guard.c) */
+        ov__cache_open_or_bypass(f->o.cache_dir, &f->cache);
     if (!f->o.replay) {
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
             rc = ov_error_set(err, OV_ENET, NULL, "cannot initialise libcurl");
@@ -242,6 +244,9 @@ int ov_fetch_add(ov_fetcher *f, const ov_request *req, ov_error *err)
                             "refused: only http and https URLs are fetched");
     if (!ov__url_is_http(req->url))
         return ov_error_set(err, OV_EINVAL, req->url, "not a valid URL");
+    if (!f->o.allow_private && ov__url_host_refused(req->url))
+        return ov_error_set(err, OV_EPOLICY, req->url,
+                            "refused: a cloud metadata host (--allow-private allows it)");
     if (req->kind > OV_FETCH_IMAGE)
         return ov_error_set(err, OV_EINVAL, req->url, "ov_fetch_add: bad request kind");
     int rc = ov__req_new(f, req->url, req->kind, req->referer, req->user, &r, err);

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include "fetch/addrpolicy.h"
 #include "fetch/fetch_internal.h"
 #include "octavo/fetch.h"
 #include "util/buf.h"
@@ -24,6 +25,8 @@ typedef struct ov__host {
     int robots_state;     /* 0 unknown, 1 fetching, 2 known */
     ov__robots *robots;   /* NULL = everything allowed */
     long robots_denied;   /* robots.txt answered this 5xx: disallow all (RFC 9309) */
+    int timed_out;        /* 1: a transfer timed out, the rest waits for the end of the run;
+                             2: it timed out again then, the rest is skipped (deadline.c) */
 } ov__host;
 
 typedef struct ov__req {
@@ -42,6 +45,7 @@ typedef struct ov__req {
     ov__cache_entry cached; /* validators sent, when any */
     int have_cached;
     char *error_message;
+    ov__addr_guard guard;  /* set by the open-socket callback on a refused address */
     struct ov__req *next;
 } ov__req;
 
@@ -74,6 +78,8 @@ struct ov_fetcher {
     uint64_t rng;
     int progress_drawn;
     int running;          /* inside ov_fetch_run (no nesting) */
+    int64_t deadline_at;  /* ov__now_ms() after which pending work is skipped; 0 = none */
+    int endgame;          /* only requests for timed-out hosts are left: their last try */
 };
 
 int64_t ov__now_ms(void);
@@ -82,6 +88,13 @@ void ov__enqueue(ov_fetcher *f, ov__req *r, int front);
 int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *referer,
                 void *user, ov__req **out, ov_error *err);
 void ov__req_free(ov__req *r);
+/* deadline.c: the whole-run deadline and hosts that time out */
+/* 1 when the run's deadline has passed at `now`. */
+int ov__deadline_passed(const ov_fetcher *f, int64_t now);
+/* `ms` capped by the time left before the deadline (at least 1 ms). */
+long ov__deadline_cap(const ov_fetcher *f, long ms, int64_t now);
+/* 1 when `res` is a timeout (transfer or connect). */
+int ov__is_timeout(CURLcode res);
 /* report.c */
 int ov__record_add(ov_fetcher *f, const ov_response *resp);
 void ov__progress(ov_fetcher *f, int final);

@@ -1,6 +1,5 @@
 /* ov_page_links(): article links and announced feeds of an HTML listing page. */
 #include <ctype.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -9,6 +8,7 @@
 #include <libxml/tree.h>
 
 #include "fetch/fetch_internal.h"
+#include "util/pattern.h"
 
 /* Most links taken from one page, and the largest page parsed. */
 #define OV__MAX_LINKS 5000u
@@ -18,8 +18,8 @@ typedef struct links_ctx {
     const char *page_url;
     char *base;          /* <base href> or the page URL */
     char *page_host;
-    regex_t re;
-    int have_re;
+    ov__pattern *re;     /* --pattern, or NULL for the default filter */
+    int re_limit;        /* a match hit OV_PATTERN_MATCH_LIMIT */
     ov_entries *e;
     size_t cap, ccap;
 } links_ctx;
@@ -62,7 +62,11 @@ static int add_link(links_ctx *c, xmlNode *a, const char *href)
     char *url = ov__url_resolve(c->base, href);
     if (!url)
         return 0;
-    int keep = c->have_re ? regexec(&c->re, url, 0, NULL, 0) == 0 : looks_like_article(c, url);
+    int keep = c->re ? ov__pattern_match(c->re, url) : looks_like_article(c, url);
+    if (keep < 0) {
+        c->re_limit = 1;
+        keep = 0;
+    }
     for (size_t i = 0; keep && i < c->e->n; i++)
         if (strcmp(c->e->items[i].url, url) == 0)
             keep = 0;
@@ -201,9 +205,9 @@ int ov_page_links(const unsigned char *html, size_t len, const char *base_url,
     if (len > OV__MAX_LISTING_BYTES)
         return ov_error_set(err, OV_ELIMIT, base_url, "page larger than the %u-byte limit",
                             OV__MAX_LISTING_BYTES);
-    if (pattern && regcomp(&c.re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-        return ov_error_set(err, OV_EINVAL, base_url, "bad link pattern: %s", pattern);
-    c.have_re = pattern != NULL;
+    char why[200];
+    if (pattern && ov__pattern_compile(pattern, &c.re, why, sizeof why) != 0)
+        return ov_error_set(err, OV_EINVAL, base_url, "bad link pattern '%s': %s", pattern, why);
     c.base = base_url ? strdup(base_url) : NULL;
     c.page_host = base_url ? ov__url_host_key(base_url) : NULL;
     c.e = calloc(1, sizeof *c.e);
@@ -224,11 +228,17 @@ int ov_page_links(const unsigned char *html, size_t len, const char *base_url,
         rc = ov_error_set(err, rc, base_url, "out of memory");
         goto cleanup;
     }
+    if (c.re_limit) {
+        rc = ov_error_set(err, OV_ELIMIT, base_url,
+                          "link pattern '%s' needed more than %u steps on a link of this page "
+                          "(OV_PATTERN_MATCH_LIMIT): simplify the pattern", pattern,
+                          OV_PATTERN_MATCH_LIMIT);
+        goto cleanup;
+    }
     *out = c.e;
     c.e = NULL;
 cleanup:
-    if (c.have_re)
-        regfree(&c.re);
+    ov__pattern_free(c.re);
     xmlFreeDoc(doc);
     ov_entries_free(c.e);
     free(c.base);

@@ -104,12 +104,18 @@ static void set_common_opts(ov_fetcher *f, ov__req *r, CURL *e)
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, f->o.user_agent);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->o.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->o.timeout_ms);
+    int64_t now = ov__now_ms();
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ov__deadline_cap(f, f->o.connect_timeout_ms, now));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ov__deadline_cap(f, f->o.timeout_ms, now));
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1024L);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, f->o.low_speed_secs);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap_for(f, r->kind));
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    if (!f->o.allow_private) { /* checked after DNS, before each connect (redirects too) */
+        r->guard.refused = 0;
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, ov__addr_open_socket);
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &r->guard);
+    }
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, f->o.insecure ? 0L : 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, f->o.insecure ? 0L : 2L);
     if (f->o.cookie_file)
@@ -366,16 +372,45 @@ static int classify_error(run_ctx *c, ov__req *r, CURLcode res, long status,
                           const char *final_url)
 {
     ov_fetcher *f = c->f;
-    if (r->over_limit || res == CURLE_FILESIZE_EXCEEDED) {
+    if (r->guard.refused) {
+        finish(c, r, OV_EPOLICY, status, final_url, NULL, 0,
+               "refused before connecting: %s (--allow-private allows it)", r->guard.why);
+    } else if (r->over_limit || res == CURLE_FILESIZE_EXCEEDED) {
         finish(c, r, OV_ELIMIT, status, final_url, NULL, 0,
                "response larger than the %zu-byte limit for %s (transfer aborted)",
                cap_for(f, r->kind), kind_name(r->kind));
     } else if (res == CURLE_TOO_MANY_REDIRECTS) {
         finish(c, r, OV_ELIMIT, status, final_url, NULL, 0, "more than %u redirects",
                f->o.max_redirects);
-    } else if (res == CURLE_UNSUPPORTED_PROTOCOL) {
+    } else if (res == CURLE_UNSUPPORTED_PROTOCOL && status >= 300 && status < 400) {
         finish(c, r, OV_EPOLICY, status, final_url, NULL, 0,
                "redirected to a URL that is not http or https: refused");
+    } else if (res == CURLE_UNSUPPORTED_PROTOCOL || res == CURLE_WEIRD_SERVER_REPLY) {
+        finish(c, r, OV_EPARSE, status, final_url, NULL, 0,
+               "the server's answer is not valid HTTP/1.x or HTTP/2 (HTTP/0.9, or a malformed "
+               "status line): refused");
+    } else if (res == CURLE_OUT_OF_MEMORY) {
+        finish(c, r, OV_ELIMIT, status, final_url, NULL, 0,
+               "response headers refused by libcurl: larger than its 100 KB header limit "
+               "(or out of memory)");
+    } else if (ov__deadline_passed(f, ov__now_ms())) {
+        finish(c, r, OV_ELIMIT, status, final_url, NULL, 0,
+               "skipped: the run's deadline passed (%s)", curl_easy_strerror(res));
+    } else if (ov__is_timeout(res) && !r->internal_robots && can_retry(f, r)) {
+        /* one silent host must not cost every URL four timeouts: the host
+           waits for the end of the run, then gets one more try */
+        ov__host *h = ov__host_get(f, r->host);
+        if (h && !f->endgame) {
+            h->timed_out = 1;
+            r->not_before_ms = 0;
+            ov__enqueue(f, r, 0);
+            return 1;
+        }
+        if (h)
+            h->timed_out = 2;
+        finish(c, r, OV_ENET, status, final_url, NULL, 0,
+               "%s (the host timed out, and again when tried at the end of the run)",
+               curl_easy_strerror(res));
     } else if (transient(res) && can_retry(f, r)) {
         schedule_retry(f, r, backoff_ms(f, r->attempts));
         return 1;
@@ -536,6 +571,10 @@ cleanup:
 /* May `r` start now? 1 yes, 0 not yet (sets *wake), -1 refused by robots.txt. */
 static int ready(ov_fetcher *f, ov__req *r, ov__host *h, int64_t now, int64_t *wake)
 {
+    if (h->timed_out == 2 && !r->internal_robots)
+        return -2;
+    if (h->timed_out == 1 && !f->endgame && !r->internal_robots)
+        return 0; /* waits for the end of the run */
     if (!r->internal_robots && !f->o.ignore_robots && h->robots_state != 2)
         return 0;
     if (!r->internal_robots && !f->o.ignore_robots && h->robots_denied)
@@ -566,6 +605,15 @@ static int pump(run_ctx *c, int64_t *wake, ov_error *err)
     ov_fetcher *f = c->f;
     ov__req **pp = &f->queue;
     int64_t now = ov__now_ms();
+    if (ov__deadline_passed(f, now)) {
+        while (f->queue) {
+            ov__req *r = unlink_at(f, &f->queue);
+            finish(c, r, OV_ELIMIT, 0, NULL, NULL, 0,
+                   "skipped: the run's deadline passed before it was fetched");
+            ov__req_free(r);
+        }
+        return 0;
+    }
     while (*pp) {
         ov__req *r = *pp;
         ov__host *h = ov__host_get(f, r->host);
@@ -584,6 +632,13 @@ static int pump(run_ctx *c, int64_t *wake, ov_error *err)
             continue;
         }
         unlink_at(f, pp);
+        if (st == -2) {
+            finish(c, r, OV_ENET, 0, NULL, NULL, 0,
+                   "skipped: host %s timed out, and again when tried at the end of the run",
+                   r->host);
+            ov__req_free(r);
+            continue;
+        }
         if (st < 0) {
             if (h->robots_denied)
                 finish(c, r, OV_EPOLICY, 0, NULL, NULL, 0,
@@ -635,6 +690,7 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
         return ov_error_set(err, OV_EINVAL, NULL,
                             "ov_fetch_run: already running (called from a done callback?)");
     f->running = 1;
+    f->endgame = 0;
     while (f->queue || f->n_active) {
         int64_t wake = 0;
         if ((rc = pump(&c, &wake, err)) != 0)
@@ -650,8 +706,14 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
             continue; /* slots freed, retries queued: schedule before waiting */
         if (!f->n_active && !f->queue)
             break;
+        if (!f->n_active && !wake && !f->endgame) {
+            f->endgame = 1; /* only timed-out hosts are left: their last try */
+            continue;
+        }
         long timeout = 1000;
         int64_t now = ov__now_ms();
+        if (f->deadline_at)
+            timeout = ov__deadline_cap(f, timeout, now);
         if (wake && wake - now < timeout)
             timeout = wake > now ? (long)(wake - now) : 0;
         /* waits for activity or the timer; with no transfer it is a plain timed wait */

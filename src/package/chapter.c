@@ -90,8 +90,8 @@ static const char *core_ext(const char *mt)
         return "png";
     if (strcmp(mt, "image/gif") == 0)
         return "gif";
-    if (strcmp(mt, "image/svg+xml") == 0)
-        return "svg";
+    /* Nothing else (SVG included) is written: an image the packager has not
+       decoded could carry scripts or remote references (OPF-014, RSC-006). */
     return NULL;
 }
 

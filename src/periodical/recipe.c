@@ -30,6 +30,9 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/charset.h"
+#include "util/duration.h"
+#include "util/pattern.h"
 #include "util/fs.h"
 
 typedef enum key_type { K_STR, K_DAYS, K_COUNT, K_BOOL, K_IMAGES, K_BYTES, K_URLKIND, K_LIST } key_type;
@@ -44,7 +47,7 @@ typedef struct key_def {
 enum {
     P_ID, P_TITLE, P_LANG, P_PUBLISHER, P_DESC, P_SERIES, P_COVER_TITLE, P_COVER_IMAGE,
     P_COVER_COLOR, P_OUTPUT, P_BASE, P_OLDEST, P_MAX, P_IMAGES, P_GRAY, P_PIXELS, P_BUDGET,
-    P_DELAY, P_CONC, P_PERHOST, P_UA, P_ROBOTS, P_MAST, P_FOOTER, P_COUNT_
+    P_DELAY, P_CONC, P_PERHOST, P_UA, P_ROBOTS, P_MAST, P_FOOTER, P_DEADLINE, P_COUNT_
 };
 enum { S_FEED, S_SITEMAP, S_PAGE, S_PATTERN, S_OLDEST, S_MAX, S_COUNT_ };
 enum { R_KEEP, R_REMOVE, R_TITLE, R_BYLINE, R_DATE, R_COUNT_ };
@@ -60,7 +63,8 @@ static const key_def pub_keys[] = {
     {"book_budget", K_BYTES, P_BUDGET}, {"delay_ms", K_COUNT, P_DELAY},
     {"concurrency", K_COUNT, P_CONC}, {"per_host", K_COUNT, P_PERHOST},
     {"user_agent", K_STR, P_UA}, {"ignore_robots", K_BOOL, P_ROBOTS},
-    {"masthead", K_BOOL, P_MAST}, {"source_footer", K_BOOL, P_FOOTER}, {NULL, K_STR, 0}};
+    {"masthead", K_BOOL, P_MAST}, {"source_footer", K_BOOL, P_FOOTER},
+    {"deadline", K_STR, P_DEADLINE}, {NULL, K_STR, 0}};
 static const key_def sec_keys[] = {
     {"feed", K_URLKIND, S_FEED}, {"sitemap", K_URLKIND, S_SITEMAP}, {"page", K_URLKIND, S_PAGE},
     {"pattern", K_STR, S_PATTERN}, {"oldest", K_DAYS, S_OLDEST},
@@ -309,6 +313,10 @@ static int set_pub(parser *p, const key_def *k, const char *v)
         break;
     case P_MAST: return parse_bool(p, k->name, v, &r->masthead);
     case P_FOOTER: return parse_bool(p, k->name, v, &r->source_footer);
+    case P_DEADLINE:
+        if (ov__parse_duration(v, &r->deadline_secs) != 0)
+            rc = perr(p, "'deadline' needs a duration such as 90s, 10m or 2h (at most 7 days), got '%s'", v);
+        break;
     default: break;
     }
     return rc;
@@ -332,7 +340,14 @@ static int set_section(parser *p, const key_def *k, const char *v)
         if (!*v)
             return perr(p, "'%s' needs a URL", k->name);
         return set_str(p, &s->raw_url, v);
-    case S_PATTERN: return set_str(p, &s->pattern, v);
+    case S_PATTERN: {
+        ov__pattern *re = NULL;
+        char why[200];
+        if (ov__pattern_compile(v, &re, why, sizeof why) != 0)
+            return perr(p, "bad 'pattern' '%s': %s", v, why);
+        ov__pattern_free(re);
+        return set_str(p, &s->pattern, v);
+    }
     case S_OLDEST: p->has_oldest = 1; return parse_days(p, k->name, v, &s->oldest_days);
     case S_MAX:
         p->has_max = 1;
@@ -451,6 +466,7 @@ static int handle_header(parser *p, char *line)
         return ov_error_set(p->err, OV_ENOMEM, p->name, "out of memory");
     r->rules = nr;
     memset(&nr[r->n_rules], 0, sizeof *nr);
+    nr[r->n_rules].line = p->line;
     r->n_rules++;
     p->blk = B_RULES;
     return set_str(p, &nr[r->n_rules - 1].host, arg);
@@ -488,6 +504,12 @@ static int parse_lines(parser *p, const char *text, size_t len)
     return 0;
 }
 
+/* Longest id derived from a title (longer ones end in a hash; shorter ones are
+   unchanged, so existing state keeps its key) and longest `id =`: both leave
+   room under NAME_MAX for the state and lock file suffixes. */
+#define OV__RECIPE_MAX_SLUG 160
+#define OV__RECIPE_MAX_ID 160
+
 static int slugify(const char *title, char **out)
 {
     ov__buf b = OV__BUF_INIT;
@@ -505,6 +527,22 @@ static int slugify(const char *title, char **out)
     }
     if (!b.len && ov__buf_puts(&b, "recipe"))
         goto fail;
+    if (b.len > OV__RECIPE_MAX_SLUG) {
+        /* the id names the lock and state files: a long title gets a short
+           prefix (cut on a character boundary) and a hash of the whole title */
+        uint32_t h = 2166136261u;
+        for (const unsigned char *s = (const unsigned char *)title; *s; s++)
+            h = (h ^ *s) * 16777619u;
+        size_t keep = OV__RECIPE_MAX_SLUG - 9;
+        while (keep > 0 && ((unsigned char)b.data[keep] & 0xC0) == 0x80)
+            keep--;
+        b.len = keep;
+        b.data[keep] = '\0';
+        char tail[16];
+        snprintf(tail, sizeof tail, "-%08x", (unsigned)h);
+        if (ov__buf_puts(&b, tail))
+            goto fail;
+    }
     *out = ov__buf_detach(&b, NULL);
     return 0;
 fail:
@@ -560,6 +598,9 @@ static int finish(parser *p)
     p->line = 0;
     if (r->id && !valid_id(r->id))
         return perr(p, "'id' may only hold letters, digits, '-', '_' and '.': '%s'", r->id);
+    if (r->id && strlen(r->id) > OV__RECIPE_MAX_ID)
+        return perr(p, "'id' is %zu bytes long; at most %d (it names the state and lock files)",
+                    strlen(r->id), OV__RECIPE_MAX_ID);
     if (!r->id && slugify(r->title, &r->id))
         return ov_error_set(p->err, OV_ENOMEM, p->name, "out of memory");
     if (!r->series && set_str(p, &r->series, r->title))
@@ -591,6 +632,15 @@ int ov_recipe_parse(const char *text, size_t len, const char *name, ov_recipe **
     if (len > OV_RECIPE_MAX_BYTES)
         return ov_error_set(err, OV_ELIMIT, p.name, "%s: recipe larger than %u bytes", p.name,
                             OV_RECIPE_MAX_BYTES);
+    /* names and titles end up in the book and the state: text must be UTF-8 */
+    for (size_t at = 0, line = 1; at < len; line++) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+        if (!ov__utf8_valid((const unsigned char *)text + at, n))
+            return ov_error_set(err, OV_EPARSE, p.name,
+                                "%s:%zu: not valid UTF-8 (recipes are UTF-8 text)", p.name, line);
+        at += n + 1;
+    }
     p.r = calloc(1, sizeof *p.r);
     if (!p.r)
         return ov_error_set(err, OV_ENOMEM, p.name, "out of memory");
@@ -618,8 +668,13 @@ int ov_recipe_load(const char *path, ov_recipe **out, ov_error *err)
     unsigned char *data = NULL;
     size_t len = 0;
     int rc = ov__read_file(path, OV_RECIPE_MAX_BYTES, &data, &len, err);
-    if (rc)
+    if (rc) { /* the message must name the recipe */
+        char why[OV_ERROR_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err->message);
+        if (!strstr(why, path))
+            ov_error_set(err, rc, path, "%s: %s", path, why);
         goto cleanup;
+    }
     rc = ov_recipe_parse((const char *)data, len, path, out, err);
 cleanup:
     free(data);
@@ -821,6 +876,8 @@ void ov_recipe_fetch_options(const ov_recipe *r, ov_fetch_options *opts)
         opts->host_delay_ms = r->delay_ms;
     if (r->ignore_robots)
         opts->ignore_robots = 1;
+    if (r->deadline_secs && !opts->deadline_ms) /* --deadline wins */
+        opts->deadline_ms = r->deadline_secs * 1000;
 }
 
 void ov_recipe_discover_options(const ov_recipe_section *s, int64_t now,

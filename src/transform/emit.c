@@ -18,6 +18,10 @@
 #include "util/buf.h"
 
 #define OV__MAX_CONSUMED 256
+/* Tables kept inside tables; deeper ones are written as paragraphs. Each level
+   adds four elements (table, tbody, tr, td), and the chapter must stay under
+   libxml2's 256-level parse limit. */
+#define OV__MAX_TABLE_NEST 16
 
 typedef struct em {
     ov__ctx *c;
@@ -30,6 +34,7 @@ typedef struct em {
     int in_para;     /* inline content of a paragraph: <br><br> starts a new one */
     int kept_open;   /* emitted inline elements open (b, em, a...): no split inside */
     int shift;       /* heading levels to add */
+    int tables;      /* <table>s open in the output */
     int rc;
     xmlNodePtr consumed[OV__MAX_CONSUMED];
     size_t n_consumed;
@@ -188,30 +193,49 @@ static int placeholder(const char *u)
     return 0;
 }
 
+/* `cand` (malloc'd, taken) as an absolute image URL this page may use, or NULL:
+   http(s) always, file: only on a page that is itself a local file. A file:
+   URL refused here goes to *refused (the first one only). */
+static char *img_candidate(em *e, char *cand, char **refused)
+{
+    if (!cand || placeholder(cand)) { free(cand); return NULL; }
+    char *abs = ov__abs_url(e->c, cand, 0);
+    free(cand);
+    const char *page = e->c->art ? e->c->art->url : NULL;
+    if (abs && !strncasecmp(abs, "file:", 5) && page && strncasecmp(page, "file:", 5) != 0) {
+        if (!*refused) *refused = abs;
+        else free(abs);
+        abs = NULL;
+    }
+    return abs;
+}
+
+/* The image's URL: the srcset pick, the <picture> source, then the lazy
+   attributes and src; a candidate that cannot be used falls back to the next.
+   When none can, a refused file: URL is kept, so the refusal is reported. */
 static char *img_src(em *e, xmlNodePtr img)
 {
     static const char *lazy[] = {"data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url", "data-lazy", "src"};
+    const char *w = attr(img, "width"), *h = attr(img, "height");
+    if (w && h && atoi(w) == 1 && atoi(h) == 1) return NULL;
+    char *refused = NULL;
     const char *ss = attr(img, "data-srcset");
     if (!ss) ss = attr(img, "srcset");
-    char *pick = ss ? ov__srcset_pick(ss) : NULL;
-    if (!pick && img->parent && is(img->parent, "picture")) {
-        for (xmlNodePtr s = img->parent->children; s && !pick; s = s->next)
+    char *abs = ss ? img_candidate(e, ov__srcset_pick(ss), &refused) : NULL;
+    if (!abs && img->parent && is(img->parent, "picture")) {
+        for (xmlNodePtr s = img->parent->children; s && !abs; s = s->next)
             if (s->type == XML_ELEMENT_NODE && is(s, "source")) {
                 const char *v = attr(s, "data-srcset");
                 if (!v) v = attr(s, "srcset");
-                if (v) pick = ov__srcset_pick(v);
+                if (v) abs = img_candidate(e, ov__srcset_pick(v), &refused);
             }
     }
-    if (pick && placeholder(pick)) { free(pick); pick = NULL; }
-    for (size_t i = 0; !pick && i < sizeof lazy / sizeof lazy[0]; i++) {
+    for (size_t i = 0; !abs && i < sizeof lazy / sizeof lazy[0]; i++) {
         const char *v = attr(img, lazy[i]);
-        if (v && !placeholder(v)) pick = strdup(v);
+        if (v) abs = img_candidate(e, strdup(v), &refused);
     }
-    const char *w = attr(img, "width"), *h = attr(img, "height");
-    if (!pick || (w && h && atoi(w) == 1 && atoi(h) == 1)) { free(pick); return NULL; }
-    char *abs = ov__abs_url(e->c, pick, 0);
-    free(pick);
-    return abs;
+    if (abs) { free(refused); return abs; }
+    return refused;
 }
 
 /* `alt` NULL: the image's own; "" when a caption says the same (read once). */
@@ -533,8 +557,9 @@ static void emit_table(em *e, xmlNodePtr n, int depth)
     xmlNodePtr rows[512];
     size_t nr = 0;
     collect_rows(n, rows, &nr, sizeof rows / sizeof rows[0]);
-    if (nr == 0 || depth > OV_TRANSFORM_MAX_DEPTH) { emit_block_children(e, n, depth); return; }
+    if (nr == 0 || depth > OV_TRANSFORM_MAX_DEPTH || e->tables >= OV__MAX_TABLE_NEST) { emit_block_children(e, n, depth); return; }
     if (photo_table(e, rows, nr)) return;
+    e->tables++;
     puts_(e, "<table>");
     for (xmlNodePtr k = n->children; k; k = k->next)
         if (k->type == XML_ELEMENT_NODE && is(k, "caption")) {
@@ -559,6 +584,7 @@ static void emit_table(em *e, xmlNodePtr n, int depth)
         else if (e->rc == 0) { e->out.len = start; e->out.data[start] = '\0'; }
     }
     puts_(e, "</tbody></table>");
+    e->tables--;
 }
 
 static void emit_heading(em *e, xmlNodePtr n, int depth)

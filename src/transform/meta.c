@@ -73,7 +73,7 @@ char *ov__abs_url(const ov__ctx *c, const char *ref, int links)
     const char *s = (const char *)u;
     int ok = !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) ||
              (links && !strncasecmp(s, "mailto:", 7)) || (!strchr(s, ':') && !links) ||
-             !strncasecmp(s, "file:", 5);
+             (!links && !strncasecmp(s, "file:", 5)); /* a file: hyperlink is unwrapped */
     char *r = ok ? strdup(s) : NULL;
     xmlFree(u);
     return r;

@@ -193,6 +193,7 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
         rc = ov_error_set(err, OV_EPARSE, url, "not an HTML page");
         goto cleanup;
     }
+    ov__fix_void_nesting(c.doc);
     if (ov_article_new(&c.art) != 0) {
         rc = ov_error_set(err, OV_ENOMEM, url, "out of memory");
         goto cleanup;

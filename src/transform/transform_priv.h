@@ -56,5 +56,7 @@ char *ov__node_text(xmlNodePtr n, size_t max);
 char *ov__abs_url(const ov__ctx *c, const char *ref, int links);
 int ov__extract_body(ov__ctx *c, ov_error *err);
 int ov__emit(ov__ctx *c, xmlNodePtr *roots, size_t n, ov_error *err);
+/* Move children of HTML5 void elements (embed, source, ...) after them (voids.c). */
+void ov__fix_void_nesting(xmlDoc *doc);
 
 #endif

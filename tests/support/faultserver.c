@@ -221,6 +221,24 @@ static int handle(ov_test_fault *s, int fd, const char *path, int referer)
     if (strcmp(path, "/tofile") == 0)
         return respond(s, fd, "302 Found", "text/html", "Location: file:///etc/passwd\r\n",
                        NULL, 0);
+    if (strcmp(path, "/http09") == 0) { /* no status line at all */
+        static const char raw[] = "<html><body>an answer without a status line</body></html>\n";
+        return send_all(s, fd, raw, sizeof raw - 1);
+    }
+    if (strcmp(path, "/bighead") == 0) { /* one 1 MB header line */
+        static const char h[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Big: ";
+        if (send_all(s, fd, h, sizeof h - 1))
+            return -1;
+        char chunk[4096];
+        memset(chunk, 'x', sizeof chunk);
+        for (int i = 0; i < 256; i++)
+            if (send_all(s, fd, chunk, sizeof chunk))
+                return -1;
+        return send_all(s, fd, "\r\n\r\nok", 7);
+    }
+    if (strcmp(path, "/tometa") == 0) /* the client must refuse before connecting */
+        return respond(s, fd, "302 Found", "text/html",
+                       "Location: http://169.254.169.254/latest/meta-data/\r\n", NULL, 0);
     if (strcmp(path, "/reset") == 0) {
         reset_conn(fd);
         return -1;

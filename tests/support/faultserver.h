@@ -13,6 +13,9 @@
  *   /429date         429 with Retry-After as an HTTP date (now + 1 s) once, then 200
  *   /429long         429 with Retry-After: 3600, always
  *   /loop            302 to itself                     /tofile    302 to file:///etc/passwd
+ *   /http09          a body with no status line       /bighead   a 1 MB header line
+ *   /tometa          302 to http://169.254.169.254/... (cloud metadata; must be refused
+ *                    before any connect: tests run it in a network namespace of their own)
  *   /reset           connection reset (SO_LINGER 0)    /partial   Content-Length 1000, 100 sent
  *   /drip            1 byte per second                 /huge      endless body, no length
  *   /hugecl          declares 1 GB Content-Length      /bomb      gzip of 100 MB of zeros

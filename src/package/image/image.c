@@ -390,9 +390,11 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
     max_w = max_w == 0 ? OV_IMAGE_MAX_WIDTH : max_w < 0 ? 0 : max_w;
     quality = opts->jpeg_quality > 0 && opts->jpeg_quality <= 100 ? opts->jpeg_quality
                                                                   : OV__IMAGE_DEFAULT_QUALITY;
+    /* SVG is rasterised like any other non-core type: an SVG may carry
+       scripts and remote references that would make the book invalid
+       (OPF-014, RSC-006), and librsvg, loading from memory with no base
+       URL, fetches nothing. */
     src_mt = ov__image_sniff(r);
-    if (src_mt && !strcmp(src_mt, "image/svg+xml")) /* a core EPUB type, no pixels */
-        return ov__image_store_type(r, src_mt, err);
     if ((rc = ov__image_open(r, VIPS_ACCESS_SEQUENTIAL, &hdr, err)) != 0)
         goto cleanup;
     if ((rc = ov__image_check_bomb(r, hdr, err)) != 0)

@@ -1,0 +1,79 @@
+/* The cache is disposable (issue 14.12): corrupt index, unwritable folder, truncated body. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fetch/fetch_internal.h"
+#include "octavo/fetch.h"
+#include "ov_test.h"
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(cache_guard, corrupt_index_is_rebuilt, .init = cr_redirect_stderr)
+{
+    char *dir = ov_test_tmpdir("cache-corrupt");
+    char idx[4096], aside[4096];
+    snprintf(idx, sizeof idx, "%s/index.sqlite", dir);
+    snprintf(aside, sizeof aside, "%s/index.sqlite.corrupt", dir);
+    write_text(idx, "this is not an SQLite database, just some bytes written over it........");
+    ov__cache *c = NULL;
+    ov__cache_open_or_bypass(dir, &c);
+    cr_assert(c, "no cache after a corrupt index");
+    cr_assert_eq(access(aside, F_OK), 0, "the corrupt index was not kept aside");
+    ov_error err;
+    cr_assert_eq(ov__cache_store(c, "http://127.0.0.1/a", "\"e\"", NULL, "text/html", 200, 1,
+                                 (const unsigned char *)"hello", 5, &err), 0, "%s", err.message);
+    ov__cache_close(c);
+    fflush(stderr);
+    cr_assert_stderr_neq_str("");
+    free(dir);
+}
+
+Test(cache_guard, unusable_folder_means_no_cache, .init = cr_redirect_stderr)
+{
+    char *dir = ov_test_tmpdir("cache-unusable");
+    char file[2048], cache[4096];
+    snprintf(file, sizeof file, "%s/plain-file", dir);
+    snprintf(cache, sizeof cache, "%s/cache", file);
+    write_text(file, "x");
+    ov__cache *c = (ov__cache *)1;
+    ov__cache_open_or_bypass(cache, &c);
+    cr_assert_null(c);
+    /* and a fetcher with that cache folder still starts */
+    ov_fetch_options o = OV_FETCH_OPTIONS_INIT;
+    o.cache_dir = cache;
+    ov_fetcher *f = NULL;
+    ov_error err;
+    cr_assert_eq(ov_fetcher_new(&o, &f, &err), 0, "%s", err.message);
+    ov_fetcher_free(f);
+    free(dir);
+}
+
+Test(cache_guard, truncated_body_is_not_served)
+{
+    char *dir = ov_test_tmpdir("cache-truncated");
+    ov__cache *c = NULL;
+    ov_error err;
+    cr_assert_eq(ov__cache_open(dir, &c, &err), 0, "%s", err.message);
+    cr_assert_eq(ov__cache_store(c, "http://127.0.0.1/p", "\"v1\"", NULL, "text/html", 200, 1,
+                                 (const unsigned char *)"0123456789", 10, &err), 0, "%s", err.message);
+    ov__cache_entry e;
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/p", &e), 0);
+    cr_assert_eq(e.size, 10);
+    cr_assert_eq(truncate(e.body_file, 4), 0);
+    ov__cache_entry_clear(&e);
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/p", &e), OV_ENOTFOUND,
+                 "a truncated body would be served");
+    ov__cache_close(c);
+    free(dir);
+}
