@@ -34,16 +34,16 @@ soname=$(readelf -d "$so" | sed -n 's/.*SONAME.*\[\(.*\)\].*/\1/p')
 [ -e "$libdir/$soname" ] || fail "no $soname link"
 case "$so" in *liboctavo.so.0.*.*) ;; *) fail "shared library not versioned: $so" ;; esac
 # only the public API is exported
-if nm -D --defined-only "$so" | awk '{print $3}' | sed "s/@.*//" | grep -q "^ov__"; then
-  fail "liboctavo.so exports internal ov__ symbols"
-fi
-nm -D --defined-only "$so" | grep -q " ov_build@" || fail "ov_build is not exported"
+nm -D --defined-only "$so" | awk '{print $3}' | sed "s/@.*//" >"$tmp/exports"
+if grep -q "^ov__" "$tmp/exports"; then fail "liboctavo.so exports internal ov__ symbols"; fi
+grep -qx "ov_build" "$tmp/exports" || fail "ov_build is not exported"
+echo "install test: liboctavo.so exports $(grep -c '^ov_' "$tmp/exports") ov_ symbols, $(grep -vc '^ov_' "$tmp/exports") others"
 # every header installed is one of ours, and no internal header went along
 diff <(cd "$OV_SOURCE_DIR/include/octavo" && ls) <(cd "$prefix/include/octavo" && ls) \
   || fail "installed headers differ from include/octavo"
 
 # the binary runs
-"$prefix/bin/octavo" --version | grep -q "^octavo [0-9]" || fail "octavo --version"
+case "$("$prefix/bin/octavo" --version)" in "octavo "[0-9]*) ;; *) fail "octavo --version" ;; esac
 
 # a program built against the install with pkg-config, shared then static
 export PKG_CONFIG_PATH=$libdir/pkgconfig
@@ -59,14 +59,16 @@ LD_LIBRARY_PATH=$libdir "$tmp/client" "$prefix/share/octavo/sample-site" "$OV_TE
   | tee "$tmp/client.out"
 grep -q "articles" "$tmp/client.out" || fail "client printed no summary"
 [ -s "$OV_TEST_BOOKS/install-api-shared.epub" ] || fail "client wrote no book"
-LD_LIBRARY_PATH=$libdir ldd "$tmp/client" | grep -q "$libdir/liboctavo.so.0" || fail "client not linked to the installed liboctavo.so"
+LD_LIBRARY_PATH=$libdir ldd "$tmp/client" >"$tmp/ldd"
+grep -q "$libdir/liboctavo.so.0" "$tmp/ldd" || fail "client not linked to the installed liboctavo.so"
 # Static: liboctavo.a plus the libraries Requires.private names (linked
 # shared: Debian ships no static libcurl dependencies).
 privreq=$(pkg-config --print-requires-private octavo | tr '\n' ' ')
 # shellcheck disable=SC2086
 cc -std=c11 $cflags -o "$tmp/client-static" "$OV_SOURCE_DIR/tests/install/api_client.c" \
    "$libdir/liboctavo.a" $(pkg-config --libs $privreq) -lm -lpthread
-if ldd "$tmp/client-static" | grep -q liboctavo; then fail "static client uses the shared library"; fi
+ldd "$tmp/client-static" >"$tmp/ldd-static"
+if grep -q liboctavo "$tmp/ldd-static"; then fail "static client uses the shared library"; fi
 "$tmp/client-static" "$prefix/share/octavo/sample-site" "$OV_TEST_BOOKS/install-api-static.epub" >/dev/null
 [ -s "$OV_TEST_BOOKS/install-api-static.epub" ] || fail "static client wrote no book"
 
@@ -83,7 +85,8 @@ for page in man1/octavo.1 man5/octavo-recipe.5; do
   if [ -s "$tmp/man.err" ]; then cat "$tmp/man.err" >&2; fail "man -l --warnings $page warned"; fi
   [ "$(wc -l <"$tmp/man.out")" -gt 40 ] || fail "$page renders almost nothing"
 done
-grep -q -- "--version" <(MANWIDTH=80 man -l "$prefix/share/man/man1/octavo.1" 2>/dev/null) || fail "octavo(1) lacks --version"
+MANWIDTH=80 man -l "$prefix/share/man/man1/octavo.1" >"$tmp/man1.txt" 2>/dev/null
+grep -q -- "--version" "$tmp/man1.txt" || fail "octavo(1) lacks --version"
 grep -q "$prefix/share/octavo/recipes" "$prefix/share/man/man5/octavo-recipe.5" || fail "octavo-recipe(5) does not name the installed recipes"
 
 # every build option in --help is in the man page and in both completions
