@@ -20,7 +20,12 @@ set_target_properties(octavo_shared PROPERTIES
   LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/cmake/liboctavo.map)
 target_link_libraries(octavo_shared PRIVATE ${OV_ALL_DEPS} m pthread)
 target_link_options(octavo_shared PRIVATE
-  "LINKER:--version-script=${CMAKE_CURRENT_SOURCE_DIR}/cmake/liboctavo.map" "LINKER:--no-undefined")
+  "LINKER:--version-script=${CMAKE_CURRENT_SOURCE_DIR}/cmake/liboctavo.map")
+if(NOT OV_SANITIZE AND NOT OV_FUZZ)
+  # every symbol resolved at link time (sanitizer runtimes are not linked
+  # into shared libraries, so not with them)
+  target_link_options(octavo_shared PRIVATE "LINKER:--no-undefined")
+endif()
 
 install(TARGETS octavo_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS octavo ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})

@@ -127,7 +127,9 @@ typedef struct ov_build_options {
     /* clock: seconds since the epoch; the book's dates, fetch times and the
        `oldest_days` cutoff all use it, so a fixed value rebuilds the same bytes */
     int64_t now;                    /**< 0 = time(NULL) */
-    int quiet;                      /**< non-zero: print nothing on stderr */
+    int quiet;                      /**< non-zero: no notes on stderr (cover, image budget);
+                                         warnings about inputs and skips still go there
+                                         unless on_skip is set */
     /* callbacks, each with its user data; NULL = not used */
     ov_build_progress_fn on_progress;
     void *progress_ud;
