@@ -11,6 +11,7 @@
  *   recipe.h     recipe files
  *   state.h      issue state store (SQLite)
  *   deliver.h    OPDS catalog and SMTP delivery
+ *   build.h      one build end to end (ov_build), exit codes
  */
 #ifndef OCTAVO_OCTAVO_H
 #define OCTAVO_OCTAVO_H
@@ -26,5 +27,6 @@
 #include "octavo/recipe.h"
 #include "octavo/state.h"
 #include "octavo/deliver.h"
+#include "octavo/build.h"
 
 #endif

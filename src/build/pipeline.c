@@ -95,8 +95,12 @@ void ov__build_skip(ov__build_result *res, const char *url, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    ov__progress_clear(stderr); /* above the bar, not glued onto it */
-    fprintf(stderr, "octavo: skipped %s: %s\n", url ? url : "(input)", reason);
+    if (res->on_skip) {
+        res->on_skip(res->skip_ud, url ? url : "", reason);
+    } else {
+        ov__progress_clear(stderr); /* above the bar, not glued onto it */
+        fprintf(stderr, "octavo: skipped %s: %s\n", url ? url : "(input)", reason);
+    }
     ov__skip *p = realloc(res->skips, (res->n_skips + 1) * sizeof *p);
     if (!p)
         return;

@@ -1,9 +1,10 @@
 /*
- * The build pipeline behind `octavo build`: inputs -> entries -> pages ->
- * articles -> images -> book -> EPUB. See pipeline.c for the design note.
+ * The build pipeline behind ov_build() (build.c, the public API of
+ * octavo/build.h) and so `octavo build`: inputs -> entries -> pages ->
+ * articles -> images -> book. See pipeline.c for the design note.
  */
-#ifndef OV_CLI_PIPELINE_H
-#define OV_CLI_PIPELINE_H
+#ifndef OV_BUILD_PIPELINE_H
+#define OV_BUILD_PIPELINE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,13 +14,8 @@
 #include "octavo/model.h"
 #include "octavo/package.h"
 #include "octavo/transform.h"
-
-/* Most inputs (arguments or recipe sections) one run accepts. */
-#define OV_BUILD_MAX_INPUTS 256
-/* Most articles one book takes, whatever the limits say. */
-#define OV_BUILD_MAX_ARTICLES 5000
-/* Largest local page read from disk. */
-#define OV_BUILD_MAX_LOCAL_BYTES (16u * 1024u * 1024u)
+/* OV_BUILD_MAX_INPUTS, OV_BUILD_MAX_ARTICLES, OV_BUILD_MAX_LOCAL_BYTES */
+#include "octavo/build.h"
 
 /* One input: a path or URL, with the section it fills. Strings borrowed. */
 typedef struct ov__input {
@@ -36,7 +32,7 @@ typedef const ov_rules *(*ov__rules_fn)(void *ud, const char *url);
 /* Asks whether an article was delivered already (state store); 1 = seen. */
 typedef int (*ov__seen_fn)(void *ud, const char *url, const char *body_hash);
 
-/* Everything a build needs; filled by cmd_build.c from flags and recipe. */
+/* Everything a build needs; filled by ov_build() (build.c) from ov_build_options. */
 typedef struct ov__build_config {
     ov__input inputs[OV_BUILD_MAX_INPUTS];
     size_t n_inputs;
@@ -86,6 +82,8 @@ typedef struct ov__build_result {
     size_t n_images_dropped; /* images dropped to fit the budget */
     ov_fetcher *fetcher;    /* kept for the report; may be NULL */
     char *spool_dir;        /* temporary directory of spooled resources */
+    ov_build_skip_fn on_skip; /* told of each skip instead of stderr, or NULL */
+    void *skip_ud;
 } ov__build_result;
 
 /*
@@ -95,7 +93,8 @@ typedef struct ov__build_result {
  */
 int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_error *err);
 
-/* Record a skip (also printed on stderr as "octavo: skipped URL: reason"). */
+/* Record a skip (also told to res->on_skip, or printed on stderr as
+ * "octavo: skipped URL: reason"). */
 void ov__build_skip(ov__build_result *res, const char *url, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -62,7 +62,7 @@ static int after_write(void *ud, const ov_book *b, const char *path, int code)
     for (size_t s = 0; s < b->n_sections; s++) {
         for (size_t i = 0; i < b->sections[s]->n_articles; i++, k++) {
             const ov_article *a = b->sections[s]->articles[i];
-            ov__body_hash(a->body_xhtml, hashes[k]);
+            ov_build_body_hash(a->body_xhtml, hashes[k]);
             arts[k].url = a->canonical_url ? a->canonical_url : a->url;
             arts[k].body_hash = hashes[k];
             arts[k].title = a->title;
@@ -85,7 +85,7 @@ cleanup:
                 rc == OV_ENOMEM ? "out of memory" : err.message);
         return OV_EXIT_PARTIAL;
     }
-    if (!rr->o->cfg.quiet)
+    if (!rr->o->b.quiet)
         fprintf(stderr, "octavo: %s issue %d: %zu articles\n", rr->recipe->title, rr->issue, n);
     if (rr->o->send_to && ov__build_send(rr->o, path) != 0)
         return OV_EXIT_PARTIAL;
@@ -106,7 +106,7 @@ int ov__build_send(const ov__build_options *o, const char *path)
                 ov_error_format(&err, msg, sizeof msg));
         return -1;
     }
-    if (!o->cfg.quiet)
+    if (!o->b.quiet)
         fprintf(stderr, "octavo: mailed %s to %s\n", path, o->send_to);
     return 0;
 }
@@ -114,13 +114,13 @@ int ov__build_send(const ov__build_options *o, const char *path)
 /* Recipe settings become build settings; flags given on the command line win. */
 static int apply_recipe(ov__build_options *o, const ov_recipe *r)
 {
-    ov__build_config *cfg = &o->cfg;
+    ov_build_options *cfg = &o->b;
     if (r->n_sections > OV_BUILD_MAX_INPUTS) {
         fprintf(stderr, "octavo: %s: more than %d sections\n", r->name, OV_BUILD_MAX_INPUTS);
         return OV_EXIT_USAGE;
     }
     for (size_t i = 0; i < r->n_sections; i++) {
-        ov__input *in = &cfg->inputs[cfg->n_inputs++];
+        ov_build_input *in = &o->inputs[cfg->n_inputs++];
         const ov_recipe_section *s = &r->sections[i];
         in->where = s->url;
         in->section = s->name;
@@ -172,7 +172,7 @@ static int apply_recipe(ov__build_options *o, const ov_recipe *r)
  */
 static int check_reset(ov__build_options *o, recipe_run *rr, const char *tpl, char **output)
 {
-    const char *series = o->cfg.series ? o->cfg.series : rr->recipe->series;
+    const char *series = o->b.series ? o->b.series : rr->recipe->series;
     char *dir = strdup(*output);
     if (!dir) {
         fprintf(stderr, "octavo: out of memory\n");
@@ -193,7 +193,7 @@ static int check_reset(ov__build_options *o, recipe_run *rr, const char *tpl, ch
             "the state was reset or lost; numbering continues at #%d (use --issue N to choose)\n",
             series, rr->issue - 1, file ? file : "a book in the output folder", max, max + 1);
     free(file);
-    rr->issue = o->cfg.issue = max + 1;
+    rr->issue = o->b.issue = max + 1;
     char *next = NULL;
     ov_error err;
     ov_error_clear(&err);
@@ -206,7 +206,7 @@ static int check_reset(ov__build_options *o, recipe_run *rr, const char *tpl, ch
     }
     free(*output);
     *output = next;
-    o->output = next;
+    o->b.output = next;
     return OV_EXIT_OK;
 }
 
@@ -247,7 +247,11 @@ int ov__build_recipe(ov__build_options *o)
     int code = OV_EXIT_FAIL;
     if (ov_recipe_load(o->recipe_path, &rr.recipe, &err) != 0 ||
         (o->base_url && ov_recipe_set_base(rr.recipe, o->base_url, &err) != 0)) {
-        fprintf(stderr, "octavo: %s\n", err.message);
+        /* parse errors already start with "file:line:"; others get the file */
+        if (strncmp(err.message, o->recipe_path, strlen(o->recipe_path)) == 0)
+            fprintf(stderr, "octavo: %s\n", err.message);
+        else
+            fprintf(stderr, "octavo: recipe %s: %s\n", o->recipe_path, err.message);
         return OV_EXIT_USAGE;
     }
     if ((code = check_selectors(rr.recipe)) != OV_EXIT_OK)
@@ -272,15 +276,15 @@ int ov__build_recipe(ov__build_options *o)
         fprintf(stderr, "octavo: state: %s\n", err.message);
         goto cleanup;
     }
-    int explicit_issue = o->cfg.issue != 0;
-    if (!o->cfg.issue)
-        o->cfg.issue = rr.issue;
-    rr.issue = o->cfg.issue;
+    int explicit_issue = o->b.issue != 0;
+    if (!o->b.issue)
+        o->b.issue = rr.issue;
+    rr.issue = o->b.issue;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     rr.date = sde && *sde ? (int64_t)strtoll(sde, NULL, 10) : (int64_t)time(NULL);
     /* Each issue gets its own title, as calibre's news does, so that issues
      * stay apart in e-reader libraries that list by title. */
-    if (o->cfg.title == rr.recipe->title) {
+    if (o->b.title == rr.recipe->title) {
         struct tm tm;
         time_t t = (time_t)rr.date;
         char day[16];
@@ -293,37 +297,40 @@ int ov__build_recipe(ov__build_options *o)
             goto cleanup;
         }
         snprintf(issue_title, n, day[0] ? "%s %s" : "%s", rr.recipe->title, day);
-        o->cfg.title = issue_title;
+        o->b.title = issue_title;
     }
-    if (!o->output || strchr(o->output, '%')) {
-        const char *tpl = o->output;
-        int bad = o->output ? ov_output_template_expand(o->output, "--output", (time_t)rr.date, rr.issue, &output, &err)
+    if (!o->b.output || strchr(o->b.output, '%')) {
+        const char *tpl = o->b.output;
+        int bad = o->b.output ? ov_output_template_expand(o->b.output, "--output", (time_t)rr.date, rr.issue, &output, &err)
                             : ov_recipe_output_name(rr.recipe, (time_t)rr.date, rr.issue, &output, &err);
         if (bad != 0) {
             fprintf(stderr, "octavo: %s: output: %s\n", rr.recipe->name, err.message);
             code = OV_EXIT_USAGE;
             goto cleanup;
         }
-        o->output = output;
+        /* the recipe's own output name may name folders: they are made */
+        if (!o->b.output)
+            o->b.make_dirs = 1;
+        o->b.output = output;
         if (!explicit_issue && (code = check_reset(o, &rr, tpl, &output)) != OV_EXIT_OK)
             goto cleanup;
     }
-    o->cfg.rules = rules_for;
-    o->cfg.rules_ud = &rr;
+    o->b.rules = rules_for;
+    o->b.rules_ud = &rr;
     if (o->since_last) {
-        o->cfg.seen = seen;
-        o->cfg.seen_ud = &rr;
+        o->b.seen = seen;
+        o->b.seen_ud = &rr;
     }
-    o->after_write = after_write;
-    o->after_ud = &rr;
+    o->b.on_written = after_write;
+    o->b.written_ud = &rr;
     code = ov__build_run(o);
 cleanup:
     ov_state_close(rr.state);
     ov_recipe_free(rr.recipe);
     free(state_path);
     free(output);
-    if (o->cfg.title == issue_title)
-        o->cfg.title = NULL;
+    if (o->b.title == issue_title)
+        o->b.title = NULL;
     free(issue_title);
     return code;
 }

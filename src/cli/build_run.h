@@ -4,26 +4,19 @@
 
 #include <stddef.h>
 
-#include "build/pipeline.h"
+#include "octavo/build.h"
 
-/* Called after the book is safely written (state store, mail). Returns an
- * OV_EXIT_* code to use instead of the build's, or -1 to keep it. */
-typedef int (*ov__after_write_fn)(void *ud, const ov_book *book, const char *path, int code);
-
-/* The build configuration plus the CLI-level settings around it. */
+/* The library's build options plus the CLI-level settings around them. */
 typedef struct ov__build_options {
-    ov__build_config cfg;
-    const char *output;     /* output path */
+    ov_build_options b;     /* what ov_build() is given; b.inputs/b.authors point below */
+    ov_build_input inputs[OV_BUILD_MAX_INPUTS];
+    const char *authors[OV_BUILD_MAX_AUTHORS];
     const char *pattern;    /* applied to inputs from the command line */
     double oldest_days;
     size_t max_articles;
     const char *cache_dir;  /* NULL = XDG default */
     int no_cache;
     int force_progress;
-    const char *warc_path;  /* --warc: record every exchange here */
-    const char *from_warc;  /* --from-warc: answer every request from this recording */
-    ov__after_write_fn after_write;
-    void *after_ud;
     /* recipes, state, delivery (build_recipe.c) */
     const char *recipe_path;
     const char *base_url;
@@ -43,7 +36,8 @@ int ov__build_recipe(ov__build_options *o);
 /* Mail the book at `path` to o->send_to; returns 0 or prints why and returns -1. */
 int ov__build_send(const ov__build_options *o, const char *path);
 
-/* Run the build and write the book; returns an OV_EXIT_* code. */
+/* Read the clock, cache folder and terminal, run ov_build(), print the
+ * outcome; returns an OV_EXIT_* code. */
 int ov__build_run(ov__build_options *o);
 
 #endif

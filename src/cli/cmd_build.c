@@ -1,9 +1,10 @@
 /*
- * `octavo build`: flags -> ov__build_config -> pipeline -> book -> EPUB.
+ * `octavo build`: flags -> ov_build_options -> ov_build() (src/build/build.c).
  *
- * This file is the edge where the outside world comes in: the clock
- * (SOURCE_DATE_EPOCH or now), the environment (XDG cache), the terminal
- * (progress only on a TTY) and the exit code. Everything else is passed down.
+ * Only flag parsing and usage errors live here: each flag is checked as it
+ * is read (numbers, --pattern, --language, the output name) so a mistake
+ * is exit 2 before anything is fetched. build_run.c reads the clock, cache
+ * folder and terminal and runs the build; build_recipe.c does recipes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,8 +20,6 @@
 #include "cli/commands.h"
 #include "util/duration.h"
 #include "util/pattern.h"
-#include "build/pipeline.h"
-#include "build/urlpath.h"
 
 static void usage(FILE *f)
 {
@@ -42,7 +42,9 @@ static void usage(FILE *f)
           "      --mail-from ADDRESS sender address (or $OCTAVO_SMTP_FROM)\n"
           "output and book:\n"
           "  -o, --output PATH       the EPUB to write (replaced atomically); with --recipe,\n"
-          "                          %Y %m %d %H %M (UTC) and %n (issue number) expand\n"
+          "                          %Y %m %d %H %M (UTC) and %n (issue number) expand;\n"
+          "                          its folder must exist (or give --mkdir)\n"
+          "      --mkdir             create the output folder when it is missing\n"
           "      --title TEXT        book title (default: the feed or page title)\n"
           "      --language TAG      BCP 47 language (default: the articles' language)\n"
           "      --author NAME       dc:creator (repeatable; default: publisher or site)\n"
@@ -105,7 +107,7 @@ enum {
     OPT_FULL_CONTENT, OPT_LOCAL_ROOT, OPT_NO_IMAGES, OPT_GRAYSCALE, OPT_DEVICE, OPT_MAX_PIXELS, OPT_BUDGET, OPT_CACHE_DIR,
     OPT_NO_CACHE, OPT_UA, OPT_COOKIES, OPT_CONCURRENCY, OPT_PER_HOST, OPT_DELAY, OPT_TIMEOUT,
     OPT_RETRIES, OPT_IGNORE_ROBOTS, OPT_INSECURE, OPT_REPORT, OPT_PROGRESS, OPT_WARC, OPT_FROM_WARC, OPT_RECIPE, OPT_BASE, OPT_STATE,
-    OPT_SINCE_LAST, OPT_SEND_TO, OPT_SMTP, OPT_MAIL_FROM, OPT_DEADLINE, OPT_ALLOW_PRIVATE
+    OPT_SINCE_LAST, OPT_SEND_TO, OPT_SMTP, OPT_MAIL_FROM, OPT_MKDIR, OPT_DEADLINE, OPT_ALLOW_PRIVATE
 };
 
 static const struct option long_opts[] = {
@@ -155,6 +157,7 @@ static const struct option long_opts[] = {
     {"send-to", required_argument, NULL, OPT_SEND_TO},
     {"smtp", required_argument, NULL, OPT_SMTP},
     {"mail-from", required_argument, NULL, OPT_MAIL_FROM},
+    {"mkdir", no_argument, NULL, OPT_MKDIR},
     {NULL, 0, NULL, 0},
 };
 
@@ -175,6 +178,19 @@ static int bad_number(const char *opt, const char *value)
     return OV_EXIT_USAGE;
 }
 
+/* A --pattern that does not compile is a usage error, caught before any fetch. */
+static int check_pattern(const char *arg)
+{
+    ov__pattern *re = NULL;
+    char why[200];
+    if (ov__pattern_compile(arg, &re, why, sizeof why) != 0) {
+        fprintf(stderr, "octavo build: invalid value for --pattern: '%s': %s\n", arg, why);
+        return OV_EXIT_USAGE;
+    }
+    ov__pattern_free(re);
+    return -1;
+}
+
 static int bad_range(const char *opt, const char *value, long lo, long hi)
 {
     fprintf(stderr, "octavo build: invalid value for --%s: '%s' (a whole number from %ld to %ld)\n",
@@ -185,19 +201,26 @@ static int bad_range(const char *opt, const char *value, long lo, long hi)
 /* Apply one option; returns -1 when handled, else an exit code. */
 static int apply_option(int c, const char *arg, ov__build_options *o)
 {
-    ov__build_config *cfg = &o->cfg;
+    ov_build_options *cfg = &o->b;
     double v;
     switch (c) {
-    case 'o': o->output = arg; break;
+    case 'o': cfg->output = arg; break;
     case 'q': cfg->quiet = 1; break;
     case OPT_TITLE: cfg->title = arg; break;
-    case OPT_LANGUAGE: cfg->language = arg; break;
+    case OPT_LANGUAGE:
+        if (!ov_language_tag_valid(arg)) {
+            fprintf(stderr, "octavo build: --language '%s' is not a BCP 47 language tag "
+                            "(such as en, en-GB, zh-Hans, zh-Hant-TW)\n", arg);
+            return OV_EXIT_USAGE;
+        }
+        cfg->language = arg;
+        break;
     case OPT_AUTHOR:
-        if (cfg->n_authors == sizeof cfg->authors / sizeof cfg->authors[0]) {
+        if (cfg->n_authors == OV_BUILD_MAX_AUTHORS) {
             fprintf(stderr, "octavo build: too many --author options\n");
             return OV_EXIT_USAGE;
         }
-        cfg->authors[cfg->n_authors++] = arg;
+        o->authors[cfg->n_authors++] = arg;
         break;
     case OPT_PUBLISHER: cfg->publisher = arg; break;
     case OPT_DESCRIPTION: cfg->description = arg; break;
@@ -209,17 +232,9 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
         break;
     case OPT_NO_MASTHEAD: cfg->package.masthead = 0; break;
     case OPT_NO_FOOTER: cfg->package.source_footer = 0; break;
-    case OPT_PATTERN: {
-        ov__pattern *re = NULL;
-        char why[200];
-        if (ov__pattern_compile(arg, &re, why, sizeof why) != 0) {
-            fprintf(stderr, "octavo build: invalid value for --pattern: '%s': %s\n", arg, why);
-            return OV_EXIT_USAGE;
-        }
-        ov__pattern_free(re);
+    case OPT_PATTERN:
         o->pattern = arg;
-        break;
-    }
+        return check_pattern(arg);
     case OPT_OLDEST:
         if ((v = number(arg, 36500)) < 0)
             return bad_number("oldest", arg);
@@ -298,8 +313,8 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
     }
     case OPT_REPORT: cfg->report_path = arg; break;
     case OPT_PROGRESS: o->force_progress = 1; break;
-    case OPT_WARC: o->warc_path = arg; break;
-    case OPT_FROM_WARC: o->from_warc = arg; break;
+    case OPT_WARC: cfg->warc_path = arg; break;
+    case OPT_FROM_WARC: cfg->from_warc = arg; break;
     case OPT_RECIPE: o->recipe_path = arg; break;
     case OPT_BASE: o->base_url = arg; break;
     case OPT_STATE: o->state_path = arg; break;
@@ -307,6 +322,7 @@ static int apply_option(int c, const char *arg, ov__build_options *o)
     case OPT_SEND_TO: o->send_to = arg; break;
     case OPT_SMTP: o->smtp_url = arg; break;
     case OPT_MAIL_FROM: o->mail_from = arg; break;
+    case OPT_MKDIR: cfg->make_dirs = 1; break;
     default: return OV_EXIT_USAGE;
     }
     return -1;
@@ -339,18 +355,24 @@ int ov__cmd_build(int argc, char **argv)
             return rc;
     }
     for (int i = optind; i < argc; i++) {
-        if (o.cfg.n_inputs == OV_BUILD_MAX_INPUTS) {
+        if (o.b.n_inputs == OV_BUILD_MAX_INPUTS) {
             fprintf(stderr, "octavo build: more than %d inputs\n", OV_BUILD_MAX_INPUTS);
             return OV_EXIT_USAGE;
         }
-        ov__input *in = &o.cfg.inputs[o.cfg.n_inputs++];
+        ov_build_input *in = &o.inputs[o.b.n_inputs++];
         in->where = argv[i];
         in->pattern = o.pattern;
         in->oldest_days = o.oldest_days;
         in->max_articles = o.max_articles;
     }
+    if (o.b.output) {
+        size_t n = strlen(o.b.output);
+        if (n < 5 || strcasecmp(o.b.output + n - 5, ".epub") != 0)
+            fprintf(stderr, "octavo build: warning: the output name '%s' does not end in .epub\n",
+                    o.b.output);
+    }
     if (o.recipe_path) {
-        if (o.cfg.n_inputs) {
+        if (o.b.n_inputs) {
             fprintf(stderr, "octavo build: give either --recipe or inputs, not both\n");
             return OV_EXIT_USAGE;
         }
@@ -361,15 +383,15 @@ int ov__cmd_build(int argc, char **argv)
         return OV_EXIT_USAGE;
     }
     if (o.send_to) {
-        o.after_write = send_after_write;
-        o.after_ud = &o;
+        o.b.on_written = send_after_write;
+        o.b.written_ud = &o;
     }
-    if (o.cfg.n_inputs == 0) {
+    if (o.b.n_inputs == 0) {
         fprintf(stderr, "octavo build: no input given\n");
         usage(stderr);
         return OV_EXIT_USAGE;
     }
-    if (!o.output) {
+    if (!o.b.output) {
         fprintf(stderr, "octavo build: no output given (-o OUT.epub)\n");
         return OV_EXIT_USAGE;
     }

@@ -1,8 +1,10 @@
 /* `octavo opds DIR`: write DIR/catalog.xml, an OPDS 1.2 catalog of the EPUBs in DIR. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/commands.h"
@@ -89,11 +91,20 @@ int ov__cmd_opds(int argc, char **argv)
         opds_usage(stderr);
         return OV_EXIT_USAGE;
     }
+    /* The catalog goes into a folder of books: a missing one is a mistake
+     * (a typo in a cron line), never a reason to make an empty catalog. */
+    struct stat sb;
+    if (stat(argv[optind], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "octavo opds: %s: %s\n", argv[optind],
+                stat(argv[optind], &sb) != 0 ? strerror(errno) : "not a folder");
+        return OV_EXIT_FAIL;
+    }
     /* The feed's <updated> for an empty folder; never used for ordering. */
     o.now = (int64_t)time(NULL);
     o.thumbnail = thumb_vips;
     if (ov_opds_write(argv[optind], &o, &st, &err)) {
-        fprintf(stderr, "octavo opds: %s\n", err.message);
+        char msg[OV_ERROR_MESSAGE_MAX + OV_ERROR_WHERE_MAX + 4];
+        fprintf(stderr, "octavo opds: %s\n", ov_error_format(&err, msg, sizeof msg));
         return OV_EXIT_FAIL;
     }
     fprintf(stderr, "octavo opds: %zu books in %s/" OV_OPDS_CATALOG_NAME "%s\n", st.books,

@@ -2,12 +2,8 @@
 #ifndef OV_CLI_COMMANDS_H
 #define OV_CLI_COMMANDS_H
 
-/* Exit codes (documented in README.md). */
-#define OV_EXIT_OK 0      /* success */
-#define OV_EXIT_FAIL 1    /* failure: no book written */
-#define OV_EXIT_USAGE 2   /* usage error */
-#define OV_EXIT_PARTIAL 3 /* book written, something skipped (reported on stderr) */
-#define OV_EXIT_NOTHING 4 /* nothing new to write (incremental run); no book */
+/* Exit codes OV_EXIT_* (documented in README.md) are public: octavo/build.h. */
+#include "octavo/build.h"
 
 int ov__cmd_build(int argc, char **argv);
 int ov__cmd_extract(int argc, char **argv);

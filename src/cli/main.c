@@ -26,10 +26,17 @@ typedef struct command {
 
 static void usage(FILE *f, const command *cmds, size_t n)
 {
-    fprintf(f, "usage: octavo COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+    fprintf(f, "usage: octavo COMMAND [OPTIONS] [ARGS]\n"
+               "       octavo help [COMMAND]\n"
+               "       octavo --version\n\ncommands:\n");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
-    fprintf(f, "\n'octavo COMMAND --help' describes each command.\n"
+    fprintf(f, "  %-9s %s\n", "help", "describe a command (as 'octavo COMMAND --help' does)");
+    fprintf(f, "\noptions:\n"
+               "  -h, --help     this help\n"
+               "  -V, --version  print the version and exit\n"
+               "\n'octavo help COMMAND' or 'octavo COMMAND --help' describes each command;\n"
+               "man octavo has them all, man octavo-recipe the recipe format.\n"
                "exit codes: 0 success, 1 failure (no book), 2 usage error,\n"
                "            3 partial (book written, something skipped), 4 nothing new\n");
 }
@@ -48,14 +55,32 @@ int main(int argc, char **argv)
         usage(stderr, cmds, n);
         return OV_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
+        strcmp(argv[1], "version") == 0) {
         printf("octavo %s\n", OV_VERSION_STRING);
         return OV_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
+        (strcmp(argv[1], "help") == 0 && argc == 2)) {
         usage(stdout, cmds, n);
         return OV_EXIT_OK;
+    }
+    if (strcmp(argv[1], "help") == 0) {
+        /* `octavo help COMMAND` is `octavo COMMAND --help` */
+        if (argc > 3) {
+            fprintf(stderr, "octavo help: one command at a time\n");
+            return OV_EXIT_USAGE;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(argv[2], cmds[i].name) == 0 && cmds[i].run) {
+                static char help_flag[] = "--help";
+                char *hargv[] = {argv[2], help_flag, NULL};
+                return cmds[i].run(2, hargv);
+            }
+        }
+        fprintf(stderr, "octavo help: unknown command '%s'\n\n", argv[2]);
+        usage(stderr, cmds, n);
+        return OV_EXIT_USAGE;
     }
     for (size_t i = 0; i < n; i++) {
         if (strcmp(argv[1], cmds[i].name) == 0) {

@@ -28,26 +28,6 @@
 /* Longest human date a byline or footer carries. */
 #define OV__PK_DATE_MAX 96
 
-int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
-                   ov_error *err)
-{
-    if (p->n_docs == p->cap_docs) {
-        size_t cap = p->cap_docs ? p->cap_docs * 2 : 16;
-        ov__pk_doc *d = realloc(p->docs, cap * sizeof *d);
-        if (!d)
-            return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
-        p->docs = d;
-        p->cap_docs = cap;
-    }
-    ov__pk_doc *d = &p->docs[p->n_docs++];
-    memset(d, 0, sizeof *d);
-    snprintf(d->id, sizeof d->id, "%s", id);
-    snprintf(d->href, sizeof d->href, "%s", href);
-    d->data = data;
-    d->len = len;
-    return 0;
-}
-
 static ov__pk_img *add_img(ov__pk *p, ov_error *err)
 {
     if (p->n_imgs == p->cap_imgs) {
@@ -63,21 +43,6 @@ static ov__pk_img *add_img(ov__pk *p, ov_error *err)
     ov__pk_img *im = &p->imgs[p->n_imgs++];
     memset(im, 0, sizeof *im);
     return im;
-}
-
-/* Plain text for XML: escaped. */
-int ov__pk_put_plain(ov__buf *b, const char *s)
-{
-    return ov__buf_put_xml(b, s ? s : "");
-}
-
-int ov__pk_put_lang(ov__buf *b, const char *lang)
-{
-    int rc = ov__buf_puts(b, " lang=\"");
-    rc = rc ? rc : ov__pk_put_plain(b, lang);
-    rc = rc ? rc : ov__buf_puts(b, "\" xml:lang=\"");
-    rc = rc ? rc : ov__pk_put_plain(b, lang);
-    return rc ? rc : ov__buf_putc(b, '"');
 }
 
 static const char *core_ext(const char *mt)

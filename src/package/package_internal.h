@@ -56,14 +56,15 @@ typedef struct ov__pk {
     size_t opf_len, nav_len, ncx_len;
 } ov__pk;
 
-/* chapter.c */
+/* xhtml.c (used by chapter.c and front.c) */
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
                    ov_error *err);
-int ov__pk_chapters(ov__pk *p, ov_error *err);
 int ov__pk_put_plain(ov__buf *b, const char *s);
 /* ` lang="L" xml:lang="L"` */
 int ov__pk_put_lang(ov__buf *b, const char *lang);
-/* front.c */
+/* chapter.c (uses front.c and xhtml.c) */
+int ov__pk_chapters(ov__pk *p, ov_error *err);
+/* front.c (uses xhtml.c) */
 int ov__pk_cover(ov__pk *p, ov_error *err);
 int ov__pk_masthead(ov__pk *p, ov_error *err);
 int ov__pk_xhtml_head(ov__buf *b, const char *lang, const char *title, const char *css_href);

@@ -1,0 +1,48 @@
+/*
+ * Small pieces both chapter.c and front.c build documents with: the spine
+ * list the documents join, and escaped plain text. They live here, not in
+ * chapter.c, so the dependencies run one way (chapter.c -> front.c ->
+ * xhtml.c) instead of in a cycle.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "package/package_internal.h"
+#include "util/buf.h"
+
+int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
+                   ov_error *err)
+{
+    if (p->n_docs == p->cap_docs) {
+        size_t cap = p->cap_docs ? p->cap_docs * 2 : 16;
+        ov__pk_doc *d = realloc(p->docs, cap * sizeof *d);
+        if (!d)
+            return ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+        p->docs = d;
+        p->cap_docs = cap;
+    }
+    ov__pk_doc *d = &p->docs[p->n_docs++];
+    memset(d, 0, sizeof *d);
+    snprintf(d->id, sizeof d->id, "%s", id);
+    snprintf(d->href, sizeof d->href, "%s", href);
+    d->data = data;
+    d->len = len;
+    return 0;
+}
+
+/* Plain text for XML: escaped. */
+int ov__pk_put_plain(ov__buf *b, const char *s)
+{
+    return ov__buf_put_xml(b, s ? s : "");
+}
+
+
+int ov__pk_put_lang(ov__buf *b, const char *lang)
+{
+    int rc = ov__buf_puts(b, " lang=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, lang);
+    rc = rc ? rc : ov__buf_puts(b, "\" xml:lang=\"");
+    rc = rc ? rc : ov__pk_put_plain(b, lang);
+    return rc ? rc : ov__buf_putc(b, '"');
+}
