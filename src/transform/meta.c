@@ -600,14 +600,8 @@ void ov__meta_collect(ov__ctx *c)
                 if (dt && ov__date_parse(dt, date) && !in_furniture(cur)) cand_add(k.time_dt, &k.n_time, strdup(dt), pos);
             }
             if (k.n_dom < OV__META_CANDS && byline_element(cur) && !in_furniture(cur)) {
-                char *by = dom_byline_text(cur);
-                cand_add(k.dom_byline, &k.n_dom, by, pos);
-                if (by) {
-                    /* the author element's own words are not searched again */
-                    while (cur && !cur->next) cur = cur->parent;
-                    if (cur) cur = cur->next;
-                    continue;
-                }
+                /* its text is still read below: "By Jane Doe | 2026-03-01" holds the date too */
+                cand_add(k.dom_byline, &k.n_dom, dom_byline_text(cur), pos);
             }
             if (is_block(cur->name) && leafish(cur)) on_text_block(c, &k, cur, pos);
             if (cur->children && strcasecmp(nm, "script") && strcasecmp(nm, "style")) {
@@ -657,7 +651,9 @@ char *ov__title_decide(ov__ctx *c)
     if (c->m.ld_headline) t = ov__strip_site_suffix(c->m.ld_headline, list, 0, NULL);
     else if (c->m.og_title) t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
     if (c->m.title) {
-        char *doc = ov__strip_site_suffix(c->m.title, list, 1, &site);
+        /* a page that names itself and whose <title> does not end with that
+         * name has no suffix to guess at: "Review - a triumph" stays whole */
+        char *doc = ov__strip_site_suffix(c->m.title, list, !c->m.og_site && !c->m.ld_publisher, &site);
         const char *h1 = c->m.h1;
         if (!t && doc) {
             /* the h1 is the title when <title> is the h1 plus a suffix */
