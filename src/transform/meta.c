@@ -469,16 +469,33 @@ static int byline_element(xmlNodePtr n)
     return 0;
 }
 
+/* Inside an author element, the node that holds just the name: an
+ * itemprop=name, or a link to the author's page (rel=author, /author/,
+ * /people/, /writer/, /profile/), so "Ben Silverman Games Editor" and
+ * "Tech Insider Alex Perry 1 day ago SHARE" give the name alone. */
+static xmlNodePtr author_name_node(xmlNodePtr n, int depth)
+{
+    static const char *paths[] = {"/author", "/people/", "/writer/", "/profile/", "/autor"};
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE) continue;
+        const char *ip = attr(k, "itemprop"), *rel = attr(k, "rel"), *href = attr(k, "href");
+        if (ip && !strcasecmp(ip, "name")) return k;
+        if (!xmlStrcasecmp(k->name, BAD_CAST "a")) {
+            if (rel && !strcasecmp(rel, "author")) return k;
+            for (size_t i = 0; href && i < sizeof paths / sizeof paths[0]; i++)
+                if (strcasestr(href, paths[i])) return k;
+        }
+        xmlNodePtr d = depth < 8 ? author_name_node(k, depth + 1) : NULL;
+        if (d) return d;
+    }
+    return NULL;
+}
+
 /* The byline an author element shows: its itemprop=name child when it has
  * one, without a leading "By"; NULL when implausible. */
 static char *dom_byline_text(xmlNodePtr n)
 {
-    xmlNodePtr name = NULL;
-    for (xmlNodePtr k = n->children; k && !name; k = k->next)
-        if (k->type == XML_ELEMENT_NODE) {
-            const char *ip = attr(k, "itemprop");
-            if (ip && !strcasecmp(ip, "name")) name = k;
-        }
+    xmlNodePtr name = author_name_node(n, 0);
     char *t = ov__node_text(name ? name : n, 200);
     if (!t) return NULL;
     /* "記者 陳美玲／臺北報導", "By Jane Doe, March 3": the name after the marker */
@@ -491,6 +508,12 @@ static char *dom_byline_text(xmlNodePtr n)
     if (!strncasecmp(p, "By ", 3) || !strncasecmp(p, "Par ", 4) || !strncasecmp(p, "Von ", 4))
         p += p[2] == ' ' ? 3 : 4;
     while (*p == ' ' || *p == ':') p++;
+    /* "James Akinaka • 8h", "Jane Doe | Staff": the name ends at a separator */
+    static const char *ends[] = {" \xe2\x80\xa2", " | ", " \xc2\xb7 ", " \xe2\x80\x94 ", " - "};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        char *e = strstr(p, ends[i]);
+        if (e && e > p) *e = '\0';
+    }
     char *r = ov__byline_plausible(p, NULL) && strlen(p) < 100 ? strdup(p) : NULL;
     free(t);
     return r;
@@ -600,14 +623,8 @@ void ov__meta_collect(ov__ctx *c)
                 if (dt && ov__date_parse(dt, date) && !in_furniture(cur)) cand_add(k.time_dt, &k.n_time, strdup(dt), pos);
             }
             if (k.n_dom < OV__META_CANDS && byline_element(cur) && !in_furniture(cur)) {
-                char *by = dom_byline_text(cur);
-                cand_add(k.dom_byline, &k.n_dom, by, pos);
-                if (by) {
-                    /* the author element's own words are not searched again */
-                    while (cur && !cur->next) cur = cur->parent;
-                    if (cur) cur = cur->next;
-                    continue;
-                }
+                /* its text is still read below: "By Jane Doe | 2026-03-01" holds the date too */
+                cand_add(k.dom_byline, &k.n_dom, dom_byline_text(cur), pos);
             }
             if (is_block(cur->name) && leafish(cur)) on_text_block(c, &k, cur, pos);
             if (cur->children && strcasecmp(nm, "script") && strcasecmp(nm, "style")) {
@@ -657,7 +674,9 @@ char *ov__title_decide(ov__ctx *c)
     if (c->m.ld_headline) t = ov__strip_site_suffix(c->m.ld_headline, list, 0, NULL);
     else if (c->m.og_title) t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
     if (c->m.title) {
-        char *doc = ov__strip_site_suffix(c->m.title, list, 1, &site);
+        /* a page that names itself and whose <title> does not end with that
+         * name has no suffix to guess at: "Review - a triumph" stays whole */
+        char *doc = ov__strip_site_suffix(c->m.title, list, !c->m.og_site && !c->m.ld_publisher, &site);
         const char *h1 = c->m.h1;
         if (!t && doc) {
             /* the h1 is the title when <title> is the h1 plus a suffix */

@@ -135,3 +135,15 @@ Test(transform_meta, meta_values_escaped_twice_are_decoded_once_more)
     cr_assert_str_eq(a->description, "The \"Blue House\" & more \xf0\x9f\x98\xad \xef\xbf\xbd &#xg;");
     ov_article_free(a);
 }
+
+Test(transform_meta, author_element_gives_the_name_alone)
+{
+    ov_article *a = extract("<title>Bridge</title>",
+                            "<h1>Bridge</h1><div class=\"author-box\"><span>Tech Desk</span> "
+                            "<a href=\"/author/ben-silverman\">Ben Silverman</a> Games Editor</div>", "");
+    cr_assert_str_eq(a->byline, "Ben Silverman");
+    ov_article_free(a);
+    a = extract("<title>Bridge</title>", "<h1>Bridge</h1><span class=\"author-name\">James Akinaka \xe2\x80\xa2 8h</span>", "");
+    cr_assert_str_eq(a->byline, "James Akinaka");
+    ov_article_free(a);
+}
