@@ -102,6 +102,8 @@ typedef struct ov_book {
     ov_resource *cover;   /**< owned cover image, or NULL to let the packager make one */
     size_t cap_sections;  /**< internal */
     size_t cap_resources; /**< internal */
+    struct ov__hmap *resource_index; /**< internal: url -> index, a cache for find */
+    size_t n_indexed;     /**< internal: resources covered by resource_index */
 } ov_book;
 
 /**

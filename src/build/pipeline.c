@@ -35,6 +35,7 @@
 #include "build/urlpath.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/hmap.h"
 
 /* Names a folder's feed may have, in the order they are preferred. */
 static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
@@ -65,8 +66,7 @@ typedef struct run {
     char **sections;
     size_t n_sections;
     long loose_section;  /* section of single-article inputs, or -1 */
-    char **queued;       /* image URLs already queued */
-    size_t n_queued, cap_queued;
+    ov__hmap queued;     /* image URLs already queued */
     size_t spool_seq;
     int fatal;
     ov_error fatal_err;
@@ -242,14 +242,6 @@ nomem:
     set_fatal(r, OV_ENOMEM, url, "out of memory");
 }
 
-static int already_queued(run *r, const char *url)
-{
-    for (size_t i = 0; i < r->n_queued; i++)
-        if (strcmp(r->queued[i], url) == 0)
-            return 1;
-    return 0;
-}
-
 /* May a page of this run read local file `path`? Only under the folder the
  * user named (`root`) or the --local-root they gave. */
 static int local_ok(const run *r, const char *path, const char *root)
@@ -260,9 +252,10 @@ static int local_ok(const run *r, const char *path, const char *root)
 
 static void queue_image(run *r, const job *j, const char *url)
 {
-    if (already_queued(r, url))
+    int fresh = ov__hmap_put(&r->queued, url, 0, NULL);
+    if (fresh == 0)
         return;
-    if (push_string(&r->queued, &r->n_queued, &r->cap_queued, url)) {
+    if (fresh < 0) {
         set_fatal(r, OV_ENOMEM, url, "out of memory");
         return;
     }
@@ -461,6 +454,7 @@ static int add_entries(run *r, const ov__input *in, ov_entries *es, const char *
     r->loose_section = -1;
     int64_t cutoff = in->oldest_days > 0 ? r->cfg->now - (int64_t)(in->oldest_days * 86400) : 0;
     size_t taken = 0;
+    ov__hmap urls = OV__HMAP_INIT; /* of this section's jobs */
     for (size_t i = 0; i < es->n && !r->fatal; i++) {
         const ov_entry *e = &es->items[i];
         if (!e->url)
@@ -469,14 +463,15 @@ static int add_entries(run *r, const ov__input *in, ov_entries *es, const char *
             continue;
         if (in->max_articles && taken >= in->max_articles)
             break;
-        int dup = 0;
-        for (size_t k = 0; k < r->n_jobs && !dup; k++)
-            dup = r->jobs[k].section == (size_t)s && strcmp(r->jobs[k].url, e->url) == 0;
-        if (dup)
+        if (ov__hmap_get(&urls, e->url))
             continue;
+        size_t before = r->n_jobs;
         add_entry_job(r, (size_t)s, e, root);
+        if (r->n_jobs > before && ov__hmap_put(&urls, e->url, 0, NULL) < 0)
+            set_fatal(r, OV_ENOMEM, e->url, "out of memory");
         taken++;
     }
+    ov__hmap_free(&urls);
     if (taken == 0 && !r->fatal)
         fprintf(stderr, "octavo: %s: no articles found%s\n", in->where,
                 cutoff ? " (all older than the --oldest limit)" : "");
@@ -739,32 +734,36 @@ static int collect_remote(run *r, const ov__input *in)
 
 /* ---------- assembly ---------- */
 
-static int seen_before(char **list, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    return 0;
-}
-
+/* The most frequent article language (ASCII case-insensitive, as
+ * strcasecmp; the first in job order wins a tie), or NULL. */
 static const char *majority_language(const run *r)
 {
     const char *best = NULL;
     size_t best_n = 0;
-    for (size_t i = 0; i < r->n_jobs; i++) {
-        const ov_article *a = r->jobs[i].article;
-        if (!a || !a->language)
-            continue;
-        size_t n = 0;
-        for (size_t k = 0; k < r->n_jobs; k++) {
-            const ov_article *b = r->jobs[k].article;
-            n += b && b->language && strcasecmp(b->language, a->language) == 0;
+    ov__hmap counts = OV__HMAP_INIT;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < r->n_jobs; i++) {
+            const ov_article *a = r->jobs[i].article;
+            if (!a || !a->language)
+                continue;
+            char *key = strdup(a->language);
+            size_t *n = NULL;
+            for (char *k = key; k && *k; k++)
+                if (*k >= 'A' && *k <= 'Z')
+                    *k = (char)(*k + 32);
+            int rc = key ? ov__hmap_put(&counts, key, 0, &n) : OV_ENOMEM;
+            free(key);
+            if (rc < 0)
+                goto cleanup;
+            if (pass == 0)
+                ++*n;
+            else if (*n > best_n) {
+                best = a->language;
+                best_n = *n;
+            }
         }
-        if (n > best_n) {
-            best = a->language;
-            best_n = n;
-        }
-    }
+cleanup:
+    ov__hmap_free(&counts);
     return best;
 }
 
@@ -772,8 +771,7 @@ static const char *majority_language(const run *r)
 static int assemble(run *r)
 {
     ov_book *b = r->res->book;
-    char **keys = NULL;
-    size_t n_keys = 0, cap_keys = 0;
+    ov__hmap keys = OV__HMAP_INIT; /* canonical URLs and body hashes taken */
     int rc = 0;
     for (size_t s = 0; s < r->n_sections && !rc; s++) {
         ov_section *sec = NULL;
@@ -785,7 +783,7 @@ static int assemble(run *r)
             const char *canon = a->canonical_url ? a->canonical_url : a->url;
             char hash[17];
             ov__body_hash(a->body_xhtml, hash);
-            if (seen_before(keys, n_keys, canon) || seen_before(keys, n_keys, hash)) {
+            if (ov__hmap_get(&keys, canon) || ov__hmap_get(&keys, hash)) {
                 r->res->n_duplicates++;
                 continue;
             }
@@ -793,8 +791,7 @@ static int assemble(run *r)
                 r->res->n_seen++;
                 continue;
             }
-            if (push_string(&keys, &n_keys, &cap_keys, canon) ||
-                push_string(&keys, &n_keys, &cap_keys, hash)) {
+            if (ov__hmap_put(&keys, canon, 0, NULL) < 0 || ov__hmap_put(&keys, hash, 0, NULL) < 0) {
                 rc = OV_ENOMEM;
                 break;
             }
@@ -810,9 +807,7 @@ static int assemble(run *r)
             r->res->n_articles++;
         }
     }
-    for (size_t i = 0; i < n_keys; i++)
-        free(keys[i]);
-    free(keys);
+    ov__hmap_free(&keys);
     return rc;
 }
 
@@ -896,9 +891,7 @@ cleanup:
     for (size_t i = 0; i < r.n_sections; i++)
         free(r.sections[i]);
     free(r.sections);
-    for (size_t i = 0; i < r.n_queued; i++)
-        free(r.queued[i]);
-    free(r.queued);
+    ov__hmap_free(&r.queued);
     return rc;
 }
 

@@ -74,6 +74,8 @@ static void pk_free(ov__pk *p)
         free(p->imgs[i].data);
     free(p->docs);
     free(p->imgs);
+    ov__hmap_free(&p->img_index);
+    ov__hmap_free(&p->img_counts);
     free(p->chaps);
     free(p->identifier);
     free(p->opf);

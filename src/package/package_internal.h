@@ -6,6 +6,7 @@
 
 #include "octavo/package.h"
 #include "util/buf.h"
+#include "util/hmap.h"
 
 /* One XHTML document of the spine (cover, masthead, chapter part). */
 typedef struct ov__pk_doc {
@@ -45,6 +46,8 @@ typedef struct ov__pk {
     size_t n_docs, cap_docs;
     ov__pk_img *imgs;      /* cover image first */
     size_t n_imgs, cap_imgs;
+    ov__hmap img_index;    /* source URL -> index into imgs */
+    ov__hmap img_counts;   /* chapter ordinal -> images numbered in it */
     ov__pk_chap *chaps;
     size_t n_chaps;
     size_t n_sections_used; /* sections with at least one article */
