@@ -678,10 +678,12 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
         int64_t now = ov__now_ms();
         if (wake && wake - now < timeout)
             timeout = wake > now ? (long)(wake - now) : 0;
+        ov__cache_flush(f->cache, 0); /* a batch never holds the index lock for long */
         /* waits for activity or the timer; with no transfer it is a plain timed wait */
         curl_multi_poll(f->multi, NULL, 0, (int)timeout, NULL);
     }
 cleanup:
+    ov__cache_flush(f->cache, 1);
     f->running = 0;
     if (f->o.progress)
         ov__progress(f, 1);

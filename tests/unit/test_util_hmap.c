@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "octavo/error.h"
+#include "octavo/model.h"
 #include "util/hmap.h"
 
 Test(hmap, empty_map_finds_nothing)
@@ -75,4 +76,46 @@ Test(hmap, hash_is_stable)
     /* FNV-1a of "" is the offset basis; the map's mix keeps it reproducible */
     cr_assert_eq(ov__hmap_hash("a"), ov__hmap_hash("a"));
     cr_assert_neq(ov__hmap_hash("a"), ov__hmap_hash("b"));
+}
+
+/* ov_book_find_resource is backed by an index: it must stay right when the
+ * image budget removes resources from the middle of the list (memmove),
+ * and when resources are added after that. */
+static ov_resource *res_with_url(const char *url)
+{
+    ov_resource *r = NULL;
+    cr_assert_eq(ov_resource_new(&r), 0);
+    cr_assert_eq(ov_strset(&r->url, url), 0);
+    return r;
+}
+
+Test(hmap, book_find_resource_survives_removal)
+{
+    ov_book *b = NULL;
+    char url[32];
+    cr_assert_eq(ov_book_new(&b), 0);
+    for (int i = 0; i < 50; i++) {
+        snprintf(url, sizeof url, "http://h/%d.jpg", i);
+        cr_assert_eq(ov_book_add_resource(b, res_with_url(url)), 0);
+    }
+    cr_assert_eq(ov_book_add_resource(b, res_with_url("http://h/7.jpg")), 0);
+    cr_assert_eq(ov_book_find_resource(b, "http://h/7.jpg"), b->resources[7],
+                 "the first resource with a URL wins");
+    cr_assert_null(ov_book_find_resource(b, "http://h/50.jpg"));
+    /* remove #3 the way the budget does */
+    ov_resource_free(b->resources[3]);
+    memmove(&b->resources[3], &b->resources[4], (b->n_resources - 4) * sizeof b->resources[0]);
+    b->n_resources--;
+    cr_assert_null(ov_book_find_resource(b, "http://h/3.jpg"));
+    cr_assert_eq(ov_book_find_resource(b, "http://h/49.jpg"), b->resources[48]);
+    ov_resource_free(b->resources[10]);
+    memmove(&b->resources[10], &b->resources[11], (b->n_resources - 11) * sizeof b->resources[0]);
+    b->n_resources--;
+    cr_assert_eq(ov_book_add_resource(b, res_with_url("http://h/new.png")), 0);
+    cr_assert_eq(ov_book_find_resource(b, "http://h/new.png"), b->resources[b->n_resources - 1]);
+    cr_assert_eq(ov_book_find_resource(b, "http://h/12.jpg"), b->resources[10]);
+    cr_assert_null(ov_book_find_resource(b, "http://h/11.jpg"), "removed second (it was at 10)");
+    cr_assert_eq(ov_book_find_resource(b, "http://h/9.jpg"), b->resources[8]);
+    cr_assert_null(ov_book_find_resource(b, NULL));
+    ov_book_free(b);
 }
