@@ -364,6 +364,17 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
     src_mt = ov__image_sniff(r);
     if (src_mt && !strcmp(src_mt, "image/svg+xml")) /* a core EPUB type, no pixels */
         return ov__image_store_type(r, src_mt, err);
+    int fw = 0, fh = 0, fo = 0; /* a plain upright JPEG/PNG within limits: no libvips */
+    if (r->data && !opts->grayscale &&
+        ov__image_fast_header(r->data, r->size, src_mt, &fw, &fh, &fo) && fo == 1 &&
+        (double)fw * fh <= (double)max_pixels &&
+        (double)fw * fh <= (double)OV_IMAGE_MAX_INPUT_PIXELS) {
+        if ((rc = ov__image_store_type(r, src_mt, err)) == 0) {
+            r->width = fw;
+            r->height = fh;
+        }
+        return rc;
+    }
     if ((rc = ov__image_open(r, VIPS_ACCESS_SEQUENTIAL, &hdr, err)) != 0)
         goto cleanup;
     if ((rc = ov__image_check_bomb(r, hdr, err)) != 0)
