@@ -40,8 +40,11 @@
 /* Names a folder's feed may have, in the order they are preferred. */
 static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
                                                "index.xml", "rdf.xml", NULL};
-/* Most HTML files taken from a folder without a feed. */
-#define OV_BUILD_MAX_FOLDER_FILES 2000
+/* Most HTML files taken from a folder without a feed (the first ones in
+   name order; the rest are a reported skip), and most names sorted to
+   choose them (files past that are only counted). */
+#define OV_BUILD_MAX_FOLDER_FILES OV_BUILD_MAX_ARTICLES
+#define OV_BUILD_MAX_FOLDER_SCAN (8 * OV_BUILD_MAX_FOLDER_FILES)
 
 typedef struct job {
     size_t section;      /* index into run.sections */
@@ -500,15 +503,16 @@ static int has_html_ext(const char *name)
 
 /* Collect HTML files under `dir` (depth-bounded), skipping index pages and
  * browsers' "*_files" folders. */
-static void list_html(const char *dir, int depth, char ***out, size_t *n, size_t *cap)
+static void list_html(const char *dir, int depth, char ***out, size_t *n, size_t *cap,
+                      size_t *unlisted)
 {
-    if (depth > 8 || *n >= OV_BUILD_MAX_FOLDER_FILES)
+    if (depth > 8)
         return;
     DIR *d = opendir(dir);
     if (!d)
         return;
     struct dirent *de;
-    while ((de = readdir(d)) && *n < OV_BUILD_MAX_FOLDER_FILES) {
+    while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
         char path[PATH_MAX];
@@ -520,10 +524,13 @@ static void list_html(const char *dir, int depth, char ***out, size_t *n, size_t
         size_t nl = strlen(de->d_name);
         if (S_ISDIR(st.st_mode)) {
             if (nl < 6 || strcmp(de->d_name + nl - 6, "_files") != 0)
-                list_html(path, depth + 1, out, n, cap);
+                list_html(path, depth + 1, out, n, cap, unlisted);
         } else if (S_ISREG(st.st_mode) && has_html_ext(de->d_name) &&
                    !(depth == 0 && strncasecmp(de->d_name, "index.", 6) == 0)) {
-            push_string(out, n, cap, path);
+            if (*n < OV_BUILD_MAX_FOLDER_SCAN)
+                push_string(out, n, cap, path);
+            else
+                ++*unlisted;
         }
     }
     closedir(d);
@@ -561,9 +568,21 @@ static int collect_folder(run *r, const ov__input *in, const char *dir)
         ov__build_skip(r->res, path, "feed: %s", err.message);
     }
     char **files = NULL;
-    size_t n = 0, cap = 0;
-    list_html(dir, 0, &files, &n, &cap);
+    size_t n = 0, cap = 0, over = 0;
+    list_html(dir, 0, &files, &n, &cap, &over);
     qsort(files, n, sizeof *files, cmp_str);
+    if (n > OV_BUILD_MAX_FOLDER_FILES) {
+        over += n - OV_BUILD_MAX_FOLDER_FILES;
+        for (size_t i = OV_BUILD_MAX_FOLDER_FILES; i < n; i++)
+            free(files[i]);
+        n = OV_BUILD_MAX_FOLDER_FILES;
+    }
+    /* with --max-articles at or under the limit, nothing past it would be taken */
+    if (over && !(in->max_articles && in->max_articles <= OV_BUILD_MAX_FOLDER_FILES))
+        ov__build_skip(r->res, dir,
+                       "%zu HTML file%s left out: a folder without a feed gives at most %d "
+                       "articles (the first in name order; OV_BUILD_MAX_FOLDER_FILES)",
+                       over, over == 1 ? "" : "s", OV_BUILD_MAX_FOLDER_FILES);
     ov_entries es = {0};
     es.items = calloc(n ? n : 1, sizeof *es.items);
     int rc = 0;
