@@ -41,6 +41,9 @@ typedef struct ov_resource {
     int spool_owned;     /**< non-zero: ov_resource_free() unlinks spool_path */
     int width;           /**< pixels, 0 when unknown */
     int height;          /**< pixels, 0 when unknown */
+    uint64_t spool_offset; /**< 0: spool_path holds these bytes alone; else they are
+                                [spool_offset, spool_offset + size) of a spool file
+                                shared by many resources (which then owns none) */
 } ov_resource;
 
 /**

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,7 +71,8 @@ typedef struct run {
     size_t n_sections;
     long loose_section;  /* section of single-article inputs, or -1 */
     ov__hmap queued;     /* image URLs already queued */
-    size_t spool_seq;
+    int spool_fd;        /* the images' spool file (SPOOL_NAME), or -1 */
+    uint64_t spool_off;  /* where the next image goes in it */
     int fatal;
     ov_error fatal_err;
 } run;
@@ -191,19 +193,46 @@ static int get_fetcher(run *r, ov_error *err)
 
 /* ---------- images ---------- */
 
+/* Prepared images are appended to one file in the spool directory (not a
+ * file each: creating and deleting thousands of files cost more than the
+ * rest of the image work). It starts with a magic line, so no image sits at
+ * offset 0 (which in ov_resource means "a file of its own"). */
+#define SPOOL_NAME "images.spool"
+static const char spool_magic[8] = "OVSPOOL\n";
+
+static int spool_write(int fd, const void *data, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = pwrite(fd, (const char *)data + done, len - done, (off_t)(off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        done += (size_t)w;
+    }
+    return 0;
+}
+
 static int spool_resource(run *r, ov_resource *res, ov_error *err)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/r%06zu.bin", r->res->spool_dir, r->spool_seq++);
-    int rc = ov__write_file(path, res->data, res->size, err);
-    if (rc)
-        return rc;
-    rc = ov_strset(&res->spool_path, path);
-    if (rc) {
-        unlink(path);
-        return ov_error_set(err, rc, path, "out of memory");
+    snprintf(path, sizeof path, "%s/" SPOOL_NAME, r->res->spool_dir);
+    if (r->spool_fd < 0) {
+        r->spool_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (r->spool_fd < 0 || spool_write(r->spool_fd, spool_magic, sizeof spool_magic, 0))
+            return ov_error_set(err, OV_EIO, path, "cannot write the image spool: %s",
+                                strerror(errno));
+        r->spool_off = sizeof spool_magic;
     }
-    res->spool_owned = 1;
+    if (spool_write(r->spool_fd, res->data, res->size, r->spool_off))
+        return ov_error_set(err, OV_EIO, path, "cannot write the image spool: %s",
+                            strerror(errno));
+    if (ov_strset(&res->spool_path, path))
+        return ov_error_set(err, OV_ENOMEM, path, "out of memory");
+    res->spool_offset = r->spool_off;
+    res->spool_owned = 0; /* the run removes the shared file */
+    r->spool_off += res->size;
     free(res->data);
     res->data = NULL;
     return 0;
@@ -849,6 +878,7 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
     r.cfg = cfg;
     r.res = res;
     r.loose_section = -1;
+    r.spool_fd = -1;
     int rc = ov_book_new(&res->book);
     if (rc)
         return ov_error_set(err, rc, NULL, "out of memory");
@@ -911,6 +941,8 @@ cleanup:
         free(r.sections[i]);
     free(r.sections);
     ov__hmap_free(&r.queued);
+    if (r.spool_fd >= 0)
+        close(r.spool_fd);
     return rc;
 }
 
@@ -926,8 +958,12 @@ void ov__build_result_free(ov__build_result *res)
     res->skips = NULL;
     ov_fetcher_free(res->fetcher);
     res->fetcher = NULL;
-    if (res->spool_dir)
+    if (res->spool_dir) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/" SPOOL_NAME, res->spool_dir);
+        unlink(path);
         rmdir(res->spool_dir);
+    }
     free(res->spool_dir);
     res->spool_dir = NULL;
 }

@@ -5,6 +5,7 @@
 #include "octavo/model.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,31 @@ int ov_resource_read(const ov_resource *r, unsigned char **out, size_t *len, ov_
     }
     if (!r->spool_path)
         return ov_error_set(err, OV_EINVAL, r->url, "resource has no bytes");
-    return ov__read_file(r->spool_path, (size_t)-1, out, len, err);
+    if (!r->spool_offset && !r->size)
+        return ov__read_file(r->spool_path, (size_t)-1, out, len, err);
+    int fd = open(r->spool_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ov_error_set(err, OV_EIO, r->spool_path, "cannot open: %s", strerror(errno));
+    unsigned char *buf = malloc(r->size ? r->size : 1);
+    size_t got = 0;
+    while (buf && got < r->size) {
+        ssize_t n = pread(fd, buf + got, r->size - got, (off_t)(r->spool_offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (!buf)
+        return ov_error_set(err, OV_ENOMEM, r->url, "out of memory reading resource");
+    if (got != r->size) {
+        free(buf);
+        return ov_error_set(err, OV_EIO, r->spool_path, "spool file shorter than its resource");
+    }
+    *out = buf;
+    *len = got;
+    return 0;
 }
 
 int ov_article_new(ov_article **out)

@@ -39,6 +39,10 @@ int ov__image_store(ov_resource *r, const void *buf, size_t len, const char *med
  */
 int ov__image_fast_header(const unsigned char *d, size_t n, const char *mt, int *w, int *h,
                           int *orientation);
+/* A resource in a shared spool file (spool_offset > 0) copied to a spool
+   file of its own (owned), so libvips, which opens whole files, can work on
+   it exactly as before. For the rare paths only (the book budget). */
+int ov__image_unspool(ov_resource *r, ov_error *err);
 /* "where" for error messages: url, else spool path, else "". */
 const char *ov__image_where(const ov_resource *r);
 /* Fill err from libvips' error buffer (and clear it). */
