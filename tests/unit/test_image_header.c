@@ -55,7 +55,7 @@ Test(image_header, jpeg_and_png_sizes_match_libvips)
 {
     static const int sizes[][2] = {{1, 1}, {480, 300}, {17, 1023}, {2049, 3}};
     static const char *const jpegs[] = {".jpg", ".jpg[Q=40,interlace]", ".jpg[strip]"};
-    static const char *const pngs[] = {".png", ".png[interlace]", ".png[bitdepth=16]", ".png[compression=9]"};
+    static const char *const pngs[] = {".png", ".png[interlace]", ".png[compression=9]", ".png[palette]"};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
         for (int bands = 1; bands <= 4; bands += 2) {
             size_t len;
