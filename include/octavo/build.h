@@ -40,8 +40,9 @@ extern "C" {
 
 /** Most inputs one build accepts. */
 #define OV_BUILD_MAX_INPUTS 256
-/** Most articles one book takes, whatever the limits say. */
-#define OV_BUILD_MAX_ARTICLES 5000
+/** Most articles one book takes, whatever the limits say (a month of a
+    daily paper in one archive book); --max-articles accepts up to it. */
+#define OV_BUILD_MAX_ARTICLES 10000
 /** Largest local page read from disk. */
 #define OV_BUILD_MAX_LOCAL_BYTES (16u * 1024u * 1024u)
 /** Most authors (dc:creator) a book is given. */

@@ -41,6 +41,9 @@ typedef struct ov_resource {
     int spool_owned;     /**< non-zero: ov_resource_free() unlinks spool_path */
     int width;           /**< pixels, 0 when unknown */
     int height;          /**< pixels, 0 when unknown */
+    uint64_t spool_offset; /**< 0: spool_path holds these bytes alone; else they are
+                                [spool_offset, spool_offset + size) of a spool file
+                                shared by many resources (which then owns none) */
 } ov_resource;
 
 /**
@@ -102,6 +105,8 @@ typedef struct ov_book {
     ov_resource *cover;   /**< owned cover image, or NULL to let the packager make one */
     size_t cap_sections;  /**< internal */
     size_t cap_resources; /**< internal */
+    struct ov__hmap *resource_index; /**< internal: url -> index, a cache for find */
+    size_t n_indexed;     /**< internal: resources covered by resource_index */
 } ov_book;
 
 /**

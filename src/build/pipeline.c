@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,12 +39,16 @@
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/progress.h"
+#include "util/hmap.h"
 
 /* Names a folder's feed may have, in the order they are preferred. */
 static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
                                                "index.xml", "rdf.xml", NULL};
-/* Most HTML files taken from a folder without a feed. */
-#define OV_BUILD_MAX_FOLDER_FILES 2000
+/* Most HTML files taken from a folder without a feed (the first ones in
+   name order; the rest are a reported skip), and most names sorted to
+   choose them (files past that are only counted). */
+#define OV_BUILD_MAX_FOLDER_FILES OV_BUILD_MAX_ARTICLES
+#define OV_BUILD_MAX_FOLDER_SCAN (8 * OV_BUILD_MAX_FOLDER_FILES)
 
 typedef struct job {
     size_t section;      /* index into run.sections */
@@ -69,9 +74,9 @@ typedef struct run {
     char **sections;
     size_t n_sections;
     long loose_section;  /* section of single-article inputs, or -1 */
-    char **queued;       /* image URLs already queued */
-    size_t n_queued, cap_queued;
-    size_t spool_seq;
+    ov__hmap queued;     /* image URLs already queued */
+    int spool_fd;        /* the images' spool file (SPOOL_NAME), or -1 */
+    uint64_t spool_off;  /* where the next image goes in it */
     int fatal;
     ov_error fatal_err;
 } run;
@@ -197,19 +202,46 @@ static int get_fetcher(run *r, ov_error *err)
 
 /* ---------- images ---------- */
 
+/* Prepared images are appended to one file in the spool directory (not a
+ * file each: creating and deleting thousands of files cost more than the
+ * rest of the image work). It starts with a magic line, so no image sits at
+ * offset 0 (which in ov_resource means "a file of its own"). */
+#define SPOOL_NAME "images.spool"
+static const char spool_magic[8] = "OVSPOOL\n";
+
+static int spool_write(int fd, const void *data, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = pwrite(fd, (const char *)data + done, len - done, (off_t)(off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        done += (size_t)w;
+    }
+    return 0;
+}
+
 static int spool_resource(run *r, ov_resource *res, ov_error *err)
 {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/r%06zu.bin", r->res->spool_dir, r->spool_seq++);
-    int rc = ov__write_file(path, res->data, res->size, err);
-    if (rc)
-        return rc;
-    rc = ov_strset(&res->spool_path, path);
-    if (rc) {
-        unlink(path);
-        return ov_error_set(err, rc, path, "out of memory");
+    snprintf(path, sizeof path, "%s/" SPOOL_NAME, r->res->spool_dir);
+    if (r->spool_fd < 0) {
+        r->spool_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (r->spool_fd < 0 || spool_write(r->spool_fd, spool_magic, sizeof spool_magic, 0))
+            return ov_error_set(err, OV_EIO, path, "cannot write the image spool: %s",
+                                strerror(errno));
+        r->spool_off = sizeof spool_magic;
     }
-    res->spool_owned = 1;
+    if (spool_write(r->spool_fd, res->data, res->size, r->spool_off))
+        return ov_error_set(err, OV_EIO, path, "cannot write the image spool: %s",
+                            strerror(errno));
+    if (ov_strset(&res->spool_path, path))
+        return ov_error_set(err, OV_ENOMEM, path, "out of memory");
+    res->spool_offset = r->spool_off;
+    res->spool_owned = 0; /* the run removes the shared file */
+    r->spool_off += res->size;
     free(res->data);
     res->data = NULL;
     return 0;
@@ -251,14 +283,6 @@ nomem:
     set_fatal(r, OV_ENOMEM, url, "out of memory");
 }
 
-static int already_queued(run *r, const char *url)
-{
-    for (size_t i = 0; i < r->n_queued; i++)
-        if (strcmp(r->queued[i], url) == 0)
-            return 1;
-    return 0;
-}
-
 /* May a page of this run read local file `path`? Only under the folder the
  * user named (`root`) or the --local-root they gave. */
 static int local_ok(const run *r, const char *path, const char *root)
@@ -269,9 +293,10 @@ static int local_ok(const run *r, const char *path, const char *root)
 
 static void queue_image(run *r, const job *j, const char *url)
 {
-    if (already_queued(r, url))
+    int fresh = ov__hmap_put(&r->queued, url, 0, NULL);
+    if (fresh == 0)
         return;
-    if (push_string(&r->queued, &r->n_queued, &r->cap_queued, url)) {
+    if (fresh < 0) {
         set_fatal(r, OV_ENOMEM, url, "out of memory");
         return;
     }
@@ -489,6 +514,7 @@ static int add_entries(run *r, const ov__input *in, ov_entries *es, const char *
     size_t taken = 0;
     for (size_t i = 0; i < es->n_skips; i++)
         ov__build_skip(r->res, es->skips[i].what, "%s", es->skips[i].reason);
+    ov__hmap urls = OV__HMAP_INIT; /* of this section's jobs */
     for (size_t i = 0; i < es->n && !r->fatal; i++) {
         ov_entry linkless;
         const ov_entry *e = &es->items[i];
@@ -506,14 +532,15 @@ static int add_entries(run *r, const ov__input *in, ov_entries *es, const char *
             continue;
         if (in->max_articles && taken >= in->max_articles)
             break;
-        int dup = 0;
-        for (size_t k = 0; k < r->n_jobs && !dup; k++)
-            dup = r->jobs[k].section == (size_t)s && strcmp(r->jobs[k].url, e->url) == 0;
-        if (dup)
+        if (ov__hmap_get(&urls, e->url))
             continue;
+        size_t before = r->n_jobs;
         add_entry_job(r, (size_t)s, e, root);
+        if (r->n_jobs > before && ov__hmap_put(&urls, e->url, 0, NULL) < 0)
+            set_fatal(r, OV_ENOMEM, e->url, "out of memory");
         taken++;
     }
+    ov__hmap_free(&urls);
     if (taken == 0 && !r->fatal)
         fprintf(stderr, "octavo: %s: no articles found%s\n", in->where,
                 cutoff ? " (all older than the --oldest limit)" : "");
@@ -542,15 +569,16 @@ static int has_html_ext(const char *name)
 
 /* Collect HTML files under `dir` (depth-bounded), skipping index pages and
  * browsers' "*_files" folders. */
-static void list_html(const char *dir, int depth, char ***out, size_t *n, size_t *cap)
+static void list_html(const char *dir, int depth, char ***out, size_t *n, size_t *cap,
+                      size_t *unlisted)
 {
-    if (depth > 8 || *n >= OV_BUILD_MAX_FOLDER_FILES)
+    if (depth > 8)
         return;
     DIR *d = opendir(dir);
     if (!d)
         return;
     struct dirent *de;
-    while ((de = readdir(d)) && *n < OV_BUILD_MAX_FOLDER_FILES) {
+    while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
         char path[PATH_MAX];
@@ -562,10 +590,13 @@ static void list_html(const char *dir, int depth, char ***out, size_t *n, size_t
         size_t nl = strlen(de->d_name);
         if (S_ISDIR(st.st_mode)) {
             if (nl < 6 || strcmp(de->d_name + nl - 6, "_files") != 0)
-                list_html(path, depth + 1, out, n, cap);
+                list_html(path, depth + 1, out, n, cap, unlisted);
         } else if (S_ISREG(st.st_mode) && has_html_ext(de->d_name) &&
                    !(depth == 0 && strncasecmp(de->d_name, "index.", 6) == 0)) {
-            push_string(out, n, cap, path);
+            if (*n < OV_BUILD_MAX_FOLDER_SCAN)
+                push_string(out, n, cap, path);
+            else
+                ++*unlisted;
         }
     }
     closedir(d);
@@ -605,9 +636,21 @@ static int collect_folder(run *r, const ov__input *in, const char *dir)
         ov__build_skip(r->res, path, "feed: %s", err.message);
     }
     char **files = NULL;
-    size_t n = 0, cap = 0;
-    list_html(dir, 0, &files, &n, &cap);
+    size_t n = 0, cap = 0, over = 0;
+    list_html(dir, 0, &files, &n, &cap, &over);
     qsort(files, n, sizeof *files, cmp_str);
+    if (n > OV_BUILD_MAX_FOLDER_FILES) {
+        over += n - OV_BUILD_MAX_FOLDER_FILES;
+        for (size_t i = OV_BUILD_MAX_FOLDER_FILES; i < n; i++)
+            free(files[i]);
+        n = OV_BUILD_MAX_FOLDER_FILES;
+    }
+    /* with --max-articles at or under the limit, nothing past it would be taken */
+    if (over && !(in->max_articles && in->max_articles <= OV_BUILD_MAX_FOLDER_FILES))
+        ov__build_skip(r->res, dir,
+                       "%zu HTML file%s left out: a folder without a feed gives at most %d "
+                       "articles (the first in name order; OV_BUILD_MAX_FOLDER_FILES)",
+                       over, over == 1 ? "" : "s", OV_BUILD_MAX_FOLDER_FILES);
     ov_entries es = {0};
     es.items = calloc(n ? n : 1, sizeof *es.items);
     int rc = 0;
@@ -786,32 +829,36 @@ static int collect_remote(run *r, const ov__input *in)
 
 /* ---------- assembly ---------- */
 
-static int seen_before(char **list, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    return 0;
-}
-
+/* The most frequent article language (ASCII case-insensitive, as
+ * strcasecmp; the first in job order wins a tie), or NULL. */
 static const char *majority_language(const run *r)
 {
     const char *best = NULL;
     size_t best_n = 0;
-    for (size_t i = 0; i < r->n_jobs; i++) {
-        const ov_article *a = r->jobs[i].article;
-        if (!a || !a->language)
-            continue;
-        size_t n = 0;
-        for (size_t k = 0; k < r->n_jobs; k++) {
-            const ov_article *b = r->jobs[k].article;
-            n += b && b->language && strcasecmp(b->language, a->language) == 0;
+    ov__hmap counts = OV__HMAP_INIT;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < r->n_jobs; i++) {
+            const ov_article *a = r->jobs[i].article;
+            if (!a || !a->language)
+                continue;
+            char *key = strdup(a->language);
+            size_t *n = NULL;
+            for (char *k = key; k && *k; k++)
+                if (*k >= 'A' && *k <= 'Z')
+                    *k = (char)(*k + 32);
+            int rc = key ? ov__hmap_put(&counts, key, 0, &n) : OV_ENOMEM;
+            free(key);
+            if (rc < 0)
+                goto cleanup;
+            if (pass == 0)
+                ++*n;
+            else if (*n > best_n) {
+                best = a->language;
+                best_n = *n;
+            }
         }
-        if (n > best_n) {
-            best = a->language;
-            best_n = n;
-        }
-    }
+cleanup:
+    ov__hmap_free(&counts);
     return best;
 }
 
@@ -819,8 +866,7 @@ static const char *majority_language(const run *r)
 static int assemble(run *r)
 {
     ov_book *b = r->res->book;
-    char **keys = NULL;
-    size_t n_keys = 0, cap_keys = 0;
+    ov__hmap keys = OV__HMAP_INIT; /* canonical URLs and body hashes taken */
     int rc = 0;
     for (size_t s = 0; s < r->n_sections && !rc; s++) {
         ov_section *sec = NULL;
@@ -832,7 +878,7 @@ static int assemble(run *r)
             const char *canon = a->canonical_url ? a->canonical_url : a->url;
             char hash[17];
             ov__body_hash(a->body_xhtml, hash);
-            if (seen_before(keys, n_keys, canon) || seen_before(keys, n_keys, hash)) {
+            if (ov__hmap_get(&keys, canon) || ov__hmap_get(&keys, hash)) {
                 r->res->n_duplicates++;
                 continue;
             }
@@ -840,8 +886,7 @@ static int assemble(run *r)
                 r->res->n_seen++;
                 continue;
             }
-            if (push_string(&keys, &n_keys, &cap_keys, canon) ||
-                push_string(&keys, &n_keys, &cap_keys, hash)) {
+            if (ov__hmap_put(&keys, canon, 0, NULL) < 0 || ov__hmap_put(&keys, hash, 0, NULL) < 0) {
                 rc = OV_ENOMEM;
                 break;
             }
@@ -857,9 +902,7 @@ static int assemble(run *r)
             r->res->n_articles++;
         }
     }
-    for (size_t i = 0; i < n_keys; i++)
-        free(keys[i]);
-    free(keys);
+    ov__hmap_free(&keys);
     return rc;
 }
 
@@ -882,6 +925,7 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
     r.cfg = cfg;
     r.res = res;
     r.loose_section = -1;
+    r.spool_fd = -1;
     int rc = ov_book_new(&res->book);
     if (rc)
         return ov_error_set(err, rc, NULL, "out of memory");
@@ -945,9 +989,9 @@ cleanup:
     for (size_t i = 0; i < r.n_sections; i++)
         free(r.sections[i]);
     free(r.sections);
-    for (size_t i = 0; i < r.n_queued; i++)
-        free(r.queued[i]);
-    free(r.queued);
+    ov__hmap_free(&r.queued);
+    if (r.spool_fd >= 0)
+        close(r.spool_fd);
     return rc;
 }
 

@@ -6,12 +6,22 @@
  * and serves the stored body on 304. Several runs may share a cache: SQLite
  * serialises the index (busy_timeout), bodies are written to a temporary
  * file and renamed into place, so a reader never sees half a body.
+ *
+ * The cache is disposable, so it is written for speed, not durability: WAL
+ * with synchronous=NORMAL (no sync per commit; a power cut may lose the
+ * last commits, never the index's consistency), index rows batched into
+ * one transaction per OV__CACHE_BATCH stores or OV__CACHE_BATCH_MS (short,
+ * so concurrent runs sharing the cache wait little), bodies renamed into
+ * place without an fsync. A body always reaches its final name before its
+ * row is written, and a lookup checks the body's size against the row, so
+ * a killed run or a lost body is a cache miss, never a wrong page.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -19,10 +29,25 @@
 #include "fetch/fetch_internal.h"
 #include "util/fs.h"
 
+/* Stores per index transaction, and the longest a transaction stays open. */
+#define OV__CACHE_BATCH 256
+#define OV__CACHE_BATCH_MS 250
+
 struct ov__cache {
     sqlite3 *db;
     char *dir;
+    sqlite3_stmt *lookup, *insert; /* prepared once */
+    int in_txn;
+    unsigned txn_n;
+    int64_t txn_ms;                /* when the open transaction began */
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS entries ("
@@ -60,6 +85,7 @@ int ov__cache_open(const char *dir, ov__cache **out, ov_error *err)
     /* WAL lets readers and a writer overlap; if another run holds the lock
      * while we ask, keep the current mode (it is only an optimisation). */
     sqlite3_exec(c->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
+    sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
     int tries = 0, src;
     while ((src = sqlite3_exec(c->db, schema, NULL, NULL, NULL)) == SQLITE_BUSY && tries++ < 50)
         sqlite3_sleep(100);
@@ -76,10 +102,25 @@ cleanup:
     return rc;
 }
 
+void ov__cache_flush(ov__cache *c, int force)
+{
+    if (!c || !c->in_txn)
+        return;
+    if (!force && c->txn_n < OV__CACHE_BATCH && mono_ms() - c->txn_ms < OV__CACHE_BATCH_MS)
+        return;
+    if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL); /* the cache only loses rows */
+    c->in_txn = 0;
+    c->txn_n = 0;
+}
+
 void ov__cache_close(ov__cache *c)
 {
     if (!c)
         return;
+    ov__cache_flush(c, 1);
+    sqlite3_finalize(c->lookup);
+    sqlite3_finalize(c->insert);
     sqlite3_close(c->db);
     free(c->dir);
     free(c);
@@ -102,14 +143,15 @@ static char *col_dup(sqlite3_stmt *st, int i)
 
 int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e)
 {
-    sqlite3_stmt *st = NULL;
     int rc = OV_ENOTFOUND;
     memset(e, 0, sizeof *e);
-    if (sqlite3_prepare_v2(c->db,
+    if (!c->lookup &&
+        sqlite3_prepare_v2(c->db,
                            "SELECT etag, last_modified, stored_at, status, content_type, body,"
                            " size FROM entries WHERE url = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto cleanup;
+                           -1, &c->lookup, NULL) != SQLITE_OK)
+        return rc;
+    sqlite3_stmt *st = c->lookup;
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW)
         goto cleanup;
@@ -122,15 +164,18 @@ int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e)
     e->size = (size_t)sqlite3_column_int64(st, 6);
     if (body && asprintf(&e->body_file, "%s/bodies/%s", c->dir, (const char *)body) < 0)
         e->body_file = NULL;
-    struct stat sb; /* a truncated or replaced body is not served */
-    if (!e->body_file || stat(e->body_file, &sb) != 0 || (size_t)sb.st_size != e->size ||
-        access(e->body_file, R_OK) != 0) {
+    struct stat sb;
+    /* a body that is missing or not the size its row says (a killed run, a
+     * crash, someone else's file) is a miss */
+    if (!e->body_file || stat(e->body_file, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+        (uint64_t)sb.st_size != (uint64_t)e->size || access(e->body_file, R_OK) != 0) {
         ov__cache_entry_clear(e);
         goto cleanup;
     }
     rc = 0;
 cleanup:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return rc;
 }
 
@@ -165,8 +210,11 @@ static int write_body(const char *path, const unsigned char *body, size_t len, o
         }
         off += (size_t)w;
     }
-    close(fd);
-    rc = ov__atomic_commit(tmp, path, err);
+    /* no fsync: the size check at lookup catches a body a crash cut short */
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        rc = ov_error_set(err, OV_EIO, path, "cannot write cache body: %s", strerror(errno));
+        ov__atomic_abort(tmp);
+    }
 cleanup:
     free(tmp);
     return rc;
@@ -186,12 +234,18 @@ int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char 
         return ov_error_set(err, OV_ENOMEM, url, "out of memory");
     if ((rc = write_body(path, body, len, err)) != 0)
         goto cleanup;
-    if (sqlite3_prepare_v2(c->db,
+    if (!c->insert &&
+        sqlite3_prepare_v2(c->db,
                            "INSERT OR REPLACE INTO entries (url, etag, last_modified, stored_at,"
                            " status, content_type, body, size) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                           -1, &st, NULL) != SQLITE_OK) {
+                           -1, &c->insert, NULL) != SQLITE_OK) {
         rc = ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
         goto cleanup;
+    }
+    st = c->insert;
+    if (!c->in_txn && sqlite3_exec(c->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) == SQLITE_OK) {
+        c->in_txn = 1; /* else: this row commits on its own */
+        c->txn_ms = mono_ms();
     }
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, etag, -1, SQLITE_STATIC);
@@ -203,8 +257,14 @@ int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char 
     sqlite3_bind_int64(st, 8, (sqlite3_int64)len);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
+    else if (c->in_txn)
+        c->txn_n++;
+    ov__cache_flush(c, 0);
 cleanup:
-    sqlite3_finalize(st);
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
     free(path);
     return rc;
 }

@@ -1,8 +1,10 @@
 /*
  * The fetcher: one libcurl multi handle driven by our own scheduler.
  *
- * Requests wait in a queue in the order they were added. Each turn of the
- * loop in ov_fetch_run() starts every waiting request that may start now:
+ * Requests wait in their host's queue in the order they were added (retries
+ * with a timer in a short delayed list). Each turn of the loop in
+ * ov_fetch_run() visits the hosts with waiting requests and starts, from the
+ * front of each queue, every request that may start now:
  * below the global limit (opts->max_total) and the per-host limit
  * (opts->max_per_host, counted by us, not only by libcurl), after the host's
  * politeness delay and the request's own retry time, and once the host's
@@ -50,26 +52,33 @@ int64_t ov__now_ms(void)
 
 /* ---------------------------------------------------------------- hosts */
 
-ov__host *ov__host_get(ov_fetcher *f, const char *key)
+long ov__host_index(ov_fetcher *f, const char *key)
 {
-    for (size_t i = 0; i < f->n_hosts; i++)
-        if (strcmp(f->hosts[i].key, key) == 0)
-            return &f->hosts[i];
+    size_t *known = ov__hmap_get(&f->host_index, key);
+    if (known)
+        return (long)*known;
     if (f->n_hosts == f->cap_hosts) {
         size_t ncap = f->cap_hosts ? f->cap_hosts * 2 : 8;
         ov__host *p = realloc(f->hosts, ncap * sizeof *p);
         if (!p)
-            return NULL;
+            return -1;
         f->hosts = p;
         f->cap_hosts = ncap;
     }
     ov__host *h = &f->hosts[f->n_hosts];
     memset(h, 0, sizeof *h);
     h->key = strdup(key);
-    if (!h->key)
-        return NULL;
-    f->n_hosts++;
-    return h;
+    if (!h->key || ov__hmap_put(&f->host_index, key, f->n_hosts, NULL) < 0) {
+        free(h->key);
+        return -1;
+    }
+    return (long)f->n_hosts++;
+}
+
+ov__host *ov__host_get(ov_fetcher *f, const char *key)
+{
+    long i = ov__host_index(f, key);
+    return i < 0 ? NULL : &f->hosts[i];
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -160,6 +169,7 @@ void ov__req_free(ov__req *r)
     free(r->url);
     free(r->referer);
     free(r->host);
+    free(r->path);
     free(r->error_message);
     ov__buf_free(&r->body);
     ov__buf_free(&r->head);
@@ -172,10 +182,17 @@ void ov_fetcher_free(ov_fetcher *f)
 {
     if (!f)
         return;
-    for (ov__req *r = f->queue, *next; r; r = next) {
+    for (size_t i = 0; i < f->n_hosts; i++)
+        for (ov__req *r = f->hosts[i].q_head, *next; r; r = next) {
+            next = r->next;
+            ov__req_free(r);
+        }
+    for (ov__req *r = f->delayed, *next; r; r = next) {
         next = r->next;
         ov__req_free(r);
     }
+    free(f->pending);
+    ov__hmap_free(&f->host_index);
     for (size_t i = 0; i < f->n_active; i++) {
         curl_multi_remove_handle(f->multi, f->active[i]->easy);
         ov__req_free(f->active[i]);
@@ -207,16 +224,40 @@ void ov_fetcher_free(ov_fetcher *f)
 
 void ov__enqueue(ov_fetcher *f, ov__req *r, int front)
 {
-    if (front || !f->queue) {
-        r->next = f->queue;
-        f->queue = r;
-        if (!f->queue_tail)
-            f->queue_tail = r;
+    f->n_queued++;
+    if (!front && !f->o.replay && r->not_before_ms > ov__now_ms()) {
+        r->next = f->delayed;
+        f->delayed = r;
+        return;
+    }
+    ov__host *h = &f->hosts[r->host_ix];
+    if (!h->pending && f->n_pending < f->cap_pending) {
+        f->pending[f->n_pending++] = r->host_ix;
+        h->pending = 1;
+    }
+    if (front || !h->q_head) {
+        r->next = h->q_head;
+        h->q_head = r;
+        if (!h->q_tail)
+            h->q_tail = r;
         return;
     }
     r->next = NULL;
-    f->queue_tail->next = r;
-    f->queue_tail = r;
+    h->q_tail->next = r;
+    h->q_tail = r;
+}
+
+ov__req *ov__host_pop(ov_fetcher *f, ov__host *h)
+{
+    ov__req *r = h->q_head;
+    if (!r)
+        return NULL;
+    h->q_head = r->next;
+    if (!h->q_head)
+        h->q_tail = NULL;
+    r->next = NULL;
+    f->n_queued--;
+    return r;
 }
 
 int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *referer,
@@ -228,6 +269,21 @@ int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *
         ov__req_free(r);
         return ov_error_set(err, OV_ENOMEM, url, "out of memory");
     }
+    long hi = ov__host_index(f, r->host);
+    /* room in `pending` for every host, so ov__enqueue cannot fail */
+    if (hi >= 0 && f->cap_pending < f->n_hosts) {
+        size_t *p = realloc(f->pending, f->cap_hosts * sizeof *p);
+        if (p) {
+            f->pending = p;
+            f->cap_pending = f->cap_hosts;
+        }
+    }
+    if (hi < 0 || f->cap_pending < f->n_hosts) {
+        ov__req_free(r);
+        return ov_error_set(err, OV_ENOMEM, url, "out of memory");
+    }
+    r->host_ix = (size_t)hi;
+    r->path = ov__url_path_query(url); /* NULL (unparsable) means allowed, as before */
     r->kind = kind;
     r->user = user;
     r->started_ms = ov__now_ms();

@@ -10,6 +10,7 @@
 #include "fetch/fetch_internal.h"
 #include "octavo/fetch.h"
 #include "util/buf.h"
+#include "util/hmap.h"
 
 /* Most easy handles kept for reuse between transfers. */
 #define OV__IDLE_HANDLES 16
@@ -27,10 +28,14 @@ typedef struct ov__host {
     long robots_denied;   /* robots.txt answered this 5xx: disallow all (RFC 9309) */
     int timed_out;        /* 1: a transfer timed out, the rest waits for the end of the run;
                              2: it timed out again then, the rest is skipped (deadline.c) */
+    struct ov__req *q_head, *q_tail; /* requests waiting for this host, in order */
+    int pending;          /* listed in ov_fetcher.pending */
 } ov__host;
 
 typedef struct ov__req {
     char *url, *referer, *host;
+    char *path;            /* path and query of url for robots.txt (parsed once), or NULL */
+    size_t host_ix;        /* index into ov_fetcher.hosts */
     ov_fetch_kind kind;
     void *user;
     int internal_robots;   /* robots.txt for this host (no callback) */
@@ -64,7 +69,15 @@ struct ov_fetcher {
     CURLM *multi;
     int curl_inited;
     ov__cache *cache;
-    ov__req *queue, *queue_tail;
+    /* Waiting requests: each in its host's queue (ready once the host is),
+       or, while a retry timer runs, in `delayed`. `pending` lists the hosts
+       with a non-empty queue in the order they got one, so a pass over the
+       queue costs the number of such hosts, not of requests. */
+    size_t n_queued;
+    ov__req *delayed;
+    size_t *pending;
+    size_t n_pending, cap_pending;
+    ov__hmap host_index;  /* key -> index into hosts */
     ov__req **active;
     size_t n_active, cap_active;
     ov__host *hosts;
@@ -84,6 +97,12 @@ struct ov_fetcher {
 
 int64_t ov__now_ms(void);
 ov__host *ov__host_get(ov_fetcher *f, const char *key);
+/* Index of the host `key` in f->hosts (added when new), or -1 out of memory. */
+long ov__host_index(ov_fetcher *f, const char *key);
+/* Take the first request of host `h`'s queue (NULL when empty). */
+ov__req *ov__host_pop(ov_fetcher *f, ov__host *h);
+/* Queue `r` at the front or back of its host's queue, or in the delayed list
+   while its retry timer runs (never fails: the host exists since req_new). */
 void ov__enqueue(ov_fetcher *f, ov__req *r, int front);
 int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *referer,
                 void *user, ov__req **out, ov_error *err);

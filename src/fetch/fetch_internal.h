@@ -43,10 +43,14 @@ typedef struct ov__cache_entry {
 } ov__cache_entry;
 
 int ov__cache_open(const char *dir, ov__cache **out, ov_error *err);
+/* Commits pending index rows first. */
 void ov__cache_close(ov__cache *c);
 /* Open the cache at `dir`; when that fails, rebuild a corrupt index or go on
  * without a cache (*out = NULL), with a warning on stderr (cache_guard.c). */
 void ov__cache_open_or_bypass(const char *dir, ov__cache **out);
+/* Commit the open batch of index rows if it is full or old enough (or
+   always with `force`); the fetch loop calls it before it waits. */
+void ov__cache_flush(ov__cache *c, int force);
 /* 0 and *e filled (caller frees with ov__cache_entry_clear), or OV_ENOTFOUND. */
 int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e);
 void ov__cache_entry_clear(ov__cache_entry *e);

@@ -48,7 +48,7 @@ int ov_fetch_get(ov_fetcher *f, const char *url, ov_fetch_kind kind, ov_response
     get_ctx g = {NULL, 0};
     ov_request req = {url, kind, NULL, NULL};
     *out = NULL;
-    if (f && (f->queue || f->n_active || f->running))
+    if (f && (f->n_queued || f->n_active || f->running))
         return ov_error_set(err, OV_EINVAL, url, "ov_fetch_get: the fetcher is busy");
     int rc = ov_fetch_add(f, &req, err);
     if (!rc)

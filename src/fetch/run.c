@@ -223,8 +223,8 @@ static void finish(run_ctx *c, ov__req *r, int code, long status, const char *fi
     if (ov__record_add(f, &resp) != 0)
         c->oom = 1;
     if (r->internal_robots) {
-        ov__host *h = ov__host_get(f, r->host);
-        if (h) {
+        ov__host *h = &f->hosts[r->host_ix];
+        {
             h->robots_state = 2;
             if (status >= 500)
                 h->robots_denied = status;
@@ -460,8 +460,8 @@ static void transfer_done(run_ctx *c, CURL *e, CURLcode res)
             f->active[i] = f->active[--f->n_active];
             break;
         }
-    ov__host *h = ov__host_get(f, r->host);
-    if (h && h->active)
+    ov__host *h = &f->hosts[r->host_ix];
+    if (h->active)
         h->active--;
     r->easy = NULL;
     if (f->idle_n < OV__IDLE_HANDLES)
@@ -535,19 +535,7 @@ cleanup:
 
 /* ------------------------------------------------------------ scheduling */
 
-/* Remove *pp from the queue (pp points at the link that holds it). */
-static ov__req *unlink_at(ov_fetcher *f, ov__req **pp)
-{
-    ov__req *r = *pp;
-    *pp = r->next;
-    if (f->queue_tail == r)
-        f->queue_tail = pp == &f->queue ? NULL
-                                        : (ov__req *)(void *)((char *)pp - offsetof(ov__req, next));
-    r->next = NULL;
-    return r;
-}
-
-static int queue_robots(ov_fetcher *f, ov__host *h, const char *url, ov_error *err)
+static int queue_robots(ov_fetcher *f, size_t hi, const char *url, ov_error *err)
 {
     char *origin = ov__url_origin(url), *robots_url = NULL;
     ov__req *r = NULL;
@@ -560,7 +548,7 @@ static int queue_robots(ov_fetcher *f, ov__host *h, const char *url, ov_error *e
     if ((rc = ov__req_new(f, robots_url, OV_FETCH_ROBOTS, NULL, NULL, &r, err)) != 0)
         goto cleanup;
     r->internal_robots = 1;
-    h->robots_state = 1;
+    f->hosts[hi].robots_state = 1; /* not through a pointer: req_new may move hosts */
     ov__enqueue(f, r, 1);
 cleanup:
     free(origin);
@@ -579,13 +567,9 @@ static int ready(ov_fetcher *f, ov__req *r, ov__host *h, int64_t now, int64_t *w
         return 0;
     if (!r->internal_robots && !f->o.ignore_robots && h->robots_denied)
         return -1;
-    if (!r->internal_robots && !f->o.ignore_robots && h->robots) {
-        char *path = ov__url_path_query(r->url);
-        int ok = path ? ov__robots_allowed(h->robots, path) : 1;
-        free(path);
-        if (!ok)
-            return -1;
-    }
+    if (!r->internal_robots && !f->o.ignore_robots && h->robots && r->path &&
+        !ov__robots_allowed(h->robots, r->path))
+        return -1;
     if (f->o.replay)
         return 1;
     if (f->n_active >= f->o.max_total || h->active >= f->o.max_per_host)
@@ -599,39 +583,30 @@ static int ready(ov_fetcher *f, ov__req *r, ov__host *h, int64_t now, int64_t *w
     return 1;
 }
 
-/* One pass over the queue: start what may start. Returns 0 or an OV_E* code. */
-static int pump(run_ctx *c, int64_t *wake, ov_error *err)
+/* Start what may start from the front of host `hi`'s queue: a request that
+ * must wait means the rest of that host's queue waits too (same host, same
+ * limits; timed retries wait in f->delayed). Returns 0 or an OV_E* code. */
+static int pump_host(run_ctx *c, size_t hi, int64_t now, int64_t *wake, ov_error *err)
 {
     ov_fetcher *f = c->f;
-    ov__req **pp = &f->queue;
-    int64_t now = ov__now_ms();
-    if (ov__deadline_passed(f, now)) {
-        while (f->queue) {
-            ov__req *r = unlink_at(f, &f->queue);
-            finish(c, r, OV_ELIMIT, 0, NULL, NULL, 0,
-                   "skipped: the run's deadline passed before it was fetched");
-            ov__req_free(r);
-        }
-        return 0;
-    }
-    while (*pp) {
-        ov__req *r = *pp;
-        ov__host *h = ov__host_get(f, r->host);
-        if (!h)
-            return ov_error_set(err, OV_ENOMEM, r->url, "out of memory");
+    for (;;) {
+        /* re-read each turn: a done callback may add hosts (realloc) */
+        ov__host *h = &f->hosts[hi];
+        ov__req *r = h->q_head;
+        if (!r)
+            return 0;
+        if (!f->o.replay && f->n_active >= f->o.max_total)
+            return 0;
         if (!r->internal_robots && !f->o.ignore_robots && h->robots_state == 0) {
-            int rc = queue_robots(f, h, r->url, err);
+            int rc = queue_robots(f, hi, r->url, err);
             if (rc)
                 return rc;
-            pp = &f->queue; /* the robots request went to the front */
-            continue;
+            continue; /* the robots request went to the front */
         }
         int st = ready(f, r, h, now, wake);
-        if (st == 0) {
-            pp = &r->next;
-            continue;
-        }
-        unlink_at(f, pp);
+        if (st == 0)
+            return 0;
+        ov__host_pop(f, h);
         if (st == -2) {
             finish(c, r, OV_ENET, 0, NULL, NULL, 0,
                    "skipped: host %s timed out, and again when tried at the end of the run",
@@ -664,7 +639,68 @@ static int pump(run_ctx *c, int64_t *wake, ov_error *err)
         h->active++;
         h->next_ok_ms = now + f->o.host_delay_ms;
     }
-    return 0;
+}
+
+/* Move the retries whose timer ran out back to their host's queue. */
+static void wake_delayed(ov_fetcher *f, int64_t now, int64_t *wake)
+{
+    ov__req **pp = &f->delayed;
+    while (*pp) {
+        ov__req *r = *pp;
+        if (r->not_before_ms > now) {
+            if (!*wake || r->not_before_ms < *wake)
+                *wake = r->not_before_ms;
+            pp = &r->next;
+            continue;
+        }
+        *pp = r->next;
+        f->n_queued--;
+        r->not_before_ms = 0;
+        ov__enqueue(f, r, 0);
+    }
+}
+
+/* One pass over the hosts with waiting requests, in the order they got
+ * them: start what may start. Returns 0 or an OV_E* code. */
+static int pump(run_ctx *c, int64_t *wake, ov_error *err)
+{
+    ov_fetcher *f = c->f;
+    int64_t now = ov__now_ms();
+    int rc = 0;
+    if (ov__deadline_passed(f, now)) {
+        while (f->delayed) { /* retries waiting for their timer: skipped too */
+            ov__req *r = f->delayed;
+            f->delayed = r->next;
+            f->n_queued--;
+            finish(c, r, OV_ELIMIT, 0, NULL, NULL, 0,
+                   "skipped: the run's deadline passed before it was fetched");
+            ov__req_free(r);
+        }
+        for (size_t i = 0; i < f->n_pending; i++) { /* n_pending may grow meanwhile */
+            ov__req *r;
+            while ((r = ov__host_pop(f, &f->hosts[f->pending[i]])) != NULL) {
+                finish(c, r, OV_ELIMIT, 0, NULL, NULL, 0,
+                       "skipped: the run's deadline passed before it was fetched");
+                ov__req_free(r);
+            }
+        }
+        wake_delayed(f, now, wake); /* what the callbacks just queued */
+        goto compact;
+    }
+    wake_delayed(f, now, wake);
+    for (size_t i = 0; i < f->n_pending && !rc; i++) /* n_pending may grow meanwhile */
+        rc = pump_host(c, f->pending[i], now, wake, err);
+compact:;
+    size_t k = 0; /* drop the hosts whose queue ran empty, keeping the order */
+    for (size_t i = 0; i < f->n_pending; i++) {
+        ov__host *h = &f->hosts[f->pending[i]];
+        if (h->q_head)
+            f->pending[k++] = f->pending[i];
+        else
+            h->pending = 0;
+    }
+    f->n_pending = k;
+    return rc;
 }
 
 /* Handle finished transfers; returns how many finished. */
@@ -691,7 +727,7 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
                             "ov_fetch_run: already running (called from a done callback?)");
     f->running = 1;
     f->endgame = 0;
-    while (f->queue || f->n_active) {
+    while (f->n_queued || f->n_active) {
         int64_t wake = 0;
         if ((rc = pump(&c, &wake, err)) != 0)
             goto cleanup;
@@ -704,7 +740,7 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
         }
         if (drain(&c) > 0)
             continue; /* slots freed, retries queued: schedule before waiting */
-        if (!f->n_active && !f->queue)
+        if (!f->n_active && !f->n_queued)
             break;
         if (!f->n_active && !wake && !f->endgame) {
             f->endgame = 1; /* only timed-out hosts are left: their last try */
@@ -716,10 +752,12 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
             timeout = ov__deadline_cap(f, timeout, now);
         if (wake && wake - now < timeout)
             timeout = wake > now ? (long)(wake - now) : 0;
+        ov__cache_flush(f->cache, 0); /* a batch never holds the index lock for long */
         /* waits for activity or the timer; with no transfer it is a plain timed wait */
         curl_multi_poll(f->multi, NULL, 0, (int)timeout, NULL);
     }
 cleanup:
+    ov__cache_flush(f->cache, 1);
     f->running = 0;
     if (f->o.progress)
         ov__progress(f, 1);

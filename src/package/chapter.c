@@ -80,24 +80,23 @@ static const ov__pk_img *image_for(ov__pk *p, size_t ord, const char *url, ov_er
     const char *ext = r ? core_ext(r->media_type) : NULL;
     if (!ext)
         return NULL;
-    size_t n_in_chap = 0;
-    for (size_t i = 0; i < p->n_imgs; i++) {
-        if (p->imgs[i].res == r && p->imgs[i].url && strcmp(p->imgs[i].url, url) == 0)
-            return &p->imgs[i];
-    }
-    for (size_t i = 0; i < p->n_imgs; i++) {
-        char pre[16];
-        snprintf(pre, sizeof pre, "i%03zu-", ord);
-        if (strncmp(p->imgs[i].id, pre, strlen(pre)) == 0)
-            n_in_chap++;
-    }
-    ov__pk_img *im = add_img(p, err);
-    if (!im) {
+    size_t *known = ov__hmap_get(&p->img_index, url);
+    if (known && p->imgs[*known].res == r)
+        return &p->imgs[*known];
+    char ord_key[24];
+    size_t *n_in_chap = NULL;
+    snprintf(ord_key, sizeof ord_key, "%zu", ord);
+    ov__pk_img *im = NULL;
+    if (ov__hmap_put(&p->img_counts, ord_key, 0, &n_in_chap) < 0 ||
+        ov__hmap_put(&p->img_index, url, p->n_imgs, NULL) < 0 || !(im = add_img(p, err))) {
+        if (!im)
+            ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
         *rc = OV_ENOMEM;
         return NULL;
     }
-    snprintf(im->id, sizeof im->id, "i%03zu-%02zu", ord, n_in_chap + 1);
-    snprintf(im->href, sizeof im->href, "img/a%03zu-%02zu.%s", ord, n_in_chap + 1, ext);
+    size_t nth = ++*n_in_chap;
+    snprintf(im->id, sizeof im->id, "i%03zu-%02zu", ord, nth);
+    snprintf(im->href, sizeof im->href, "img/a%03zu-%02zu.%s", ord, nth, ext);
     im->media_type = static_mt(ext);
     im->res = r;
     im->url = r->url;

@@ -74,6 +74,8 @@ static void pk_free(ov__pk *p)
         free(p->imgs[i].data);
     free(p->docs);
     free(p->imgs);
+    ov__hmap_free(&p->img_index);
+    ov__hmap_free(&p->img_counts);
     free(p->chaps);
     free(p->identifier);
     free(p->opf);
@@ -173,7 +175,10 @@ static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
         return ov_error_set(err, OV_EIO, r->spool_path ? r->spool_path : r->url,
                             "cannot read image for %s: %s", r->url ? r->url : "(cover)",
                             r->spool_path ? strerror(errno) : "no bytes and no spool file");
-    return zw_add(z, name, zip_source_file(z->za, r->spool_path, 0, 0), 0, err);
+    return zw_add(z, name,
+                  zip_source_file(z->za, r->spool_path, (zip_uint64_t)r->spool_offset,
+                                  (zip_int64_t)r->size),
+                  0, err);
 }
 
 static int zw_entries(zw *z, ov__pk *p, ov_error *err)

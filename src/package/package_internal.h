@@ -6,6 +6,7 @@
 
 #include "octavo/package.h"
 #include "util/buf.h"
+#include "util/hmap.h"
 
 /* Distinct languages listed in dc:language (the rest are left out). */
 #define OV__PK_MAX_LANGS 16
@@ -48,6 +49,8 @@ typedef struct ov__pk {
     size_t n_docs, cap_docs;
     ov__pk_img *imgs;      /* cover image first */
     size_t n_imgs, cap_imgs;
+    ov__hmap img_index;    /* source URL -> index into imgs */
+    ov__hmap img_counts;   /* chapter ordinal -> images numbered in it */
     ov__pk_chap *chaps;
     size_t n_chaps;
     size_t n_sections_used; /* sections with at least one article */

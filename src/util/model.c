@@ -5,12 +5,14 @@
 #include "octavo/model.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util/fs.h"
+#include "util/hmap.h"
 
 int ov_strset(char **field, const char *value)
 {
@@ -74,7 +76,31 @@ int ov_resource_read(const ov_resource *r, unsigned char **out, size_t *len, ov_
     }
     if (!r->spool_path)
         return ov_error_set(err, OV_EINVAL, r->url, "resource has no bytes");
-    return ov__read_file(r->spool_path, (size_t)-1, out, len, err);
+    if (!r->spool_offset && !r->size)
+        return ov__read_file(r->spool_path, (size_t)-1, out, len, err);
+    int fd = open(r->spool_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ov_error_set(err, OV_EIO, r->spool_path, "cannot open: %s", strerror(errno));
+    unsigned char *buf = malloc(r->size ? r->size : 1);
+    size_t got = 0;
+    while (buf && got < r->size) {
+        ssize_t n = pread(fd, buf + got, r->size - got, (off_t)(r->spool_offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (!buf)
+        return ov_error_set(err, OV_ENOMEM, r->url, "out of memory reading resource");
+    if (got != r->size) {
+        free(buf);
+        return ov_error_set(err, OV_EIO, r->spool_path, "spool file shorter than its resource");
+    }
+    *out = buf;
+    *len = got;
+    return 0;
 }
 
 int ov_article_new(ov_article **out)
@@ -160,6 +186,9 @@ void ov_book_free(ov_book *b)
     for (size_t i = 0; i < b->n_resources; i++)
         ov_resource_free(b->resources[i]);
     free(b->resources);
+    if (b->resource_index)
+        ov__hmap_free(b->resource_index);
+    free(b->resource_index);
     ov_resource_free(b->cover);
     free(b);
 }
@@ -206,10 +235,35 @@ int ov_section_add_article(ov_section *s, ov_article *a)
     return 0;
 }
 
+/* Bring the url index up to date with b->resources (appends are indexed
+ * incrementally; a shrunk list, as the image budget leaves it, is indexed
+ * again). Returns 0, or -1 when there is no index (out of memory): then
+ * lookups scan. */
+static int index_resources(ov_book *b)
+{
+    if (!b->resource_index && !(b->resource_index = calloc(1, sizeof *b->resource_index)))
+        return -1;
+    if (b->n_indexed > b->n_resources) {
+        ov__hmap_free(b->resource_index);
+        b->n_indexed = 0;
+    }
+    for (; b->n_indexed < b->n_resources; b->n_indexed++) {
+        const char *url = b->resources[b->n_indexed]->url;
+        if (url && ov__hmap_put(b->resource_index, url, b->n_indexed, NULL) < 0) {
+            ov__hmap_free(b->resource_index);
+            b->n_indexed = 0;
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int ov_book_add_resource(ov_book *b, ov_resource *r)
 {
     if (grow(&b->resources, b->n_resources, &b->cap_resources))
         return OV_ENOMEM;
+    if (b->n_indexed > b->n_resources)
+        b->n_indexed = b->n_resources + 2; /* removed behind our back: reindex */
     b->resources[b->n_resources++] = r;
     return 0;
 }
@@ -218,6 +272,18 @@ ov_resource *ov_book_find_resource(const ov_book *b, const char *url)
 {
     if (!url)
         return NULL;
+    ov_book *mb = (ov_book *)b; /* the index is a cache; books are never const objects */
+    for (int pass = 0; pass < 2; pass++) {
+        if (index_resources(mb) != 0)
+            break;
+        size_t *v = ov__hmap_get(b->resource_index, url);
+        if (!v)
+            return NULL;
+        if (*v < b->n_resources && b->resources[*v]->url &&
+            strcmp(b->resources[*v]->url, url) == 0)
+            return b->resources[*v];
+        mb->n_indexed = b->n_resources + 1; /* stale (resources moved): rebuild */
+    }
     for (size_t i = 0; i < b->n_resources; i++)
         if (b->resources[i]->url && strcmp(b->resources[i]->url, url) == 0)
             return b->resources[i];

@@ -60,6 +60,8 @@ static int ov__recompress(ov_resource *r, const ov__budget_step *st, ov_error *e
     int rc = 0;
     ov_error local;
 
+    if ((rc = ov__image_unspool(r, err)) != 0)
+        return rc;
     if (ov__image_open(r, VIPS_ACCESS_SEQUENTIAL, &hdr, &local) != 0 ||
         ov__image_check_bomb(r, hdr, &local) != 0 || vips_image_hasalpha(hdr))
         goto cleanup; /* not JPEG-able: the drop step deals with it */

@@ -202,6 +202,36 @@ int ov__image_save_png(VipsImage *im, void **buf, size_t *len, const char *where
     return 0;
 }
 
+int ov__image_unspool(ov_resource *r, ov_error *err)
+{
+    if (r->data || !r->spool_path || !r->spool_offset) /* a file of its own: libvips opens it */
+        return 0;
+    /* a file of its own next to the shared one ("<spool>.<offset>"), so the
+       image is worked on exactly as a resource spooled alone */
+    unsigned char *data = NULL;
+    size_t len = 0, n = strlen(r->spool_path);
+    char *path = NULL;
+    int rc = ov_resource_read(r, &data, &len, err);
+    if (rc)
+        return rc;
+    if (n > OV__IMAGE_MAX_PATH || !(path = malloc(n + 24))) {
+        rc = ov_error_set(err, OV_ENOMEM, r->spool_path, "out of memory");
+        goto cleanup;
+    }
+    snprintf(path, n + 24, "%s.%llu", r->spool_path, (unsigned long long)r->spool_offset);
+    if ((rc = ov__write_file(path, data, len, err)) != 0)
+        goto cleanup;
+    free(r->spool_path);
+    r->spool_path = path;
+    r->spool_owned = 1;
+    r->spool_offset = 0;
+    path = NULL;
+cleanup:
+    free(data);
+    free(path);
+    return rc;
+}
+
 /* "<old spool path>.ovimg": a sibling, so spooled resources stay on the same disk. */
 static int ov__image_store_spooled(ov_resource *r, const void *buf, size_t len, ov_error *err)
 {
@@ -381,7 +411,7 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
         return ov_error_set(err, OV_EINVAL, "", "no resource");
     if (!opts)
         opts = &def;
-    if ((rc = ov_image_init(err)) != 0)
+    if ((rc = ov_image_init(err)) != 0 || (rc = ov__image_unspool(r, err)) != 0)
         return rc;
     max_pixels = opts->max_pixels ? opts->max_pixels : OV_IMAGE_MAX_PIXELS;
     /* version 1 callers have no width fields: the default limits apply */
@@ -395,6 +425,18 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
        (OPF-014, RSC-006), and librsvg, loading from memory with no base
        URL, fetches nothing. */
     src_mt = ov__image_sniff(r);
+    int fw = 0, fh = 0, fo = 0; /* a plain upright JPEG/PNG within limits: no libvips */
+    if (r->data && !opts->grayscale &&
+        ov__image_fast_header(r->data, r->size, src_mt, &fw, &fh, &fo) && fo == 1 &&
+        (double)fw * fh <= (double)max_pixels && (max_w == 0 || fw <= max_w) &&
+        (max_h == 0 || fh <= max_h) &&
+        (double)fw * fh <= (double)OV_IMAGE_MAX_INPUT_PIXELS) {
+        if ((rc = ov__image_store_type(r, src_mt, err)) == 0) {
+            r->width = fw;
+            r->height = fh;
+        }
+        return rc;
+    }
     if ((rc = ov__image_open(r, VIPS_ACCESS_SEQUENTIAL, &hdr, err)) != 0)
         goto cleanup;
     if ((rc = ov__image_check_bomb(r, hdr, err)) != 0)

@@ -34,6 +34,16 @@ int ov__image_save_png(VipsImage *im, void **buf, size_t *len, const char *where
  */
 int ov__image_store(ov_resource *r, const void *buf, size_t len, const char *media_type, int w,
                     int h, ov_error *err);
+/*
+ * Size and EXIF orientation of a JPEG or PNG from its header alone (header.c).
+ * 1 when sure, 0 when the header is unusual: then ask libvips.
+ */
+int ov__image_fast_header(const unsigned char *d, size_t n, const char *mt, int *w, int *h,
+                          int *orientation);
+/* A resource in a shared spool file (spool_offset > 0) copied to a spool
+   file of its own (owned), so libvips, which opens whole files, can work on
+   it exactly as before. For the rare paths only (the book budget). */
+int ov__image_unspool(ov_resource *r, ov_error *err);
 /* "where" for error messages: url, else spool path, else "". */
 const char *ov__image_where(const ov_resource *r);
 /* Fill err from libvips' error buffer (and clear it). */
