@@ -15,6 +15,8 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/uri.h>
 
+#include "util/charset.h"
+
 /* Limit of the head scan for an announced feed. */
 #define OV__LISTING_HEAD_BYTES (256u * 1024u)
 
@@ -78,9 +80,21 @@ int ov__listing_like(const ov_article *a, const unsigned char *page, size_t len,
         *n_links = 0;
     if (body >= OV__LISTING_MAX_PROSE || !page || !len || len > 0x7fffffff)
         return 0;
-    htmlDocPtr doc = htmlReadMemory((const char *)page, (int)len, NULL, NULL,
-                                    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                        HTML_PARSE_RECOVER);
+    /* decoded as the transformer does; libxml2 then never looks for a charset
+       converter of its own */
+    char *utf8 = NULL;
+    size_t ulen = 0;
+    ov_error err;
+    ov_error_clear(&err);
+    if (ov__charset_decode(page, len, NULL, &utf8, &ulen, NULL, 0, &err) != 0)
+        return 0;
+    htmlDocPtr doc = ulen <= 0x7fffffff
+                         ? htmlReadMemory(utf8, (int)ulen, NULL, "UTF-8",
+                                          HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                                              HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
+                                              HTML_PARSE_IGNORE_ENC)
+                         : NULL;
+    free(utf8);
     if (!doc)
         return 0;
     if (xmlDocGetRootElement(doc))

@@ -48,35 +48,94 @@ static int put_line(ov__buf *b, const char **pos, size_t max)
     return ov__pk_put_plain(b, tmp);
 }
 
+/* One line of `s`, at most `max` code points, "…" when cut. */
+static int put_cut(ov__buf *b, const char *s, size_t max)
+{
+    const char *cut = s;
+    size_t cps = 0;
+    while (*cut && cps < max) {
+        cut++;
+        while ((*cut & 0xC0) == 0x80)
+            cut++;
+        cps++;
+    }
+    char tmp[512];
+    size_t n = (size_t)(cut - s) < sizeof tmp ? (size_t)(cut - s) : 0;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    int rc = ov__pk_put_plain(b, tmp);
+    return rc || !*cut ? rc : ov__buf_puts(b, "\xE2\x80\xA6");
+}
+
+static int has_wide(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0xE3)
+            return 1;
+    return 0;
+}
+
+#define SVG_TEXT "<text x=\"%d\" y=\"%d\" font-family=\"serif\" font-size=\"%d\" fill=\"%s\"%s>"
+
+/* The drawn cover when no image was given: the same newspaper front page as
+   the rendered one (series, masthead, rules around date and issue, top
+   headlines), black on white, in 600 x 800 user units. */
 static int cover_svg(ov__pk *p, ov__buf *b)
 {
     const ov_book *bk = p->b;
-    int rc = ov__buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
-                             "width=\"600\" height=\"800\" viewBox=\"0 0 600 800\">\n"
-                             "<rect x=\"0\" y=\"0\" width=\"600\" height=\"800\" fill=\"#ffffff\"/>\n"
-                             "<rect x=\"30\" y=\"30\" width=\"540\" height=\"740\" fill=\"none\" "
-                             "stroke=\"#000000\" stroke-width=\"4\"/>\n");
-    const char *pos = bk->title ? bk->title : "octavo";
-    for (int line = 0; line < 5 && *pos && !rc; line++) {
-        rc = ov__buf_printf(b, "<text x=\"300\" y=\"%d\" font-family=\"serif\" font-size=\"44\" "
-                               "text-anchor=\"middle\" fill=\"#000000\">", 260 + line * 60);
-        rc = rc ? rc : put_line(b, &pos, 20);
+    static const char mid[] = " text-anchor=\"middle\"";
+    int y = 70, rc = ov__buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                     "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+                                     "width=\"600\" height=\"800\" viewBox=\"0 0 600 800\">\n"
+                                     "<rect x=\"0\" y=\"0\" width=\"600\" height=\"800\" fill=\"#ffffff\"/>\n");
+    const char *title = bk->title ? bk->title : "octavo";
+    if (!rc && bk->series && bk->series[0] && strcmp(bk->series, title) != 0) {
+        rc = ov__buf_printf(b, SVG_TEXT, 300, y, 22, "#555555", mid);
+        rc = rc ? rc : put_cut(b, bk->series, 40);
+        rc = rc ? rc : ov__buf_puts(b, "</text>\n");
+        y += 20;
+    }
+    const char *pos = title;
+    for (int line = 0; line < 3 && *pos && !rc; line++) {
+        y += 56;
+        rc = ov__buf_printf(b, SVG_TEXT, 300, y, 48, "#000000", mid);
+        rc = rc ? rc : put_line(b, &pos, has_wide(pos) ? 11 : 20);
         rc = rc ? rc : ov__buf_puts(b, "</text>\n");
     }
-    char date[96], issue[32];
-    if (!rc && bk->date) {
-        if (ov__l10n_edition_date(p->lang, bk->date, date, sizeof date) != 0)
-            snprintf(date, sizeof date, "%s", bk->date);
-        rc = ov__buf_puts(b, "<text x=\"300\" y=\"620\" font-family=\"serif\" font-size=\"30\" "
-                             "text-anchor=\"middle\" fill=\"#000000\">");
+    y += 24;
+    rc = rc ? rc : ov__buf_printf(b, "<rect x=\"30\" y=\"%d\" width=\"540\" height=\"8\" fill=\"#000000\"/>\n", y);
+    char date[96] = "", issue[32] = "";
+    if (bk->date && ov__l10n_edition_date(p->lang, bk->date, date, sizeof date) != 0)
+        snprintf(date, sizeof date, "%s", bk->date);
+    if (bk->series_index > 0)
+        ov__l10n_issue(p->lang, bk->series_index, issue, sizeof issue);
+    y += 40;
+    if (!rc && (date[0] || issue[0])) {
+        rc = ov__buf_printf(b, SVG_TEXT, 300, y, 24, "#000000", mid);
         rc = rc ? rc : ov__pk_put_plain(b, date);
+        rc = rc ? rc : ov__buf_puts(b, date[0] && issue[0] ? " \xC2\xB7 " : "");
+        rc = rc ? rc : ov__pk_put_plain(b, issue);
         rc = rc ? rc : ov__buf_puts(b, "</text>\n");
     }
-    if (!rc && bk->series_index > 0 &&
-        ov__l10n_issue(p->lang, bk->series_index, issue, sizeof issue) == 0)
-        rc = ov__buf_printf(b, "<text x=\"300\" y=\"680\" font-family=\"serif\" font-size=\"30\" "
-                               "text-anchor=\"middle\" fill=\"#000000\">%s</text>\n", issue);
+    y += 16;
+    rc = rc ? rc : ov__buf_printf(b, "<rect x=\"30\" y=\"%d\" width=\"540\" height=\"3\" fill=\"#000000\"/>\n", y);
+    y += 20;
+    /* the top headlines, one line each, as many as fit */
+    for (size_t i = 0, s = 0; s < bk->n_sections && y + 50 <= 770 && !rc; i++) {
+        if (i >= bk->sections[s]->n_articles) {
+            s++, i = (size_t)-1;
+            continue;
+        }
+        const char *h = bk->sections[s]->articles[i]->title;
+        if (!h || !h[0])
+            continue;
+        y += 44;
+        rc = ov__buf_printf(b, SVG_TEXT, 30, y, 26, "#000000", "");
+        rc = rc ? rc : put_cut(b, h, has_wide(h) ? 19 : 36);
+        rc = rc ? rc : ov__buf_puts(b, "</text>\n");
+        y += 14;
+        rc = rc ? rc : ov__buf_printf(b, "<rect x=\"30\" y=\"%d\" width=\"540\" height=\"1\" fill=\"#888888\"/>\n", y);
+    }
     return rc ? rc : ov__buf_puts(b, "</svg>\n");
 }
 

@@ -80,7 +80,7 @@ Test(listing_unit, article_with_related_headlines_is_not)
 
 Test(listing, saved_section_front_is_refused_with_advice, .timeout = 120)
 {
-    char *book = ov_test_book_path("listing-never-written.epub");
+    char *book = ov_test_book_path("listing-with-article.epub");
     char *index = ov_test_source_path("examples/sample-site/index.html");
     char *article = ov_test_source_path("examples/sample-site/news/2026/11/20/lighthouse-keeper.html");
     ov_test_run r;

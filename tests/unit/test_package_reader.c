@@ -119,6 +119,8 @@ static void chrome_in(const char *book_lang, const char *contents, const char *i
     cr_assert(strstr(mast, date), "%s", mast);
     cr_assert(strstr(svg, issue), "%s", svg);
     cr_assert(strstr(svg, date), "%s", svg);
+    /* the drawn cover is a front page too: the top headlines */
+    cr_assert(strstr(svg, ">港口新聞</text>") && strstr(svg, ">Harbour news</text>"), "%s", svg);
     /* the chapter's own language decides its chrome */
     cr_assert(strstr(zh, source), "%s", zh);
     cr_assert(strstr(zh, "擷取於 2023年11月14日 22:13 UTC"), "%s", zh);
