@@ -31,6 +31,7 @@
 #include "octavo/warc.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/l10n.h"
 
 /* Length of a BCP 47 tag's primary language subtag ("zh" of "zh-CN"). */
 static size_t primary_len(const char *tag)
@@ -85,7 +86,7 @@ static int fill_metadata(const ov__build_config *cfg, ov_book *b)
     const char *title = cfg->title;
     if (!title && b->n_sections == 1 && ov_book_article_count(b) == 1 && first)
         title = first->title;
-    if (!title && b->n_sections >= 1 && strcmp(b->sections[0]->title, "Articles") != 0)
+    if (!title && b->n_sections >= 1 && strcmp(b->sections[0]->title, OV__BUILD_UNNAMED_SECTION) != 0)
         title = b->sections[0]->title;
     if (!title && first && first->site_name)
         title = first->site_name;
@@ -97,6 +98,10 @@ static int fill_metadata(const ov__build_config *cfg, ov_book *b)
         rc = ov_strset(&b->language, cfg->language);
     if (!rc && !b->language)
         rc = ov_strset(&b->language, majority ? majority : "en");
+    /* sections the inputs did not name, in the book's language (文章, Articles) */
+    for (size_t i = 0; i < b->n_sections && !rc; i++)
+        if (!strcmp(b->sections[i]->title, OV__BUILD_UNNAMED_SECTION))
+            rc = ov_strset(&b->sections[i]->title, ov__l10n(b->language, OV__MSG_SECTION));
     if (!rc)
         rc = ov_strset(&b->publisher, cfg->publisher ? cfg->publisher
                                       : first && first->site_name ? first->site_name : NULL);

@@ -147,7 +147,7 @@ static long add_section(run *r, const char *title)
     if (!p)
         return -1;
     r->sections = p;
-    p[r->n_sections] = strdup(title && *title ? title : "Articles");
+    p[r->n_sections] = strdup(title && *title ? title : OV__BUILD_UNNAMED_SECTION);
     if (!p[r->n_sections])
         return -1;
     return (long)r->n_sections++;
@@ -550,7 +550,7 @@ static int add_entries(run *r, const ov__input *in, ov_entries *es, const char *
 static long loose_section(run *r, const ov__input *in)
 {
     if (in->section || r->loose_section < 0) {
-        r->loose_section = add_section(r, in->section ? in->section : "Articles");
+        r->loose_section = add_section(r, in->section ? in->section : OV__BUILD_UNNAMED_SECTION);
     }
     return r->loose_section;
 }

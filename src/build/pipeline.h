@@ -17,6 +17,10 @@
 /* OV_BUILD_MAX_INPUTS, OV_BUILD_MAX_ARTICLES, OV_BUILD_MAX_LOCAL_BYTES */
 #include "octavo/build.h"
 
+/* The title of a section its input did not name; build.c writes it in the
+   book's language once that is known. */
+#define OV__BUILD_UNNAMED_SECTION "Articles"
+
 /* One input: a path or URL, with the section it fills. Strings borrowed. */
 typedef struct ov__input {
     const char *where;     /* file, folder, or http(s) URL */

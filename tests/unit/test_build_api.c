@@ -152,6 +152,29 @@ Test(build_api, returns_the_book_and_reports_skips)
     free(paths[1]);
 }
 
+Test(build_api, unnamed_section_in_the_book_language)
+{
+    ov_build_input in[2];
+    char *paths[2];
+    fixture_inputs(in, paths);
+    ov_build_options o = OV_BUILD_OPTIONS_INIT;
+    o.inputs = in;
+    o.n_inputs = 2;
+    o.now = 1700000000;
+    o.quiet = 1;
+    o.language = "zh-Hant";
+    ov_build_result *res = NULL;
+    ov_error err;
+    ov_error_clear(&err);
+    cr_assert_eq(ov_build(&o, &res, &err), 0, "ov_build: %s", err.message);
+    cr_assert(res->book && res->book->n_sections >= 1);
+    for (size_t i = 0; i < res->book->n_sections; i++)
+        cr_expect_str_eq(res->book->sections[i]->title, "文章");
+    ov_build_result_free(res);
+    free(paths[0]);
+    free(paths[1]);
+}
+
 Test(build_api, seen_store_means_nothing_new)
 {
     ov_build_input in[2];
