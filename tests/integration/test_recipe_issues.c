@@ -106,10 +106,16 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
     char base[256];
     snprintf(base, sizeof base, "%s/", ov_test_nginx_base(ng));
     char *recipe = ov_test_source_path("examples/recipes/sample-site.recipe");
-    char *book1 = ov_test_book_path("recipe-issue-1.epub");
-    char *book1_tpl = ov_test_book_path("recipe-issue-%n.epub"); /* -o is a template too */
-    char *book2 = ov_test_book_path("recipe-issue-2.epub");
-    char *book3 = ov_test_book_path("recipe-issue-3-not-written.epub");
+    /* a folder of its own: other tests leave books of the same series in the
+       gate folder, and a recipe run numbers on after the books it finds
+       beside its output (a lost state must not overwrite issue #1) */
+    char *dir = ov_test_book_path("recipe-issues");
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    cr_assert_eq(system(cmd), 0);
+    char *book1 = ov_test_book_path("recipe-issues/recipe-issue-1.epub");
+    char *book1_tpl = ov_test_book_path("recipe-issues/recipe-issue-%n.epub"); /* -o is a template too */
+    char *book2 = ov_test_book_path("recipe-issues/recipe-issue-2.epub");
+    char *book3 = ov_test_book_path("recipe-issues/recipe-issue-3-not-written.epub");
 
     /* run 1: everything is new */
     ov_test_run r;
@@ -195,6 +201,7 @@ Test(recipe_issues, two_issues_then_nothing_new, .timeout = 600)
     free(book3);
     free(book2);
     free(book1);
+    free(dir);
     free(book1_tpl);
     free(recipe);
     free(src);
