@@ -210,8 +210,8 @@ static char *img_candidate(em *e, char *cand, char **refused)
     return abs;
 }
 
-/* The image's URL: the srcset pick, the <picture> source, then the lazy
-   attributes and src; a candidate that cannot be used falls back to the next.
+/* The image's URL: the srcset pick, then the lazy attributes and src, then the
+   <picture> sources; a candidate that cannot be used falls back to the next.
    When none can, a refused file: URL is kept, so the refusal is reported. */
 static char *img_src(em *e, xmlNodePtr img)
 {
@@ -222,6 +222,13 @@ static char *img_src(em *e, xmlNodePtr img)
     const char *ss = attr(img, "data-srcset");
     if (!ss) ss = attr(img, "srcset");
     char *abs = ss ? img_candidate(e, ov__srcset_pick(ss), &refused) : NULL;
+    for (size_t i = 0; !abs && i < sizeof lazy / sizeof lazy[0]; i++) {
+        const char *v = attr(img, lazy[i]);
+        if (v) abs = img_candidate(e, strdup(v), &refused);
+    }
+    /* <picture>'s <source>s only when the <img> itself has no real picture:
+       its src is the one every reader can show (a <source> may be another
+       format, or art direction for another screen) */
     if (!abs && img->parent && is(img->parent, "picture")) {
         for (xmlNodePtr s = img->parent->children; s && !abs; s = s->next)
             if (s->type == XML_ELEMENT_NODE && is(s, "source")) {
@@ -229,10 +236,6 @@ static char *img_src(em *e, xmlNodePtr img)
                 if (!v) v = attr(s, "srcset");
                 if (v) abs = img_candidate(e, ov__srcset_pick(v), &refused);
             }
-    }
-    for (size_t i = 0; !abs && i < sizeof lazy / sizeof lazy[0]; i++) {
-        const char *v = attr(img, lazy[i]);
-        if (v) abs = img_candidate(e, strdup(v), &refused);
     }
     if (abs) { free(refused); return abs; }
     return refused;

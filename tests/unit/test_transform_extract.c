@@ -254,3 +254,28 @@ Test(transform_extract, metadata_is_returned_when_the_page_has_no_article_text)
     cr_assert_str_eq(a->body_xhtml, "");
     ov_article_free(a);
 }
+
+/* <picture>: the <img>'s own src is the picture every reader can show; a
+ * <source> (another format, another crop) is used only when the <img> has
+ * none but a placeholder. libxml2 nests the <img> inside the void <source>
+ * unless the parser repairs it, which is what made this case visible. */
+Test(transform_extract, picture_prefers_the_img_src_over_a_source)
+{
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><article><h1>Tide</h1>"
+                     "<picture><source type=\"image/webp\" srcset=\"/img/other.webp\">"
+                     "<img src=\"/img/estuary.jpg\" alt=\"The estuary\"></picture>\n");
+    prose(&b, "p", 6, "Estuary");
+    ov__buf_puts(&b, "<picture><source srcset=\"/img/real.jpg\">"
+                     "<img src=\"/img/placeholder.gif\" alt=\"Second\"></picture>\n");
+    prose(&b, "p", 2, "More");
+    ov__buf_puts(&b, "</article></body></html>");
+    char *xhtml = NULL;
+    char *t = extract_text(b.data, &xhtml);
+    cr_expect(strstr(xhtml, "http://example.org/img/estuary.jpg"), "%s", xhtml);
+    cr_expect(!strstr(xhtml, "other.webp"), "%s", xhtml);
+    cr_expect(strstr(xhtml, "http://example.org/img/real.jpg"), "%s", xhtml);
+    free(t);
+    free(xhtml);
+    ov__buf_free(&b);
+}
