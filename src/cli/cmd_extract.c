@@ -33,43 +33,6 @@ static void usage(FILE *f)
 
 /* Fetch one page over http(s): its bytes, final URL and Content-Type
  * (both malloc'd, may stay NULL). Non-2xx answers are errors. */
-static int fetch_page(const char *url, unsigned char **data, size_t *len, char **final_url, char **ctype,
-                      ov_error *err)
-{
-    ov_fetch_options fo = OV_FETCH_OPTIONS_INIT;
-    ov_fetcher *f = NULL;
-    ov_response *r = NULL;
-    int rc = ov_fetcher_new(&fo, &f, err);
-    if (rc == 0) rc = ov_fetch_get(f, url, OV_FETCH_PAGE, &r, err);
-    if (rc == 0 && r->error)
-        rc = ov_error_set(err, r->error, url, "%s", r->error_message ? r->error_message : "fetch failed");
-    else if (rc == 0 && (r->status < 200 || r->status > 299))
-        rc = ov_error_set(err, OV_ENET, url, "HTTP status %ld, no page", r->status);
-    if (rc == 0) {
-        *data = malloc(r->len + 1);
-        *final_url = strdup(r->final_url ? r->final_url : url);
-        *ctype = r->content_type ? strdup(r->content_type) : NULL;
-        if (!*data || !*final_url || (r->content_type && !*ctype)) {
-            rc = ov_error_set(err, OV_ENOMEM, url, "out of memory");
-        } else {
-            memcpy(*data, r->body, r->len);
-            (*data)[r->len] = '\0';
-            *len = r->len;
-        }
-    }
-    ov_response_free(r);
-    ov_fetcher_free(f);
-    return rc;
-}
-
-static int load_page(const char *arg, unsigned char **data, size_t *len, char **final_url, char **ctype,
-                     ov_error *err)
-{
-    if (!strncasecmp(arg, "http://", 7) || !strncasecmp(arg, "https://", 8))
-        return fetch_page(arg, data, len, final_url, ctype, err);
-    return ov__read_file(arg, OV_TRANSFORM_MAX_INPUT, data, len, err);
-}
-
 static int print_plain(const ov_article *a, ov_error *err)
 {
     char *text = NULL;
@@ -113,7 +76,7 @@ int ov__cmd_extract(int argc, char **argv)
         return OV_EXIT_USAGE;
     }
     const char *file = argv[optind];
-    rc = load_page(file, &page, &len, &final_url, &http_ct, &err);
+    rc = ov__cli_load(file, OV_FETCH_PAGE, OV_TRANSFORM_MAX_INPUT, &page, &len, &final_url, &http_ct, &err);
     if (rc == 0) {
         ov_transform_options o = OV_TRANSFORM_OPTIONS_INIT;
         o.content_type = ct ? ct : http_ct;

@@ -33,34 +33,6 @@ static void usage(FILE *f)
 }
 
 /* Fetch a feed: bytes, final URL and Content-Type (malloc'd; the last may stay NULL). */
-static int fetch_feed(const char *url, unsigned char **data, size_t *len, char **final_url,
-                      char **ctype, ov_error *err)
-{
-    ov_fetch_options fo = OV_FETCH_OPTIONS_INIT;
-    ov_fetcher *f = NULL;
-    ov_response *r = NULL;
-    int rc = ov_fetcher_new(&fo, &f, err);
-    if (rc == 0)
-        rc = ov_fetch_get(f, url, OV_FETCH_FEED, &r, err);
-    if (rc == 0 && r->error)
-        rc = ov_error_set(err, r->error, url, "%s", r->error_message ? r->error_message : "fetch failed");
-    if (rc == 0) {
-        *data = malloc(r->len + 1);
-        *final_url = strdup(r->final_url ? r->final_url : url);
-        *ctype = r->content_type ? strdup(r->content_type) : NULL;
-        if (!*data || !*final_url || (r->content_type && !*ctype)) {
-            rc = ov_error_set(err, OV_ENOMEM, url, "out of memory");
-        } else {
-            memcpy(*data, r->body, r->len);
-            (*data)[r->len] = '\0';
-            *len = r->len;
-        }
-    }
-    ov_response_free(r);
-    ov_fetcher_free(f);
-    return rc;
-}
-
 static void print_entries(const ov_entries *e)
 {
     printf("%s\n", e->title ? e->title : "(untitled feed)");
@@ -116,10 +88,7 @@ int ov__cmd_feed(int argc, char **argv)
         return OV_EXIT_USAGE;
     }
     const char *arg = argv[optind];
-    if (!strncasecmp(arg, "http://", 7) || !strncasecmp(arg, "https://", 8))
-        rc = fetch_feed(arg, &data, &len, &final_url, &http_ct, &err);
-    else
-        rc = ov__read_file(arg, OV_FETCH_MAX_FEED_BYTES, &data, &len, &err);
+    rc = ov__cli_load(arg, OV_FETCH_FEED, OV_FETCH_MAX_FEED_BYTES, &data, &len, &final_url, &http_ct, &err);
     if (rc == 0) {
         ov_feed_options fo = OV_FEED_OPTIONS_INIT;
         fo.base_url = url ? url : final_url;
