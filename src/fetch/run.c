@@ -298,8 +298,7 @@ static int classify_status(run_ctx *c, ov__req *r, long status, const char *fina
     if (status == 304 && r->have_cached) {
         unsigned char *data = NULL;
         size_t len = 0;
-        ov_error e;
-        if (ov__read_file(r->cached.body_file, OV__CACHE_MAX_BODY, &data, &len, &e) == 0) {
+        if (ov__cache_read_body(f->cache, r->url, &r->cached, &data, &len) == 0) {
             ov__buf_free(&r->body);
             r->body.data = (char *)data;
             r->body.len = len;
