@@ -33,9 +33,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "build/guard.h"
 #include "build/listing.h"
 #include "build/urlpath.h"
+#include "build/workers.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/progress.h"
@@ -75,6 +78,7 @@ typedef struct run {
     size_t n_sections;
     long loose_section;  /* section of single-article inputs, or -1 */
     ov__hmap queued;     /* image URLs already queued */
+    ov__workers *pool;   /* extraction threads (pages.c part below) */
     int spool_fd;        /* the images' spool file (SPOOL_NAME), or -1 */
     uint64_t spool_off;  /* where the next image goes in it */
     int fatal;
@@ -362,33 +366,57 @@ static void relativize(char **url, const char *root)
     free(path);
 }
 
-static void process_page(run *r, job *j, const unsigned char *data, size_t len,
-                         const char *url, const char *content_type)
+/* ---------- extraction on the workers ---------- */
+
+/* One page to extract: filled on the pipeline's thread, extracted on a
+ * worker (extract_page), applied back on the pipeline's thread (page_done). */
+typedef struct page_work {
+    ov__work w;                 /* first: the pool's link */
+    const ov__build_config *cfg;
+    const job *j;               /* read only on the worker */
+    const ov_rules *rules;      /* looked up on the pipeline's thread */
+    unsigned char *data;        /* the page (owned) */
+    size_t len;
+    char *url, *content_type;   /* owned; content_type may be NULL */
+    ov_article *article;        /* out: the article, or NULL */
+    char skip[OV_ERROR_MESSAGE_MAX]; /* out: why not, when article is NULL */
+} page_work;
+
+static void page_work_free(page_work *pw)
 {
-    const ov__build_config *cfg = r->cfg;
+    free(pw->data);
+    free(pw->url);
+    free(pw->content_type);
+    ov_article_free(pw->article);
+    free(pw);
+}
+
+/* Runs on a worker: only pw and the immutable job and configuration. */
+static void extract_page(ov__work *w)
+{
+    page_work *pw = (page_work *)w;
+    const job *j = pw->j;
     ov_transform_options to = OV_TRANSFORM_OPTIONS_INIT;
-    to.rules = cfg->rules ? cfg->rules(cfg->rules_ud, url) : NULL;
-    to.content_type = content_type;
-    to.fetched_at = cfg->now;
+    to.rules = pw->rules;
+    to.content_type = pw->content_type;
+    to.fetched_at = pw->cfg->now;
     ov_error err;
     ov_error_clear(&err);
     ov_article *a = NULL;
-    if (ov_transform_extract(data, len, url, &to, &a, &err) != 0) {
+    if (ov_transform_extract(pw->data, pw->len, pw->url, &to, &a, &err) != 0) {
         ov_article_free(a); /* OV_ENOTFOUND hands back the metadata */
-        ov__build_skip(r->res, j->url, "%s", err.message);
+        snprintf(pw->skip, sizeof pw->skip, "%s", err.message);
         return;
     }
     if (ov__build_check_body(a, &err) != 0) {
-        ov__build_skip(r->res, j->url, "%s", err.message);
+        snprintf(pw->skip, sizeof pw->skip, "%s", err.message);
         ov_article_free(a);
         return;
     }
     size_t n_links = 0;
-    if (ov__listing_like(a, data, len, &n_links)) { /* a section front, not an article */
-        char *feed = ov__listing_feed(data, len, url);
-        char why[OV_ERROR_MESSAGE_MAX];
-        ov__listing_reason(n_links, feed, why, sizeof why);
-        ov__build_skip(r->res, j->url, "%s", why);
+    if (ov__listing_like(a, pw->data, pw->len, &n_links)) { /* a section front, not an article */
+        char *feed = ov__listing_feed(pw->data, pw->len, pw->url);
+        ov__listing_reason(n_links, feed, pw->skip, sizeof pw->skip);
         free(feed);
         ov_article_free(a);
         return;
@@ -396,12 +424,80 @@ static void process_page(run *r, job *j, const unsigned char *data, size_t len,
     fill_from_entry(a, j);
     if (!a->title)
         ov_strset(&a->title, j->url);
-    j->article = a;
-    if (!cfg->no_images)
-        for (size_t i = 0; i < a->n_images && !r->fatal; i++)
-            queue_image(r, j, a->images[i]);
     relativize(&a->url, j->root);
     relativize(&a->canonical_url, j->root);
+    pw->article = a;
+}
+
+/* On the pipeline's thread: the article into its job, its images queued. */
+static void page_done(run *r, page_work *pw)
+{
+    job *j = (job *)pw->j;
+    if (!pw->article) {
+        ov__build_skip(r->res, j->url, "%s", pw->skip);
+    } else {
+        ov_article *a = j->article = pw->article;
+        pw->article = NULL;
+        if (!r->cfg->no_images)
+            for (size_t i = 0; i < a->n_images && !r->fatal; i++)
+                queue_image(r, j, a->images[i]);
+    }
+    page_work_free(pw);
+}
+
+/* Apply the pages the workers finished; with `wait`, block for one.
+ * Returns how many are still out. */
+static size_t pages_collect(run *r, int wait)
+{
+    ov__work *w;
+    while ((w = ov__workers_collect(r->pool, wait)) != NULL) {
+        page_done(r, (page_work *)w);
+        wait = 0;
+    }
+    return ov__workers_outstanding(r->pool);
+}
+
+/* The fetch loop's idle hook: it keeps running while pages are out. */
+static size_t pages_idle(void *ud, int wait)
+{
+    return pages_collect(ud, wait);
+}
+
+static void pages_wake(void *ud)
+{
+    ov_fetch_wakeup(((run *)ud)->res->fetcher);
+}
+
+static int pages_start(run *r)
+{
+    xmlInitParser(); /* once, on this thread, before any worker parses */
+    return ov__workers_new(ov__workers_default_threads(), 8 * ov__workers_default_threads(),
+                           &r->pool);
+}
+
+/* Extract page `data` (owned: taken even on failure) of job `j`. */
+static void process_page(run *r, job *j, unsigned char *data, size_t len, const char *url,
+                         const char *content_type)
+{
+    const ov__build_config *cfg = r->cfg;
+    page_work *pw = calloc(1, sizeof *pw);
+    if (!pw || !(pw->url = strdup(url)) ||
+        (content_type && !(pw->content_type = strdup(content_type)))) {
+        if (pw)
+            free(pw->url);
+        free(pw);
+        free(data);
+        set_fatal(r, OV_ENOMEM, j->url, "out of memory");
+        return;
+    }
+    pw->w.fn = extract_page;
+    pw->cfg = cfg;
+    pw->j = j;
+    pw->rules = cfg->rules ? cfg->rules(cfg->rules_ud, url) : NULL;
+    pw->data = data;
+    pw->len = len;
+    ov__workers_submit(r->pool, &pw->w);
+    pages_collect(r, 0);
 }
 
 static void process_local(run *r, job *j)
@@ -415,7 +511,6 @@ static void process_local(run *r, job *j)
         return;
     }
     process_page(r, j, data, len, j->url, NULL);
-    free(data);
 }
 
 /* Feed content used as the page: wrap it so the extractor sees a document. */
@@ -431,12 +526,12 @@ static void process_feed_content(run *r, job *j)
         rc = ov__buf_puts(&b, j->content);
     if (!rc)
         rc = ov__buf_puts(&b, "</article></body></html>");
-    if (rc)
+    if (rc) {
         set_fatal(r, OV_ENOMEM, j->url, "out of memory");
-    else
-        process_page(r, j, (const unsigned char *)b.data, b.len, j->url,
-                     "text/html; charset=utf-8");
-    ov__buf_free(&b);
+        ov__buf_free(&b);
+        return;
+    }
+    process_page(r, j, (unsigned char *)b.data, b.len, j->url, "text/html; charset=utf-8");
 }
 
 static void on_fetched(void *ud, const ov_response *resp)
@@ -456,7 +551,14 @@ static void on_fetched(void *ud, const ov_response *resp)
         ov__build_skip(r->res, j->url, "%s", resp->error_message);
         return;
     }
-    process_page(r, j, resp->body, resp->len, resp->final_url ? resp->final_url : resp->url,
+    unsigned char *copy = malloc(resp->len + 1); /* the fetcher frees its own */
+    if (!copy) {
+        set_fatal(r, OV_ENOMEM, j->url, "out of memory");
+        return;
+    }
+    memcpy(copy, resp->body, resp->len);
+    copy[resp->len] = 0;
+    process_page(r, j, copy, resp->len, resp->final_url ? resp->final_url : resp->url,
                  resp->content_type);
 }
 
@@ -906,6 +1008,29 @@ static int assemble(run *r)
     return rc;
 }
 
+/* The fetch loop, with the workers' results applied at each of its turns. */
+static int fetch_pages(run *r, ov_error *err)
+{
+    ov__workers_set_wake(r->pool, pages_wake, r);
+    ov_fetch_set_idle(r->res->fetcher, pages_idle, r);
+    int rc = ov_fetch_run(r->res->fetcher, on_fetched, r, err);
+    ov_fetch_set_idle(r->res->fetcher, NULL, NULL);
+    ov__workers_set_wake(r->pool, NULL, NULL);
+    return rc;
+}
+
+/* Wait for the pages still out (an early failure), drop them, stop the threads. */
+static void pages_stop(run *r)
+{
+    if (!r->pool)
+        return;
+    ov__work *w;
+    while ((w = ov__workers_collect(r->pool, 1)) != NULL)
+        page_work_free((page_work *)w);
+    ov__workers_free(r->pool);
+    r->pool = NULL;
+}
+
 static int make_spool_dir(ov__build_result *res, ov_error *err)
 {
     const char *tmp = getenv("TMPDIR");
@@ -943,15 +1068,19 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
         else
             collect_local(&r, in);
     }
+    if ((rc = pages_start(&r)) != 0) {
+        ov_error_set(err, rc, NULL, "out of memory");
+        goto cleanup;
+    }
     /* local pages and feed content first, then everything from the network at once */
     for (size_t i = 0; i < r.n_jobs && !r.fatal; i++) {
         job *j = &r.jobs[i];
         if (j->article)
             continue;
         if (j->body) {
-            process_page(&r, j, j->body, j->body_len, j->body_url, j->body_type);
-            free(j->body);
+            unsigned char *body = j->body;
             j->body = NULL;
+            process_page(&r, j, body, j->body_len, j->body_url, j->body_type);
         } else if (j->path)
             process_local(&r, j);
         else if (j->content && (cfg->full_content || j->linkless))
@@ -966,8 +1095,13 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
                 ov__build_skip(res, j->url, "%s", e2.message);
         }
     }
-    if (!r.fatal && res->fetcher && (rc = ov_fetch_run(res->fetcher, on_fetched, &r, err)) != 0)
+    /* local pages first: they may still queue images from the network */
+    while (!res->fetcher && pages_collect(&r, 1) > 0)
+        ;
+    if (!r.fatal && res->fetcher && (rc = fetch_pages(&r, err)) != 0)
         goto cleanup;
+    while (pages_collect(&r, 1) > 0)
+        ;
     if (r.fatal) {
         *err = r.fatal_err;
         rc = r.fatal_err.code;
@@ -983,6 +1117,7 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
     if (!cfg->language && majority_language(&r))
         ov_strset(&res->book->language, majority_language(&r));
 cleanup:
+    pages_stop(&r);
     for (size_t i = 0; i < r.n_jobs; i++)
         job_free(&r.jobs[i]);
     free(r.jobs);
