@@ -362,6 +362,17 @@ static void relativize(char **url, const char *root)
     free(path);
 }
 
+/* Bodies stay in memory until the book is written: give back the slack of
+ * the buffer they were built in (about half of it, as buffers double). */
+static void fit_body(ov_article *a)
+{
+    if (!a->body_xhtml)
+        return;
+    char *p = realloc(a->body_xhtml, strlen(a->body_xhtml) + 1);
+    if (p)
+        a->body_xhtml = p;
+}
+
 static void process_page(run *r, job *j, const unsigned char *data, size_t len,
                          const char *url, const char *content_type)
 {
@@ -396,6 +407,7 @@ static void process_page(run *r, job *j, const unsigned char *data, size_t len,
     fill_from_entry(a, j);
     if (!a->title)
         ov_strset(&a->title, j->url);
+    fit_body(a);
     j->article = a;
     if (!cfg->no_images)
         for (size_t i = 0; i < a->n_images && !r->fatal; i++)

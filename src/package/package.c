@@ -145,6 +145,15 @@ static void place_masthead(ov__pk *p)
         p->chaps[i].first_doc++;
 }
 
+/* OPF, nav and NCX grow with the book too: into the spool once written. */
+static int spool_meta(ov__pk *p, char **data, size_t len, uint64_t *off, ov_error *err)
+{
+    int rc = ov__pk_spool(p, *data, len, off, err);
+    if (rc == 0)
+        *data = NULL;
+    return rc < 0 ? rc : 0;
+}
+
 static int pk_plan(ov__pk *p, ov_error *err)
 {
     time_t t = (time_t)p->b->modified;
@@ -170,8 +179,11 @@ static int pk_plan(ov__pk *p, ov_error *err)
         }
     }
     rc = rc ? rc : ov__pk_opf(p, err);
+    rc = rc ? rc : spool_meta(p, &p->opf, p->opf_len, &p->opf_off, err);
     rc = rc ? rc : ov__pk_nav(p, err);
-    return rc ? rc : ov__pk_ncx(p, err);
+    rc = rc ? rc : spool_meta(p, &p->nav, p->nav_len, &p->nav_off, err);
+    rc = rc ? rc : ov__pk_ncx(p, err);
+    return rc ? rc : spool_meta(p, &p->ncx, p->ncx_len, &p->ncx_off, err);
 }
 
 typedef struct zw {
@@ -203,6 +215,17 @@ static int zw_mem(zw *z, const char *name, const void *data, size_t len, int sto
     return zw_add(z, name, zip_source_buffer(z->za, data, len, 0), store, err);
 }
 
+/* An entry from memory, or from the spool when `data` went there. */
+static int zw_part(zw *z, const ov__pk *p, const char *name, const char *data, size_t len,
+                   uint64_t off, ov_error *err)
+{
+    if (data || !len)
+        return zw_mem(z, name, data ? data : "", len, 0, err);
+    return zw_add(z, name,
+                  zip_source_file(z->za, p->spool_path, (zip_uint64_t)off, (zip_int64_t)len), 0,
+                  err);
+}
+
 static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
 {
     char name[64];
@@ -232,21 +255,15 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
         return ov_error_set(err, OV_ERROR, NULL, "embedded assets missing from this build");
     int rc = zw_mem(z, "mimetype", mimetype, sizeof mimetype - 1, 1, err);
     rc = rc ? rc : zw_mem(z, "META-INF/container.xml", cont, cont_len, 0, err);
-    rc = rc ? rc : zw_mem(z, "EPUB/package.opf", p->opf, p->opf_len, 0, err);
-    rc = rc ? rc : zw_mem(z, "EPUB/nav.xhtml", p->nav, p->nav_len, 0, err);
-    rc = rc ? rc : zw_mem(z, "EPUB/toc.ncx", p->ncx, p->ncx_len, 0, err);
+    rc = rc ? rc : zw_part(z, p, "EPUB/package.opf", p->opf, p->opf_len, p->opf_off, err);
+    rc = rc ? rc : zw_part(z, p, "EPUB/nav.xhtml", p->nav, p->nav_len, p->nav_off, err);
+    rc = rc ? rc : zw_part(z, p, "EPUB/toc.ncx", p->ncx, p->ncx_len, p->ncx_off, err);
     rc = rc ? rc : zw_mem(z, "EPUB/css/octavo.css", css, css_len, 0, err);
     for (size_t i = 0; i < p->n_docs && !rc; i++) {
         char name[64];
         snprintf(name, sizeof name, "EPUB/%s", p->docs[i].href);
         const ov__pk_doc *d = &p->docs[i];
-        if (d->spooled)
-            rc = zw_add(z, name,
-                        zip_source_file(z->za, p->spool_path, (zip_uint64_t)d->off,
-                                        (zip_int64_t)d->len),
-                        0, err);
-        else
-            rc = zw_mem(z, name, d->data ? d->data : "", d->len, 0, err);
+        rc = zw_part(z, p, name, d->spooled ? NULL : d->data, d->len, d->off, err);
     }
     for (size_t i = 0; i < p->n_imgs && !rc; i++)
         rc = zw_image(z, &p->imgs[i], err);

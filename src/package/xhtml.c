@@ -46,18 +46,27 @@ int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size
     snprintf(d->id, sizeof d->id, "%s", id);
     snprintf(d->href, sizeof d->href, "%s", href);
     d->len = len;
-    if (p->spool_fd >= 0 && len > 0) {
-        if (spool_put(p->spool_fd, data, len, p->spool_off) != 0)
-            return ov_error_set(err, OV_EIO, p->spool_path, "cannot write the chapter spool: %s",
-                                strerror(errno));
-        d->off = p->spool_off;
+    int rc = ov__pk_spool(p, data, len, &d->off, err);
+    if (rc == 1)
+        d->data = data; /* no spool: the doc keeps its buffer */
+    else if (rc == 0)
         d->spooled = 1;
-        p->spool_off += len;
-        free(data);
-    } else {
-        d->data = data;
-    }
+    else
+        return rc;
     p->n_docs++;
+    return 0;
+}
+
+int ov__pk_spool(ov__pk *p, char *data, size_t len, uint64_t *off, ov_error *err)
+{
+    if (p->spool_fd < 0 || len == 0)
+        return 1;
+    if (spool_put(p->spool_fd, data, len, p->spool_off) != 0)
+        return ov_error_set(err, OV_EIO, p->spool_path, "cannot write the chapter spool: %s",
+                            strerror(errno));
+    *off = p->spool_off;
+    p->spool_off += len;
+    free(data);
     return 0;
 }
 
