@@ -366,6 +366,17 @@ static void relativize(char **url, const char *root)
     free(path);
 }
 
+/* Bodies stay in memory until the book is written: give back the slack of
+ * the buffer they were built in (about half of it, as buffers double). */
+static void fit_body(ov_article *a)
+{
+    if (!a->body_xhtml)
+        return;
+    char *p = realloc(a->body_xhtml, strlen(a->body_xhtml) + 1);
+    if (p)
+        a->body_xhtml = p;
+}
+
 /* ---------- extraction on the workers ---------- */
 
 /* One page to extract: filled on the pipeline's thread, extracted on a
@@ -424,6 +435,7 @@ static void extract_page(ov__work *w)
     fill_from_entry(a, j);
     if (!a->title)
         ov_strset(&a->title, j->url);
+    fit_body(a);
     relativize(&a->url, j->root);
     relativize(&a->canonical_url, j->root);
     pw->article = a;
