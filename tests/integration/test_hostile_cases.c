@@ -628,3 +628,102 @@ Test(hostile_cases, c17_messages_name_the_problem)
     free(good);
     free(url);
 }
+
+/* A fresh network namespace with its loopback up; 0, or -1 when not allowed. */
+static int private_loopback(void)
+{
+    if (unshare(CLONE_NEWNET) != 0)
+        return -1;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0)
+        return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    close(fd);
+    return rc;
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* 10: link-local and cloud-metadata addresses from feed links, xml:base,
+   srcset and <base> are refused before any connect (the redirect case is
+   test_hostile_netns.c). Run in a network namespace of its own holding only
+   loopback, so even a broken policy could not send a packet off this
+   machine; skipped where a namespace cannot be made. */
+Test(hostile_cases_netns, c10_metadata_addresses_refused_everywhere, .timeout = 300)
+{
+    if (private_loopback() != 0)
+        cr_skip_test("cannot make a network namespace here (needs root)");
+    char *root = ov_test_tmpdir("case10-site");
+    char *png_path = ov_test_source_path("tests/fixtures/fetch/tiny.png");
+    size_t n = 0;
+    char *png = ov_test_slurp(png_path, &n);
+    put_n(root, "tiny.png", png, n);
+    free(png);
+    free(png_path);
+    put(root, "srcset.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Srcset to metadata"
+        "</title></head><body><article><h1>Srcset to metadata</h1><p>The srcset article text, long "
+        "enough to count as the article here.</p><img srcset=\"http://169.254.169.254/latest/a.png 2x\" "
+        "src=\"tiny.png\" alt=\"pic\"><p>More text after the picture of this article.</p>"
+        "</article></body></html>");
+    put(root, "base.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Base to metadata"
+        "</title><base href=\"http://169.254.169.254/latest/\"></head><body><article><h1>Base to "
+        "metadata</h1><p>The base article text, long enough to count as the article here.</p>"
+        "<img src=\"meta-data.png\" alt=\"pic\"><p>More text after the picture.</p>"
+        "</article></body></html>");
+    ov_test_nginx *ngx = NULL;
+    cr_assert_eq(ov_test_nginx_start(root, &ngx), 0, "nginx did not start");
+    const char *b = ov_test_nginx_base(ngx);
+    char feedtext[4096];
+    snprintf(feedtext, sizeof feedtext,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"
+             "<title>Metadata</title><id>urn:x:meta</id><updated>2026-01-01T00:00:00Z</updated>"
+             "<entry><title>Link</title><id>urn:x:1</id><updated>2026-01-01T00:00:00Z</updated>"
+             "<link href=\"http://169.254.169.254/latest/meta-data/\"/></entry>"
+             "<entry xml:base=\"http://169.254.169.254/latest/\"><title>Base</title><id>urn:x:2</id>"
+             "<updated>2026-01-01T00:00:00Z</updated><link href=\"user-data\"/></entry>"
+             "<entry><title>Name</title><id>urn:x:3</id><updated>2026-01-01T00:00:00Z</updated>"
+             "<link href=\"http://metadata.google.internal/computeMetadata/v1/\"/></entry>"
+             "<entry><title>Srcset</title><id>urn:x:4</id><updated>2026-01-01T00:00:00Z</updated>"
+             "<link href=\"%s/srcset.html\"/></entry>"
+             "<entry><title>Base page</title><id>urn:x:5</id><updated>2026-01-01T00:00:00Z</updated>"
+             "<link href=\"%s/base.html\"/></entry></feed>",
+             b, b);
+    put(root, "feed.xml", feedtext);
+    char *url = ov_test_nginx_url(ngx, "/feed.xml");
+    char *out = ov_test_book_path("case10-metadata.epub");
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", "--retries", "0", url, "-o", out,
+                            NULL);
+    cr_assert_eq(st, 3, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(strstr(r.err, "169.254.169.254/latest/meta-data/"), "%s", r.err);
+    cr_assert(strstr(r.err, "169.254.169.254/latest/user-data"), "xml:base: %s", r.err);
+    cr_assert(strstr(r.err, "metadata.google.internal"), "%s", r.err);
+    cr_assert(strstr(r.err, "169.254.169.254/latest/meta-data.png"), "<base>: %s", r.err);
+    cr_assert_geq(count(r.err, "refused"), 4, "not refused by the policy:\n%s", r.err);
+    char *t = all_xhtml(out);
+    cr_assert(strstr(t, "The srcset article text"));
+    cr_assert(strstr(t, "The base article text"));
+    cr_assert(strstr(t, "<img src=\"../img/"), "the srcset's valid src was not used");
+    cr_assert_null(strstr(t, "169.254"), "a metadata address reached the book");
+    free(t);
+    ov_test_run_free(&r);
+    free(out);
+    free(url);
+    ov_test_nginx_stop(ngx);
+    free(root);
+}
