@@ -26,7 +26,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "faultserver.h"
 #include "nginx.h"
@@ -726,4 +728,107 @@ Test(hostile_cases_netns, c10_metadata_addresses_refused_everywhere, .timeout = 
     free(url);
     ov_test_nginx_stop(ngx);
     free(root);
+}
+
+/* A w x h RGB PNG of noise (stored, uncompressed), `*len` bytes (caller frees). */
+static unsigned char *noise_png(unsigned w, unsigned h, unsigned seed, size_t *len)
+{
+    size_t raw_len = (size_t)h * (1 + 3 * (size_t)w);
+    unsigned char *raw = malloc(raw_len);
+    for (size_t i = 0; i < raw_len; i++) {
+        seed = seed * 1103515245u + 12345u;
+        raw[i] = i % (1 + 3 * (size_t)w) == 0 ? 0 : (unsigned char)(seed >> 16);
+    }
+    uLongf zlen = compressBound((uLong)raw_len);
+    unsigned char *z = malloc(zlen);
+    cr_assert_eq(compress2(z, &zlen, raw, (uLong)raw_len, 0), Z_OK);
+    free(raw);
+    size_t cap = 8 + 25 + 12 + zlen + 12, n = 0;
+    unsigned char *png = malloc(cap);
+    memcpy(png, "\x89PNG\r\n\x1a\n", 8);
+    n = 8;
+    unsigned char ihdr[13] = {(unsigned char)(w >> 24), (unsigned char)(w >> 16), (unsigned char)(w >> 8),
+                              (unsigned char)w, (unsigned char)(h >> 24), (unsigned char)(h >> 16),
+                              (unsigned char)(h >> 8), (unsigned char)h, 8, 2, 0, 0, 0};
+    const struct { const char *type; const unsigned char *data; size_t len; } chunks[] = {
+        {"IHDR", ihdr, sizeof ihdr}, {"IDAT", z, zlen}, {"IEND", NULL, 0}};
+    for (size_t c = 0; c < 3; c++) {
+        size_t l = chunks[c].len;
+        unsigned char *at = png + n;
+        at[0] = (unsigned char)(l >> 24), at[1] = (unsigned char)(l >> 16);
+        at[2] = (unsigned char)(l >> 8), at[3] = (unsigned char)l;
+        memcpy(at + 4, chunks[c].type, 4);
+        if (l)
+            memcpy(at + 8, chunks[c].data, l);
+        uLong crc = crc32(0L, at + 4, (uInt)(4 + l));
+        at[8 + l] = (unsigned char)(crc >> 24), at[9 + l] = (unsigned char)(crc >> 16);
+        at[10 + l] = (unsigned char)(crc >> 8), at[11 + l] = (unsigned char)crc;
+        n += 12 + l;
+    }
+    free(z);
+    *len = n;
+    return png;
+}
+
+static int is_empty_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    cr_assert(d, "cannot open %s", path);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+    closedir(d);
+    return n == 0;
+}
+
+/* 15: a full TMPDIR (a 64 KB tmpfs in a mount namespace of this test's own)
+   costs the images, each a reported skip; the text is in the book and the
+   run leaves nothing behind in TMPDIR. (What a kill -9 can leave is named in
+   the README; test_kill_atomic checks the book is never torn.) */
+Test(hostile_cases, c15_full_tmpdir_leaves_nothing_behind)
+{
+    char *tmp = ov_test_tmpdir("case15-full");
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") != 0)
+        cr_skip_test("cannot mount a small tmpfs here (needs root)");
+    char body[2048];
+    size_t len = 0;
+    for (unsigned i = 0; i < 3; i++) {
+        size_t n = 0;
+        unsigned char *png = noise_png(200, 200, i + 1, &n);
+        char name[32];
+        snprintf(name, sizeof name, "big%u.png", i);
+        put_n(site, name, (const char *)png, n);
+        free(png);
+        len += (size_t)snprintf(body + len, sizeof body - len, "<img src=\"big%u.png\" alt=\"b%u\">", i, i);
+    }
+    char page[4096];
+    snprintf(page, sizeof page,
+             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Full tmp</title>"
+             "</head><body><article><h1>Full tmp</h1><p>First paragraph of the article about a full "
+             "temporary folder, long enough to count.</p>%s<p>Closing paragraph of that article.</p>"
+             "</article></body></html>",
+             body);
+    put(site, "full.html", page);
+    char *url = ov_test_nginx_url(ng, "/full.html");
+    char *out = ov_test_book_path("case15-full.epub");
+    char env1[4200];
+    snprintf(env1, sizeof env1, "TMPDIR=%s", tmp);
+    char *env[] = {env1, NULL};
+    ov_test_run r;
+    int st = ov_test_octavo(&r, env, "build", "--no-cache", "-q", url, "-o", out, NULL);
+    cr_assert_eq(st, 3, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(strstr(r.err, "No space left on device"), "%s", r.err);
+    cr_assert_eq(count(r.err, "skipped"), 3, "%s", r.err);
+    cr_assert(is_empty_dir(tmp), "the run left files in the full TMPDIR");
+    char *t = all_xhtml(out);
+    cr_assert(strstr(t, "First paragraph of the article about a full"));
+    cr_assert(strstr(t, "Closing paragraph of that article"));
+    free(t);
+    ov_test_run_free(&r);
+    umount(tmp);
+    free(out);
+    free(url);
+    free(tmp);
 }
