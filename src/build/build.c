@@ -406,14 +406,15 @@ int ov_build(const ov_build_options *o, ov_build_result **out, ov_error *err)
     res.skip_ud = o->skip_ud;
     if ((rc = open_warc(o, cfg, &warc, &replay, err)) != 0)
         goto cleanup;
-    /* Checked before any fetch, so the error names the folder, not a feed. */
+    /* The cache is disposable (issue 14.12): a folder that cannot be made
+     * is a warning naming it, and the run goes on without a cache. */
     if (cfg->fetch.cache_dir) {
         ov_error e2;
         ov_error_clear(&e2);
-        if ((rc = ov__mkdir_p(cfg->fetch.cache_dir, &e2)) != 0) {
-            ov_error_set(err, rc, cfg->fetch.cache_dir, "cannot create the cache folder %s: %s",
-                         cfg->fetch.cache_dir, e2.message);
-            goto cleanup;
+        if (ov__mkdir_p(cfg->fetch.cache_dir, &e2) != 0) {
+            fprintf(stderr, "octavo: warning: cannot create the cache folder %s: %s; running without the cache\n",
+                    cfg->fetch.cache_dir, e2.message);
+            cfg->fetch.cache_dir = NULL;
         }
     }
     if (o->output && (rc = output_dir(o, err)) != 0)

@@ -826,6 +826,34 @@ int ov_feed_sniff(const unsigned char *d, size_t len)
     return 0;
 }
 
+/* Parse XML without entity substitution, DTD loading or network. libxml2
+ * stops at entities that expand past its limits (billion laughs) and, in
+ * recovery mode, would hand back the part before them: that is an error
+ * naming the refusal, not a feed without items. */
+static int read_xml(const char *data, size_t len, const char *url, const char *enc, xmlDoc **out,
+                    ov_error *err)
+{
+    *out = NULL;
+    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return ov_error_set(err, OV_ENOMEM, url, "out of memory");
+    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, url, enc,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                        XML_PARSE_NOCDATA | XML_PARSE_RECOVER);
+    int loop = ctxt->lastError.code == XML_ERR_ENTITY_LOOP;
+    xmlFreeParserCtxt(ctxt);
+    if (loop) {
+        xmlFreeDoc(doc);
+        return ov_error_set(err, OV_ELIMIT, url,
+                            "entity expansion refused: the document's entities expand past the "
+                            "parser's limit (an entity bomb)");
+    }
+    if (!doc)
+        return ov_error_set(err, OV_EPARSE, url, "not well-formed XML");
+    *out = doc;
+    return 0;
+}
+
 static xmlDoc *parse_xml(const unsigned char *data, size_t len, const char *url, ov_error *err)
 {
     if (len > OV_FETCH_MAX_FEED_BYTES) {
@@ -833,10 +861,10 @@ static xmlDoc *parse_xml(const unsigned char *data, size_t len, const char *url,
                      OV_FETCH_MAX_FEED_BYTES);
         return NULL;
     }
-    xmlDoc *doc = xmlReadMemory((const char *)data, (int)len, url, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                    XML_PARSE_NOCDATA | XML_PARSE_RECOVER);
-    if (!doc || !xmlDocGetRootElement(doc)) {
+    xmlDoc *doc = NULL;
+    if (read_xml((const char *)data, len, url, NULL, &doc, err) != 0)
+        return NULL;
+    if (!xmlDocGetRootElement(doc)) {
         xmlFreeDoc(doc);
         ov_error_set(err, OV_EPARSE, url, "not well-formed XML");
         return NULL;
@@ -899,10 +927,9 @@ int ov_feed_parse(const unsigned char *data, size_t len, const ov_feed_options *
         rc = ov_error_set(err, OV_ELIMIT, url, "feed too large after decoding");
         goto cleanup;
     }
-    doc = xmlReadMemory(text, (int)text_len, doc_url, "UTF-8",
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                            XML_PARSE_NOCDATA | XML_PARSE_RECOVER);
-    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if ((rc = read_xml(text, text_len, doc_url, "UTF-8", &doc, err)) != 0)
+        goto cleanup;
+    xmlNode *root = xmlDocGetRootElement(doc);
     if (!root) {
         rc = ov_error_set(err, OV_EPARSE, url, "not well-formed XML");
         goto cleanup;

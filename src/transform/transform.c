@@ -25,6 +25,7 @@
 
 #include <json-c/json.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 #include <libxml/xpath.h>
 #include <stdlib.h>
@@ -45,6 +46,26 @@ static void neutralise_meta(char *s, size_t len)
             if (j + 7 <= len && strncasecmp(s + j, "charset", 7) == 0) s[j] = 'x';
         i = j;
     }
+}
+
+/* Parse without libxml2's 256-level depth limit, which silently dropped
+ * everything after a deep nest; ov__flatten_deep then bounds the depth. */
+static xmlDocPtr parse_html(const char *utf8, size_t len, const char *url)
+{
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(utf8, (int)len);
+    if (!ctxt) return NULL;
+    if (url && !ctxt->input->filename) ctxt->input->filename = (char *)xmlCharStrdup(url);
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
+                                 HTML_PARSE_NOBLANKS | HTML_PARSE_COMPACT);
+    ctxt->options |= XML_PARSE_HUGE;
+    xmlCharEncodingHandlerPtr utf8h = xmlFindCharEncodingHandler("UTF-8");
+    if (utf8h) xmlSwitchToEncoding(ctxt, utf8h);
+    htmlParseDocument(ctxt);
+    xmlDocPtr doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    htmlFreeParserCtxt(ctxt);
+    if (doc && url && !doc->URL) doc->URL = xmlStrdup(BAD_CAST url);
+    return doc;
 }
 
 static int is_ws(const char *s)
@@ -186,13 +207,12 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
         goto cleanup;
     }
     neutralise_meta(utf8, ulen);
-    c.doc = htmlReadMemory(utf8, (int)ulen, url, "UTF-8",
-                           HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                               HTML_PARSE_RECOVER | HTML_PARSE_NOBLANKS | HTML_PARSE_COMPACT);
+    c.doc = parse_html(utf8, ulen, url);
     if (!c.doc || !xmlDocGetRootElement(c.doc)) {
         rc = ov_error_set(err, OV_EPARSE, url, "not an HTML page");
         goto cleanup;
     }
+    ov__flatten_deep(c.doc, OV__DOM_DEPTH_MAX);
     ov__fix_void_nesting(c.doc);
     if (ov_article_new(&c.art) != 0) {
         rc = ov_error_set(err, OV_ENOMEM, url, "out of memory");

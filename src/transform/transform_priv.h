@@ -58,5 +58,12 @@ int ov__extract_body(ov__ctx *c, ov_error *err);
 int ov__emit(ov__ctx *c, xmlNodePtr *roots, size_t n, ov_error *err);
 /* Move children of HTML5 void elements (embed, source, ...) after them (voids.c). */
 void ov__fix_void_nesting(xmlDoc *doc);
+/* Elements nested deeper than this in a parsed page are rewritten as plain
+ * paragraphs (deep.c); it leaves room under libxml2's 256-level limit for the
+ * chapter's own wrapper when the written XHTML is read back. */
+#define OV__DOM_DEPTH_MAX 192
+/* Rewrite every element at depth `max` (the root is 1) as a <div> of
+ * paragraphs holding its subtree's text and images (deep.c). */
+void ov__flatten_deep(xmlDoc *doc, int max);
 
 #endif

@@ -225,6 +225,11 @@ static int handle(ov_test_fault *s, int fd, const char *path, int referer)
         static const char raw[] = "<html><body>an answer without a status line</body></html>\n";
         return send_all(s, fd, raw, sizeof raw - 1);
     }
+    if (strcmp(path, "/nulstatus") == 0) { /* a NUL byte inside the status line */
+        static const char raw[] = "HTTP/1.1 200\0 OK\r\nContent-Type: text/html\r\n"
+                                  "Content-Length: 2\r\n\r\nok";
+        return send_all(s, fd, raw, sizeof raw - 1);
+    }
     if (strcmp(path, "/bighead") == 0) { /* one 1 MB header line */
         static const char h[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Big: ";
         if (send_all(s, fd, h, sizeof h - 1))

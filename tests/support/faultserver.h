@@ -14,6 +14,7 @@
  *   /429long         429 with Retry-After: 3600, always
  *   /loop            302 to itself                     /tofile    302 to file:///etc/passwd
  *   /http09          a body with no status line       /bighead   a 1 MB header line
+ *   /nulstatus       a NUL byte inside the status line
  *   /tometa          302 to http://169.254.169.254/... (cloud metadata; must be refused
  *                    before any connect: tests run it in a network namespace of their own)
  *   /reset           connection reset (SO_LINGER 0)    /partial   Content-Length 1000, 100 sent
