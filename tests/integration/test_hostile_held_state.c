@@ -305,3 +305,150 @@ Test(held_state, kill_nine_at_four_points, .timeout = 600)
     free(next);
     series_free(&s);
 }
+
+/* A mount namespace of the test's own with a tmpfs at `dir` (`opts`, e.g.
+   "size=5m"), read-only when `ro`; 0, or -1 when not allowed (not root). */
+static int private_tmpfs(const char *dir, const char *opts, int ro)
+{
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        return -1;
+    return mount("held", dir, "tmpfs", ro ? MS_RDONLY : 0, opts);
+}
+
+static char *one_page(const char *dir, const char *name, const char *words)
+{
+    char *p;
+    if (asprintf(&p, "%s/%s", dir, name) < 0)
+        cr_assert_fail();
+    FILE *f = fopen(p, "w");
+    cr_assert(f);
+    fprintf(f, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>"
+               "</head><body><article><h1>%s</h1><p>%s, a paragraph long enough to be the body "
+               "of the article on its own.</p></article></body></html>", name, name, words);
+    fclose(f);
+    return p;
+}
+
+/* A read-only output folder (a read-only tmpfs: root writes anywhere else):
+   exit 1 naming the book, nothing written; the same build to a writable
+   folder then works. */
+Test(held_state, read_only_output_folder)
+{
+    char *tmp = ov_test_tmpdir("held-readonly");
+    char *ro = NULL;
+    if (asprintf(&ro, "%s/ro", tmp) < 0)
+        cr_assert_fail();
+    cr_assert_eq(mkdir(ro, 0755), 0);
+    char *page = one_page(tmp, "page.html", "Words of the read-only case");
+    if (private_tmpfs(ro, "size=1m", 1) != 0)
+        cr_skip_test("cannot make a mount namespace here (needs root)");
+    char *target = NULL;
+    if (asprintf(&target, "%s/book.epub", ro) < 0)
+        cr_assert_fail();
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", page, "-o", target, NULL);
+    cr_assert_eq(st, 1, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(strstr(r.err, target) || strstr(r.err, ro), "the folder is not named:\n%s", r.err);
+    DIR *d = opendir(ro);
+    int entries = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        entries += e->d_name[0] != '.';
+    closedir(d);
+    cr_assert_eq(entries, 0);
+    ov_test_run_free(&r);
+    char *out = ov_test_book_path("held-readonly.epub");
+    st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", page, "-o", out, NULL);
+    cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(book_has(out, "Words of the read-only case"));
+    ov_test_run_free(&r);
+    free(out);
+    free(target);
+    free(page);
+    free(ro);
+    free(tmp);
+}
+
+/* A full 5 MB disk: a book there, then the disk filled to its last 16 KB and
+   a bigger book built over it: exit 1, the old book byte-identical, no
+   temporary file left beside it. */
+Test(held_state, full_5_mb_disk)
+{
+    char *tmp = ov_test_tmpdir("held-fulldisk");
+    char *disk = NULL;
+    if (asprintf(&disk, "%s/disk", tmp) < 0)
+        cr_assert_fail();
+    cr_assert_eq(mkdir(disk, 0755), 0);
+    char *small = one_page(tmp, "small.html", "Words of the small book");
+    if (private_tmpfs(disk, "size=5m", 0) != 0)
+        cr_skip_test("cannot make a mount namespace here (needs root)");
+    char *target = NULL;
+    if (asprintf(&target, "%s/book.epub", disk) < 0)
+        cr_assert_fail();
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", small, "-o", target, NULL);
+    cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
+    ov_test_run_free(&r);
+    size_t n0 = 0;
+    char *before = ov_test_slurp(target, &n0);
+    /* fill the disk */
+    char *fill = NULL;
+    if (asprintf(&fill, "%s/fill", disk) < 0)
+        cr_assert_fail();
+    int fd = open(fill, O_WRONLY | O_CREAT, 0644);
+    cr_assert(fd >= 0);
+    static char block[16384];
+    memset(block, 'f', sizeof block);
+    while (write(fd, block, sizeof block) == (ssize_t)sizeof block)
+        ;
+    close(fd);
+    struct stat sb;
+    cr_assert_eq(stat(fill, &sb), 0);
+    cr_assert(truncate(fill, sb.st_size - 16384) == 0);
+    /* a bigger book: many paragraphs of varied text */
+    char *big = NULL;
+    if (asprintf(&big, "%s/big.html", tmp) < 0)
+        cr_assert_fail();
+    FILE *f = fopen(big, "w");
+    cr_assert(f);
+    fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Big</title>"
+          "</head><body><article><h1>Big</h1>", f);
+    unsigned x = 12345;
+    for (int p = 0; p < 4000; p++) {
+        fputs("<p>", f);
+        for (int w = 0; w < 12; w++) {
+            x = x * 1103515245u + 12345u;
+            fprintf(f, "w%08x ", x);
+        }
+        fputs("</p>", f);
+    }
+    fputs("</article></body></html>", f);
+    fclose(f);
+    st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", big, "-o", target, NULL);
+    cr_assert_eq(st, 1, "exit %d\nstderr: %s", st, r.err);
+    size_t n1 = 0;
+    char *after = ov_test_slurp(target, &n1);
+    cr_assert(after && n0 == n1 && memcmp(before, after, n0) == 0, "the old book was changed");
+    DIR *d = opendir(disk);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        cr_assert(e->d_name[0] == '.' || !strcmp(e->d_name, "book.epub") ||
+                      !strcmp(e->d_name, "fill"),
+                  "left behind: %s", e->d_name);
+    closedir(d);
+    ov_test_run_free(&r);
+    /* the old book is the one the gate checks */
+    char *out = ov_test_book_path("held-fulldisk.epub");
+    f = fopen(out, "wb");
+    cr_assert(f);
+    fwrite(before, 1, n0, f);
+    fclose(f);
+    cr_assert(book_has(out, "Words of the small book"));
+    free(out);
+    free(after);
+    free(before);
+    free(big);
+    free(fill);
+    free(target);
+    free(small);
+    free(disk);
+    free(tmp);
+}
