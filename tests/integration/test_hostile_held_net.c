@@ -497,6 +497,8 @@ static int port_answers(int port)
    reported skip naming the certificate problem, the good one stays. */
 Test(held_net, self_signed_tls_refused)
 {
+    if (access("/usr/bin/openssl", X_OK) != 0)
+        cr_skip_test("no /usr/bin/openssl (scripts/install-deps installs it)");
     char *dir = ov_test_tmpdir("held-tls");
     char cert[4096], key[4096], accept_at[64];
     snprintf(cert, sizeof cert, "%s/cert.pem", dir);
@@ -592,13 +594,18 @@ static int count_fds(pid_t pid, int *sockets, char *what, size_t size)
 /* 2,000 articles from one host at --concurrency 64 --per-host 16, sampled
    from /proc/<pid>/fd every millisecond: never more than 18 sockets (16
    connections and libcurl's wakeup pair), so 21 descriptors with stdin,
-   stdout and stderr while fetching. Writing the book adds its two temporary
-   files while the idle connections are still in libcurl's cache: 23 at most
-   over the whole run. Nothing grows with the number of articles. (What the
-   descriptors are is read at each new high.) */
+   stdout and stderr while fetching. After the fetch the idle connections
+   stay in libcurl's cache while files are read and written (fontconfig's
+   for the cover, the book's two temporary files): 23 at most over the whole
+   run, the extra ones files. Nothing grows with the number of articles.
+   (What the descriptors are is read at each new high.) */
 Test(held_net, two_thousand_articles_with_few_descriptors, .timeout = 600)
 {
+#ifdef HELD_SANITIZED
+    const int n_articles = 500; /* ASan: 2,000 took 17 s; the bound does not depend on it */
+#else
     const int n_articles = 2000;
+#endif
     /* nginx serves this one: the numbers are octavo's, not the raw server's */
     char *site = ov_test_tmpdir("held-2000-site");
     sbuf f = {0};
@@ -676,10 +683,10 @@ Test(held_net, two_thousand_articles_with_few_descriptors, .timeout = 600)
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d\nstderr: %s", status, err);
     cr_assert_leq(most_sockets, 18, "%d sockets open at once", most_sockets);
     cr_assert_leq(most, 23, "%d descriptors open at once:\n%s", most, at_most);
-    int book_files = 0;
-    for (const char *p = at_most; (p = strstr(p, "held-2000.epub.tmp")) != NULL; p++)
-        book_files++;
-    cr_assert_geq(21 + book_files, most, "past 21 with other than the book's files:\n%s", at_most);
+    /* past 0-2 and the sockets, only files being read or written */
+    for (const char *p = at_most; (p = strstr(p, " -> ")) != NULL; p += 4)
+        cr_assert(p[4] == '/' || strncmp(p + 4, "socket:", 7) == 0, "not a file: %.60s\n%s",
+                  p + 4, at_most);
     char *t = book_text(out);
     assert_has(t, "Words of article n0,");
     char last[64];
