@@ -37,12 +37,14 @@
 
 #include "build/guard.h"
 #include "build/listing.h"
+#include "build/cover_ahead.h"
 #include "build/urlpath.h"
 #include "build/workers.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/progress.h"
 #include "util/hmap.h"
+#include "util/l10n.h"
 
 /* Names a folder's feed may have, in the order they are preferred. */
 static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
@@ -61,6 +63,7 @@ typedef struct job {
     char *title, *author, *published, *summary, *content; /* from the feed */
     int linkless;        /* a feed item without a link: url is its id, text is content */
     ov_article *article; /* extracted, or NULL */
+    int done;            /* extracted or skipped (the cover's guess waits for it) */
     /* A page already downloaded while collecting inputs (a single article
        URL): kept until the fetcher is idle, because extracting it queues
        its images and ov_fetch_get refuses a fetcher with a queue. */
@@ -79,6 +82,13 @@ typedef struct run {
     long loose_section;  /* section of single-article inputs, or -1 */
     ov__hmap queued;     /* image URLs already queued */
     ov__workers *pool;   /* extraction threads (pages.c part below) */
+    /* the cover's guess (cover_guess): jobs scanned in order so far */
+    size_t cover_scan, cover_section, cover_n;
+    int cover_off, cover_keyed, cover_dup, cover_photo_done;
+    ov__hmap cover_keys;
+    const ov_article *cover_first;
+    const char *cover_heads[OV_COVER_MAX_HEADLINES];
+    const ov_resource *cover_photo;
     int spool_fd;        /* the images' spool file (SPOOL_NAME), or -1 */
     uint64_t spool_off;  /* where the next image goes in it */
     int fatal;
@@ -297,7 +307,8 @@ static int local_ok(const run *r, const char *path, const char *root)
 
 static void queue_image(run *r, const job *j, const char *url)
 {
-    int fresh = ov__hmap_put(&r->queued, url, 0, NULL);
+    /* value: 0 while it is being fetched, 1 once resolved (the cover's guess) */
+    int fresh = ov__hmap_put(&r->queued, url, ov__is_http_url(url) ? 0 : 1, NULL);
     if (fresh == 0)
         return;
     if (fresh < 0) {
@@ -312,8 +323,12 @@ static void queue_image(run *r, const job *j, const char *url)
             return;
         }
         ov_request req = {url, OV_FETCH_IMAGE, j->url, NULL};
-        if (ov_fetch_add(r->res->fetcher, &req, &err) != 0)
+        if (ov_fetch_add(r->res->fetcher, &req, &err) != 0) {
             ov__build_skip(r->res, url, "image: %s", err.message);
+            size_t *st = ov__hmap_get(&r->queued, url);
+            if (st)
+                *st = 1;
+        }
         return;
     }
     char *path = ov__file_url_to_path(url);
@@ -375,6 +390,133 @@ static void fit_body(ov_article *a)
     char *p = realloc(a->body_xhtml, strlen(a->body_xhtml) + 1);
     if (p)
         a->body_xhtml = p;
+}
+
+/* ---------- the cover, guessed and rendered ahead ---------- */
+
+/* Photo state of image `url` for the cover: 1 a raster resource of the
+ * book (*out), 0 still being fetched, -1 none. */
+static int cover_photo_state(run *r, const char *url, const ov_resource **out)
+{
+    if (!url)
+        return -1;
+    const size_t *st = ov__hmap_get(&r->queued, url);
+    if (st && *st == 0)
+        return 0;
+    const ov_resource *res = ov_book_find_resource(r->res->book, url);
+    if (!res || !res->media_type ||
+        (strcmp(res->media_type, "image/jpeg") && strcmp(res->media_type, "image/png") &&
+         strcmp(res->media_type, "image/gif")))
+        return -1;
+    *out = res;
+    return 1;
+}
+
+/* One more job of the book's first ones for the guess; 0 when it must wait. */
+static int cover_scan_job(run *r, const job *j)
+{
+    const ov_article *a = j->article;
+    if (!a)
+        return 1;
+    if (!r->cover_keyed) { /* the duplicate check of assemble(), once per job */
+        const char *canon = a->canonical_url ? a->canonical_url : a->url;
+        char hash[17];
+        ov__body_hash(a->body_xhtml, hash);
+        r->cover_dup = ov__hmap_get(&r->cover_keys, canon) || ov__hmap_get(&r->cover_keys, hash);
+        if (!r->cover_dup && (ov__hmap_put(&r->cover_keys, canon, 0, NULL) < 0 ||
+                              ov__hmap_put(&r->cover_keys, hash, 0, NULL) < 0)) {
+            r->cover_off = 1;
+            return 0;
+        }
+        r->cover_keyed = 1;
+    }
+    if (r->cover_dup)
+        return 1;
+    if (!r->cover_photo_done) {
+        int st = cover_photo_state(r, a->lead_image, &r->cover_photo);
+        if (st < 0 && a->n_images)
+            st = cover_photo_state(r, a->images[0], &r->cover_photo);
+        if (st == 0)
+            return 0;
+        r->cover_photo_done = st > 0;
+    }
+    if (!r->cover_first)
+        r->cover_first = a;
+    if (r->cover_n < OV_COVER_MAX_HEADLINES && a->title && a->title[0])
+        r->cover_heads[r->cover_n++] = a->title;
+    return 1;
+}
+
+/* Start the cover once the book's first articles and photo are known, with
+ * the metadata build.c will most likely give the book; build.c uses it only
+ * if the finished book's cover spec is the same. */
+static void cover_start(run *r)
+{
+    const ov__build_config *cfg = r->cfg;
+    const ov_article *first = r->cover_first;
+    const job *fj = NULL;
+    for (size_t i = 0; i < r->n_jobs && !fj; i++)
+        if (r->jobs[i].article == first)
+            fj = &r->jobs[i];
+    const char *title = cfg->title;
+    if (!title && fj && strcmp(r->sections[fj->section], OV__BUILD_UNNAMED_SECTION) != 0)
+        title = r->sections[fj->section];
+    if (!title && first && first->site_name)
+        title = first->site_name;
+    const char *lang = cfg->language;
+    for (size_t i = 0; i < r->n_jobs && !lang; i++)
+        if (r->jobs[i].article && r->jobs[i].article->language)
+            lang = r->jobs[i].article->language;
+    char iso[16], date[96] = "", issue[32] = "";
+    time_t t = (time_t)cfg->modified;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+    lang = lang ? lang : "en";
+    if (ov__l10n_edition_date(lang, iso, date, sizeof date) != 0)
+        snprintf(date, sizeof date, "%s", iso);
+    if (cfg->series && cfg->issue > 0)
+        ov__l10n_issue(lang, cfg->issue, issue, sizeof issue);
+    ov_cover_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.title = title ? title : "News";
+    spec.language = lang;
+    spec.series = cfg->series;
+    spec.subtitle = date;
+    spec.issue = issue[0] ? issue : NULL;
+    spec.width = cfg->image.max_width > 0 && cfg->image.max_height > 0 ? cfg->image.max_width : 0;
+    spec.height = spec.width ? cfg->image.max_height : 0;
+    spec.grayscale = cfg->image.grayscale;
+    spec.headlines = r->cover_heads;
+    spec.n_headlines = r->cover_n;
+    spec.photo = r->cover_photo_done ? r->cover_photo : NULL;
+    r->res->cover_ahead = ov__cover_ahead_start(&spec);
+    r->cover_off = 1;
+}
+
+/* Called whenever a page or an image is done: scan on in job order. */
+static void cover_guess(run *r)
+{
+    if (r->cover_off || r->cfg->seen || r->n_jobs < 2)
+        return;
+    while (r->cover_scan < r->n_jobs) {
+        if (r->cover_n >= OV_COVER_MAX_HEADLINES && r->cover_photo_done)
+            break;
+        const job *j = &r->jobs[r->cover_scan];
+        if (!j->done)
+            return;
+        if (j->section < r->cover_section) { /* sections interleave: no guess */
+            r->cover_off = 1;
+            return;
+        }
+        r->cover_section = j->section;
+        if (!cover_scan_job(r, j))
+            return;
+        r->cover_keyed = 0;
+        r->cover_scan++;
+    }
+    if (!r->cover_off)
+        cover_start(r);
 }
 
 /* ---------- extraction on the workers ---------- */
@@ -454,7 +596,9 @@ static void page_done(run *r, page_work *pw)
             for (size_t i = 0; i < a->n_images && !r->fatal; i++)
                 queue_image(r, j, a->images[i]);
     }
+    j->done = 1;
     page_work_free(pw);
+    cover_guess(r);
 }
 
 /* Apply the pages the workers finished; with `wait`, block for one.
@@ -520,6 +664,7 @@ static void process_local(run *r, job *j)
     ov_error_clear(&err);
     if (ov__read_file(j->path, OV_BUILD_MAX_LOCAL_BYTES, &data, &len, &err) != 0) {
         ov__build_skip(r->res, j->url, "%s", err.message);
+        j->done = 1;
         return;
     }
     process_page(r, j, data, len, j->url, NULL);
@@ -554,6 +699,10 @@ static void on_fetched(void *ud, const ov_response *resp)
             ov__build_skip(r->res, resp->url, "image: %s", resp->error_message);
         else
             add_image(r, resp->url, resp->body, resp->len);
+        size_t *st = ov__hmap_get(&r->queued, resp->url);
+        if (st)
+            *st = 1; /* resolved, for the cover's guess */
+        cover_guess(r);
         return;
     }
     job *j = resp->user;
@@ -561,6 +710,8 @@ static void on_fetched(void *ud, const ov_response *resp)
         return;
     if (resp->error) {
         ov__build_skip(r->res, j->url, "%s", resp->error_message);
+        j->done = 1;
+        cover_guess(r);
         return;
     }
     unsigned char *copy = malloc(resp->len + 1); /* the fetcher frees its own */
@@ -1137,6 +1288,7 @@ cleanup:
         free(r.sections[i]);
     free(r.sections);
     ov__hmap_free(&r.queued);
+    ov__hmap_free(&r.cover_keys);
     if (r.spool_fd >= 0)
         close(r.spool_fd);
     return rc;
@@ -1144,6 +1296,8 @@ cleanup:
 
 void ov__build_result_free(ov__build_result *res)
 {
+    ov__cover_ahead_take(res->cover_ahead, NULL, NULL); /* a run that ended early */
+    res->cover_ahead = NULL;
     ov_book_free(res->book); /* unlinks the spool files it owns */
     res->book = NULL;
     for (size_t i = 0; i < res->n_skips; i++) {
