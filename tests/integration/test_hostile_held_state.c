@@ -46,7 +46,8 @@ static void start(void)
     char head[256];
     int h = snprintf(head, sizeof head,
                      "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
-                     "Content-Length: %d\r\nConnection: close\r\n\r\n", n);
+                     "Content-Length: %d\r\nConnection: close\r\n\r\n",
+                     n);
     char *raw = malloc((size_t)(h + n) + 1);
     memcpy(raw, head, (size_t)h);
     memcpy(raw + h, feed, (size_t)n);
@@ -90,8 +91,9 @@ static void series_make(series *s, const char *name, const char *extra)
         cr_assert_fail();
     FILE *f = fopen(s->recipe, "w");
     cr_assert(f);
-    fprintf(f, "[publication]\ntitle = \"Held %s\"\nlanguage = en\noldest = 0\n"
-               "output = \"%s/%s-%%n.epub\"\n%s\n[section \"News\"]\nfeed = %s/feed.xml\n",
+    fprintf(f,
+            "[publication]\ntitle = \"Held %s\"\nlanguage = en\noldest = 0\n"
+            "output = \"%s/%s-%%n.epub\"\n%s\n[section \"News\"]\nfeed = %s/feed.xml\n",
             name, s->books, name, extra ? extra : "", ov_test_raw_base(rs));
     fclose(f);
 }
@@ -144,9 +146,11 @@ static void bad_state_case(const char *name, int foreign)
         unlink(s.state);
         sqlite3 *db = NULL;
         cr_assert_eq(sqlite3_open(s.state, &db), SQLITE_OK);
-        cr_assert_eq(sqlite3_exec(db, "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT);"
-                                      "INSERT INTO notes(body) VALUES('someone else''s data');",
-                                  NULL, NULL, NULL), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db,
+                                  "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT);"
+                                  "INSERT INTO notes(body) VALUES('someone else''s data');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
         sqlite3_close(db);
     } else {
         char *sql = ov_test_slurp(s.state, &n);
@@ -173,8 +177,14 @@ static void bad_state_case(const char *name, int foreign)
     series_free(&s);
 }
 
-Test(held_state, truncated_state_database) { bad_state_case("truncated-state", 0); }
-Test(held_state, foreign_state_database) { bad_state_case("foreign-state", 1); }
+Test(held_state, truncated_state_database)
+{
+    bad_state_case("truncated-state", 0);
+}
+Test(held_state, foreign_state_database)
+{
+    bad_state_case("foreign-state", 1);
+}
 
 static pid_t spawn_recipe(series *s)
 {
@@ -322,9 +332,11 @@ static char *one_page(const char *dir, const char *name, const char *words)
         cr_assert_fail();
     FILE *f = fopen(p, "w");
     cr_assert(f);
-    fprintf(f, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>"
-               "</head><body><article><h1>%s</h1><p>%s, a paragraph long enough to be the body "
-               "of the article on its own.</p></article></body></html>", name, name, words);
+    fprintf(f,
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>"
+            "</head><body><article><h1>%s</h1><p>%s, a paragraph long enough to be the body "
+            "of the article on its own.</p></article></body></html>",
+            name, name, words);
     fclose(f);
     return p;
 }
@@ -411,7 +423,8 @@ Test(held_state, full_5_mb_disk)
     FILE *f = fopen(big, "w");
     cr_assert(f);
     fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Big</title>"
-          "</head><body><article><h1>Big</h1>", f);
+          "</head><body><article><h1>Big</h1>",
+          f);
     unsigned x = 12345;
     for (int p = 0; p < 4000; p++) {
         fputs("<p>", f);
