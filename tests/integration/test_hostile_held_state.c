@@ -210,13 +210,23 @@ static double now_s(void)
 }
 
 /* Two runs of one recipe at once: the second stops at once saying so, the
-   first writes issue 1 undisturbed. delay_ms makes the first run last. */
+   first writes issue 1 undisturbed. delay_ms makes the first run last
+   (30 articles, 60 ms apart); the second starts once the first holds the
+   lock. */
 Test(held_state, two_runs_at_once)
 {
     series s;
     series_make(&s, "two-runs", "delay_ms = 60");
     pid_t first = spawn_recipe(&s);
-    usleep(500000);
+    /* until the first run holds its lock (state.db.<id>.lock appears) */
+    for (int i = 0, locked = 0; i < 200 && !locked; i++) {
+        usleep(50000);
+        DIR *d = opendir(s.tmp);
+        for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+            locked |= strncmp(e->d_name, "state.db.", 9) == 0 && strstr(e->d_name, ".lock");
+        if (d)
+            closedir(d);
+    }
     ov_test_run r;
     double t0 = now_s();
     int st = run_recipe(&s, &r);
