@@ -79,8 +79,10 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
 static void serve(ov_test_raw *s, const char *path, const char *ctype, const char *body, size_t n)
 {
     sbuf b = {0};
-    sb_printf(&b, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                  "Connection: close\r\n\r\n", ctype, n);
+    sb_printf(&b,
+              "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+              "Connection: close\r\n\r\n",
+              ctype, n);
     sb_add(&b, body, n);
     ov_test_raw_set(s, path, b.p, b.n);
     free(b.p);
@@ -167,8 +169,9 @@ static int build(const char *name, char *const extra[], char *const urls[], char
 
 static void feed_head(sbuf *b, const char *doctype, const char *title)
 {
-    sb_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n<rss version=\"2.0\"><channel>"
-                 "<title>%s</title><link>%s/</link><description>held</description>\n",
+    sb_printf(b,
+              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n<rss version=\"2.0\"><channel>"
+              "<title>%s</title><link>%s/</link><description>held</description>\n",
               doctype, title, ov_test_raw_base(rs));
 }
 
@@ -184,7 +187,8 @@ Test(held_net, feed_xxe_to_file_and_loopback_url)
     char doctype[512];
     snprintf(doctype, sizeof doctype,
              "<!DOCTYPE rss [<!ENTITY file SYSTEM \"file:///etc/passwd\">"
-             "<!ENTITY net SYSTEM \"%s/xxe\">]>", ov_test_raw_base(rs));
+             "<!ENTITY net SYSTEM \"%s/xxe\">]>",
+             ov_test_raw_base(rs));
     feed_head(&f, doctype, "XXE &file;&net;");
     feed_item(&f, "XXE one &file;", "xxe1");
     feed_item(&f, "XXE two &net;", "xxe2");
@@ -213,9 +217,10 @@ Test(held_net, feed_billion_laughs)
     sb_printf(&d, "<!DOCTYPE rss [<!ENTITY lol \"lol\">");
     sb_printf(&d, "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">");
     for (int i = 2; i <= 9; i++)
-        sb_printf(&d, "<!ENTITY lol%d \"&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;"
-                      "&lol%d;&lol%d;\">", i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
-                  i - 1, i - 1, i - 1);
+        sb_printf(&d,
+                  "<!ENTITY lol%d \"&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;"
+                  "&lol%d;&lol%d;\">",
+                  i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
     sb_printf(&d, "]>");
     sbuf f = {0};
     feed_head(&f, d.p, "Laughs &lol9;");
@@ -341,16 +346,20 @@ static void fault_cases(const char *name, const char *const paths[], const char 
     free(out);
 }
 
-#define CHUNKED "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n" \
-                "Connection: close\r\n\r\n"
-#define BROKEN_PAGE "<html><head><title>BROKEN</title></head><body><article><p>BROKEN page " \
-                    "text that must not be taken as a whole article by anyone.</p></article>"
+#define CHUNKED                                                                                    \
+    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n"                 \
+    "Connection: close\r\n\r\n"
+#define BROKEN_PAGE                                                                                \
+    "<html><head><title>BROKEN</title></head><body><article><p>BROKEN page "                       \
+    "text that must not be taken as a whole article by anyone.</p></article>"
 
 static void redirect(ov_test_raw *s, const char *path, const char *to)
 {
     char raw[1024];
-    snprintf(raw, sizeof raw, "HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n"
-                              "Connection: close\r\n\r\n", to);
+    snprintf(raw, sizeof raw,
+             "HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n"
+             "Connection: close\r\n\r\n",
+             to);
     ov_test_raw_set_str(s, path, raw);
 }
 
@@ -437,8 +446,8 @@ static unsigned char *gzip_zeros(size_t zeros, size_t *len)
    never the good article beside them. */
 Test(held_net, broken_answers_cost_only_their_article)
 {
-    static const char *const paths[] = {"/chunk-bad", "/chunk-huge", "/chunk-negative",
-                                        "/cl-twice", "/cl-text", "/endless", "/bomb200", NULL};
+    static const char *const paths[] = {"/chunk-bad", "/chunk-huge", "/chunk-negative", "/cl-twice",
+                                        "/cl-text",   "/endless",    "/bomb200",        NULL};
     static const char *const raws[] = {
         CHUNKED "zz\r\n" BROKEN_PAGE "\r\n0\r\n\r\n",
         CHUNKED "FFFFFFFFFFFFFFFFFFFF\r\n" BROKEN_PAGE "\r\n0\r\n\r\n",
@@ -455,8 +464,10 @@ Test(held_net, broken_answers_cost_only_their_article)
     unsigned char *z = gzip_zeros((size_t)200 << 20, &zlen);
     cr_assert_lt(zlen, 1u << 20, "the bomb is %zu bytes compressed", zlen);
     sbuf b = {0};
-    sb_printf(&b, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
-                  "Content-Length: %zu\r\nConnection: close\r\n\r\n", zlen);
+    sb_printf(&b,
+              "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+              "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+              zlen);
     sb_add(&b, z, zlen);
     ov_test_raw_set(rs, "/bomb200", b.p, b.n);
     free(b.p);
@@ -503,9 +514,23 @@ Test(held_net, self_signed_tls_refused)
     char cert[4096], key[4096], accept_at[64];
     snprintf(cert, sizeof cert, "%s/cert.pem", dir);
     snprintf(key, sizeof key, "%s/key.pem", dir);
-    char *req[] = {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
-                   "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                   "-keyout", key, "-out", cert, NULL};
+    char *req[] = {"/usr/bin/openssl",
+                   "req",
+                   "-x509",
+                   "-newkey",
+                   "rsa:2048",
+                   "-nodes",
+                   "-days",
+                   "2",
+                   "-subj",
+                   "/CN=127.0.0.1",
+                   "-addext",
+                   "subjectAltName=IP:127.0.0.1",
+                   "-keyout",
+                   key,
+                   "-out",
+                   cert,
+                   NULL};
     ov_test_run r;
     cr_assert_eq(ov_test_exec(req, NULL, &r), 0);
     cr_assert_eq(r.status, 0, "openssl req failed: %s", r.err);
@@ -558,7 +583,7 @@ Test(held_net, self_signed_tls_refused)
 #endif
 
 /* Descriptors `pid` has open; with `what`, the sockets among them in
-   *sockets and what they all are in `what`. */
+ *sockets and what they all are in `what`. */
 static int count_fds(pid_t pid, int *sockets, char *what, size_t size)
 {
     char path[64];
@@ -621,7 +646,8 @@ Test(held_net, two_thousand_articles_with_few_descriptors, .timeout = 600)
                            "<title>Article n%d</title></head><body><article><h1>Article n%d</h1>"
                            "<p>Words of article n%d, a paragraph long enough for the extractor "
                            "to keep it as the body of a page, with commas and a full stop.</p>"
-                           "</article></body></html>", i, i, i);
+                           "</article></body></html>",
+                           i, i, i);
         FILE *pf = fopen(name, "w");
         cr_assert(pf);
         fwrite(page, 1, (size_t)len, pf);
@@ -685,8 +711,8 @@ Test(held_net, two_thousand_articles_with_few_descriptors, .timeout = 600)
     cr_assert_leq(most, 23, "%d descriptors open at once:\n%s", most, at_most);
     /* past 0-2 and the sockets, only files being read or written */
     for (const char *p = at_most; (p = strstr(p, " -> ")) != NULL; p += 4)
-        cr_assert(p[4] == '/' || strncmp(p + 4, "socket:", 7) == 0, "not a file: %.60s\n%s",
-                  p + 4, at_most);
+        cr_assert(p[4] == '/' || strncmp(p + 4, "socket:", 7) == 0, "not a file: %.60s\n%s", p + 4,
+                  at_most);
     char *t = book_text(out);
     assert_has(t, "Words of article n0,");
     char last[64];

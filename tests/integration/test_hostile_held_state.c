@@ -46,7 +46,8 @@ static void start(void)
     char head[256];
     int h = snprintf(head, sizeof head,
                      "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
-                     "Content-Length: %d\r\nConnection: close\r\n\r\n", n);
+                     "Content-Length: %d\r\nConnection: close\r\n\r\n",
+                     n);
     char *raw = malloc((size_t)(h + n) + 1);
     memcpy(raw, head, (size_t)h);
     memcpy(raw + h, feed, (size_t)n);
@@ -90,8 +91,9 @@ static void series_make(series *s, const char *name, const char *extra)
         cr_assert_fail();
     FILE *f = fopen(s->recipe, "w");
     cr_assert(f);
-    fprintf(f, "[publication]\ntitle = \"Held %s\"\nlanguage = en\noldest = 0\n"
-               "output = \"%s/%s-%%n.epub\"\n%s\n[section \"News\"]\nfeed = %s/feed.xml\n",
+    fprintf(f,
+            "[publication]\ntitle = \"Held %s\"\nlanguage = en\noldest = 0\n"
+            "output = \"%s/%s-%%n.epub\"\n%s\n[section \"News\"]\nfeed = %s/feed.xml\n",
             name, s->books, name, extra ? extra : "", ov_test_raw_base(rs));
     fclose(f);
 }
@@ -144,9 +146,11 @@ static void bad_state_case(const char *name, int foreign)
         unlink(s.state);
         sqlite3 *db = NULL;
         cr_assert_eq(sqlite3_open(s.state, &db), SQLITE_OK);
-        cr_assert_eq(sqlite3_exec(db, "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT);"
-                                      "INSERT INTO notes(body) VALUES('someone else''s data');",
-                                  NULL, NULL, NULL), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db,
+                                  "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT);"
+                                  "INSERT INTO notes(body) VALUES('someone else''s data');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
         sqlite3_close(db);
     } else {
         char *sql = ov_test_slurp(s.state, &n);
@@ -173,8 +177,14 @@ static void bad_state_case(const char *name, int foreign)
     series_free(&s);
 }
 
-Test(held_state, truncated_state_database) { bad_state_case("truncated-state", 0); }
-Test(held_state, foreign_state_database) { bad_state_case("foreign-state", 1); }
+Test(held_state, truncated_state_database)
+{
+    bad_state_case("truncated-state", 0);
+}
+Test(held_state, foreign_state_database)
+{
+    bad_state_case("foreign-state", 1);
+}
 
 static pid_t spawn_recipe(series *s)
 {
@@ -200,13 +210,23 @@ static double now_s(void)
 }
 
 /* Two runs of one recipe at once: the second stops at once saying so, the
-   first writes issue 1 undisturbed. delay_ms makes the first run last. */
+   first writes issue 1 undisturbed. delay_ms makes the first run last
+   (30 articles, 60 ms apart); the second starts once the first holds the
+   lock. */
 Test(held_state, two_runs_at_once)
 {
     series s;
     series_make(&s, "two-runs", "delay_ms = 60");
     pid_t first = spawn_recipe(&s);
-    usleep(500000);
+    /* until the first run holds its lock (state.db.<id>.lock appears) */
+    for (int i = 0, locked = 0; i < 200 && !locked; i++) {
+        usleep(50000);
+        DIR *d = opendir(s.tmp);
+        for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+            locked |= strncmp(e->d_name, "state.db.", 9) == 0 && strstr(e->d_name, ".lock");
+        if (d)
+            closedir(d);
+    }
     ov_test_run r;
     double t0 = now_s();
     int st = run_recipe(&s, &r);
@@ -322,9 +342,11 @@ static char *one_page(const char *dir, const char *name, const char *words)
         cr_assert_fail();
     FILE *f = fopen(p, "w");
     cr_assert(f);
-    fprintf(f, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>"
-               "</head><body><article><h1>%s</h1><p>%s, a paragraph long enough to be the body "
-               "of the article on its own.</p></article></body></html>", name, name, words);
+    fprintf(f,
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title>"
+            "</head><body><article><h1>%s</h1><p>%s, a paragraph long enough to be the body "
+            "of the article on its own.</p></article></body></html>",
+            name, name, words);
     fclose(f);
     return p;
 }
@@ -411,7 +433,8 @@ Test(held_state, full_5_mb_disk)
     FILE *f = fopen(big, "w");
     cr_assert(f);
     fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Big</title>"
-          "</head><body><article><h1>Big</h1>", f);
+          "</head><body><article><h1>Big</h1>",
+          f);
     unsigned x = 12345;
     for (int p = 0; p < 4000; p++) {
         fputs("<p>", f);

@@ -258,7 +258,8 @@ int ov_test_raw_start(const char *addr, ov_test_raw **out)
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     if (inet_pton(AF_INET, addr, &a.sin_addr) != 1 || s->listen_fd < 0 ||
-        bind(s->listen_fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(s->listen_fd, 128) != 0 ||
+        bind(s->listen_fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        listen(s->listen_fd, 128) != 0 ||
         getsockname(s->listen_fd, (struct sockaddr *)&a, &al) != 0)
         goto fail;
     snprintf(s->base, sizeof s->base, "http://%s:%d", addr, ntohs(a.sin_port));
