@@ -23,7 +23,10 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/mount.h>
@@ -831,4 +834,61 @@ Test(hostile_cases, c15_full_tmpdir_leaves_nothing_behind)
     free(out);
     free(url);
     free(tmp);
+}
+
+/* 8: skips are printed as they happen: the 404 is on stderr while the
+   dripping page is still being read, and the deadline ends the run (exit 3,
+   the book written from what arrived). */
+Test(hostile_cases, c08_skips_are_printed_as_they_happen)
+{
+    char *good = ov_test_nginx_url(ng, "/one.html");
+    char *missing = ov_test_fault_url(fs, "/404");
+    char *drip = ov_test_fault_url(fs, "/drip");
+    char *out = ov_test_book_path("case08-live.epub");
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        execl(ov_test_cli(), ov_test_cli(), "build", "--no-cache", "-q", "--retries", "0",
+              "--deadline", "6s", good, missing, drip, "-o", out, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char err[8192];
+    size_t len = 0;
+    int seen_alive = 0;
+    time_t t0 = time(NULL);
+    while (time(NULL) - t0 < 60 && len + 1 < sizeof err) {
+        struct pollfd pf = {fds[0], POLLIN, 0};
+        if (poll(&pf, 1, 1000) <= 0)
+            continue;
+        ssize_t n = read(fds[0], err + len, sizeof err - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        err[len] = '\0';
+        if (!seen_alive && strstr(err, "/404")) {
+            int wst;
+            seen_alive = waitpid(pid, &wst, WNOHANG) == 0;
+            cr_assert(seen_alive, "the 404 skip was printed only at the end:\n%s", err);
+        }
+    }
+    err[len] = '\0';
+    close(fds[0]);
+    int wst = 0;
+    cr_assert_eq(waitpid(pid, &wst, 0), pid);
+    cr_assert(WIFEXITED(wst) && WEXITSTATUS(wst) == 3, "status %d\nstderr: %s", wst, err);
+    cr_assert(seen_alive, "no 404 skip on stderr:\n%s", err);
+    cr_assert(strstr(err, "deadline passed"), "%s", err);
+    char *t = all_xhtml(out);
+    cr_assert(strstr(t, "first good article text"));
+    free(t);
+    free(out);
+    free(drip);
+    free(missing);
+    free(good);
 }
