@@ -18,7 +18,7 @@ set_target_properties(octavo_shared PROPERTIES
   VERSION ${PROJECT_VERSION}
   SOVERSION ${PROJECT_VERSION_MAJOR}
   LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/cmake/liboctavo.map)
-target_link_libraries(octavo_shared PRIVATE ${OV_ALL_DEPS} m pthread)
+target_link_libraries(octavo_shared PRIVATE ${OV_ALL_DEPS} m Threads::Threads)
 target_link_options(octavo_shared PRIVATE
   "LINKER:--version-script=${CMAKE_CURRENT_SOURCE_DIR}/cmake/liboctavo.map")
 if(NOT OV_SANITIZE AND NOT OV_FUZZ)

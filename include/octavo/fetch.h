@@ -177,6 +177,25 @@ int ov_fetch_add(ov_fetcher *f, const ov_request *req, ov_error *err);
 int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err);
 
 /**
+ * Work that runs beside the fetch loop (extraction on worker threads) and
+ * may still queue requests. Called on the loop's thread at every turn of
+ * ov_fetch_run(), where it may ov_fetch_add(); returns how many pieces of
+ * work are still outstanding: while that is not 0, the loop keeps waiting
+ * (woken by ov_fetch_wakeup) even with nothing left to fetch. With `wait`
+ * the loop has nothing else to do: the hook may block until some of its
+ * work is done.
+ */
+typedef size_t (*ov_fetch_idle_fn)(void *ud, int wait);
+/** Set (or with NULL clear) the idle hook of `f`'s next runs. */
+void ov_fetch_set_idle(ov_fetcher *f, ov_fetch_idle_fn idle, void *ud);
+/**
+ * Wake ov_fetch_run() from its wait so it calls the idle hook now. The only
+ * fetcher function that may be called from any thread, at any time while
+ * `f` exists.
+ */
+void ov_fetch_wakeup(ov_fetcher *f);
+
+/**
  * Fetch one URL synchronously. On success (even an HTTP error status: check
  * (*out)->error) `*out` is a response the caller frees with ov_response_free.
  * The fetcher must be idle (nothing queued, not inside ov_fetch_run):

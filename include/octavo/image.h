@@ -165,6 +165,29 @@ int ov_cover_render(const ov_cover_spec *spec, ov_resource **out, ov_error *err)
 int ov_cover_render_book(const ov_book *b, int width, int height, int grayscale, ov_resource **out,
                          ov_error *err);
 
+/** The spec ov_cover_render_book() renders, with room for its texts. */
+typedef struct ov_cover_book_spec {
+    ov_cover_spec spec;                          /**< strings borrowed from the book or below */
+    const char *heads[OV_COVER_MAX_HEADLINES];   /**< spec.headlines points here */
+    char date[96], issue[32];                    /**< spec.subtitle, spec.issue point here */
+} ov_cover_book_spec;
+
+/**
+ * Fill `*out` with the spec ov_cover_render_book(b, ...) would render
+ * (pointers into `b` and `*out`: valid while both are unchanged). Lets a
+ * caller that rendered a cover ahead of time (on a thread, from what it
+ * knew then) check it is the cover the finished book would get.
+ */
+void ov_cover_spec_of_book(const ov_book *b, int width, int height, int grayscale,
+                           ov_cover_book_spec *out);
+
+/**
+ * 1 when `a` and `b` draw the same cover: the same texts, size and
+ * grayscale, and photos with the same URL, media type and bytes (compared
+ * by size and, when spooled, by spool file and offset), else 0.
+ */
+int ov_cover_spec_same(const ov_cover_spec *a, const ov_cover_spec *b);
+
 #ifdef __cplusplus
 }
 #endif

@@ -30,9 +30,12 @@ typedef struct ov_package_options {
     size_t max_chapter_bytes; /**< 0 = OV_PACKAGE_MAX_CHAPTER_BYTES */
     int masthead;             /**< non-zero: a title page listing sections and articles */
     int source_footer;        /**< non-zero: source URL and fetch time after each article */
+    int in_memory;            /**< non-zero: hold every chapter in memory until the zip is
+                                   written, instead of spooling each to a temporary file in
+                                   $TMPDIR as it is made (same bytes; more memory) */
 } ov_package_options;
 
-#define OV_PACKAGE_OPTIONS_INIT {OV_PACKAGE_OPTIONS_VERSION, 0, 1, 1}
+#define OV_PACKAGE_OPTIONS_INIT {OV_PACKAGE_OPTIONS_VERSION, 0, 1, 1, 0}
 
 /**
  * Write `book` to `path` as EPUB 3 (package version 3.0, nav, NCX, cover,

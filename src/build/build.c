@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build/cover_ahead.h"
 #include "build/pipeline.h"
 #include "octavo/warc.h"
 #include "util/buf.h"
@@ -122,13 +123,21 @@ static int fill_metadata(const ov__build_config *cfg, ov_book *b)
     return rc;
 }
 
-static void make_cover(const ov__build_config *cfg, ov_book *b)
+static void make_cover(const ov__build_config *cfg, ov__build_result *res)
 {
+    ov_book *b = res->book;
     ov_error err;
     ov_error_clear(&err);
     /* --device: the cover is the screen's size */
     int w = cfg->image.max_width > 0 && cfg->image.max_height > 0 ? cfg->image.max_width : 0;
     int h = w ? cfg->image.max_height : 0;
+    /* the cover the pipeline rendered ahead, if it is this book's */
+    ov_cover_book_spec spec;
+    ov_cover_spec_of_book(b, w, h, cfg->image.grayscale, &spec);
+    ov__cover_ahead *ahead = res->cover_ahead;
+    res->cover_ahead = NULL;
+    if (ov__cover_ahead_take(ahead, &spec.spec, &b->cover))
+        return;
     if (ov_cover_render_book(b, w, h, cfg->image.grayscale, &b->cover, &err) != 0 && !cfg->quiet)
         fprintf(stderr, "octavo: cover: %s; using a drawn SVG cover instead\n", err.message);
 }
@@ -356,7 +365,7 @@ static int make_book(const ov_build_options *o, const ov__build_config *cfg,
     }
     if ((rc = fill_metadata(cfg, res->book)) != 0)
         return ov_error_set(err, rc, NULL, "out of memory");
-    make_cover(cfg, res->book);
+    make_cover(cfg, res);
     progress(o, OV_BUILD_STAGE_IMAGES, res);
     ov_error e2;
     ov_error_clear(&e2);

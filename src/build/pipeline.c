@@ -33,13 +33,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "build/guard.h"
 #include "build/listing.h"
+#include "build/cover_ahead.h"
 #include "build/urlpath.h"
+#include "build/workers.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/progress.h"
 #include "util/hmap.h"
+#include "util/l10n.h"
 
 /* Names a folder's feed may have, in the order they are preferred. */
 static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
@@ -58,6 +63,7 @@ typedef struct job {
     char *title, *author, *published, *summary, *content; /* from the feed */
     int linkless;        /* a feed item without a link: url is its id, text is content */
     ov_article *article; /* extracted, or NULL */
+    int done;            /* extracted or skipped (the cover's guess waits for it) */
     /* A page already downloaded while collecting inputs (a single article
        URL): kept until the fetcher is idle, because extracting it queues
        its images and ov_fetch_get refuses a fetcher with a queue. */
@@ -75,6 +81,14 @@ typedef struct run {
     size_t n_sections;
     long loose_section;  /* section of single-article inputs, or -1 */
     ov__hmap queued;     /* image URLs already queued */
+    ov__workers *pool;   /* extraction threads (pages.c part below) */
+    /* the cover's guess (cover_guess): jobs scanned in order so far */
+    size_t cover_scan, cover_section, cover_n;
+    int cover_off, cover_keyed, cover_dup, cover_photo_done;
+    ov__hmap cover_keys;
+    const ov_article *cover_first;
+    const char *cover_heads[OV_COVER_MAX_HEADLINES];
+    const ov_resource *cover_photo;
     int spool_fd;        /* the images' spool file (SPOOL_NAME), or -1 */
     uint64_t spool_off;  /* where the next image goes in it */
     int fatal;
@@ -293,7 +307,8 @@ static int local_ok(const run *r, const char *path, const char *root)
 
 static void queue_image(run *r, const job *j, const char *url)
 {
-    int fresh = ov__hmap_put(&r->queued, url, 0, NULL);
+    /* value: 0 while it is being fetched, 1 once resolved (the cover's guess) */
+    int fresh = ov__hmap_put(&r->queued, url, ov__is_http_url(url) ? 0 : 1, NULL);
     if (fresh == 0)
         return;
     if (fresh < 0) {
@@ -308,8 +323,12 @@ static void queue_image(run *r, const job *j, const char *url)
             return;
         }
         ov_request req = {url, OV_FETCH_IMAGE, j->url, NULL};
-        if (ov_fetch_add(r->res->fetcher, &req, &err) != 0)
+        if (ov_fetch_add(r->res->fetcher, &req, &err) != 0) {
             ov__build_skip(r->res, url, "image: %s", err.message);
+            size_t *st = ov__hmap_get(&r->queued, url);
+            if (st)
+                *st = 1;
+        }
         return;
     }
     char *path = ov__file_url_to_path(url);
@@ -362,33 +381,195 @@ static void relativize(char **url, const char *root)
     free(path);
 }
 
-static void process_page(run *r, job *j, const unsigned char *data, size_t len,
-                         const char *url, const char *content_type)
+/* Bodies stay in memory until the book is written: give back the slack of
+ * the buffer they were built in (about half of it, as buffers double). */
+static void fit_body(ov_article *a)
+{
+    if (!a->body_xhtml)
+        return;
+    char *p = realloc(a->body_xhtml, strlen(a->body_xhtml) + 1);
+    if (p)
+        a->body_xhtml = p;
+}
+
+/* ---------- the cover, guessed and rendered ahead ---------- */
+
+/* Photo state of image `url` for the cover: 1 a raster resource of the
+ * book (*out), 0 still being fetched, -1 none. */
+static int cover_photo_state(run *r, const char *url, const ov_resource **out)
+{
+    if (!url)
+        return -1;
+    const size_t *st = ov__hmap_get(&r->queued, url);
+    if (st && *st == 0)
+        return 0;
+    const ov_resource *res = ov_book_find_resource(r->res->book, url);
+    if (!res || !res->media_type ||
+        (strcmp(res->media_type, "image/jpeg") && strcmp(res->media_type, "image/png") &&
+         strcmp(res->media_type, "image/gif")))
+        return -1;
+    *out = res;
+    return 1;
+}
+
+/* One more job of the book's first ones for the guess; 0 when it must wait. */
+static int cover_scan_job(run *r, const job *j)
+{
+    const ov_article *a = j->article;
+    if (!a)
+        return 1;
+    if (!r->cover_keyed) { /* the duplicate check of assemble(), once per job */
+        const char *canon = a->canonical_url ? a->canonical_url : a->url;
+        char hash[17];
+        ov__body_hash(a->body_xhtml, hash);
+        r->cover_dup = ov__hmap_get(&r->cover_keys, canon) || ov__hmap_get(&r->cover_keys, hash);
+        if (!r->cover_dup && (ov__hmap_put(&r->cover_keys, canon, 0, NULL) < 0 ||
+                              ov__hmap_put(&r->cover_keys, hash, 0, NULL) < 0)) {
+            r->cover_off = 1;
+            return 0;
+        }
+        r->cover_keyed = 1;
+    }
+    if (r->cover_dup)
+        return 1;
+    if (!r->cover_photo_done) {
+        int st = cover_photo_state(r, a->lead_image, &r->cover_photo);
+        if (st < 0 && a->n_images)
+            st = cover_photo_state(r, a->images[0], &r->cover_photo);
+        if (st == 0)
+            return 0;
+        r->cover_photo_done = st > 0;
+    }
+    if (!r->cover_first)
+        r->cover_first = a;
+    if (r->cover_n < OV_COVER_MAX_HEADLINES && a->title && a->title[0])
+        r->cover_heads[r->cover_n++] = a->title;
+    return 1;
+}
+
+/* Start the cover once the book's first articles and photo are known, with
+ * the metadata build.c will most likely give the book; build.c uses it only
+ * if the finished book's cover spec is the same. */
+static void cover_start(run *r)
 {
     const ov__build_config *cfg = r->cfg;
+    const ov_article *first = r->cover_first;
+    const job *fj = NULL;
+    for (size_t i = 0; i < r->n_jobs && !fj; i++)
+        if (r->jobs[i].article == first)
+            fj = &r->jobs[i];
+    const char *title = cfg->title;
+    if (!title && fj && strcmp(r->sections[fj->section], OV__BUILD_UNNAMED_SECTION) != 0)
+        title = r->sections[fj->section];
+    if (!title && first && first->site_name)
+        title = first->site_name;
+    const char *lang = cfg->language;
+    for (size_t i = 0; i < r->n_jobs && !lang; i++)
+        if (r->jobs[i].article && r->jobs[i].article->language)
+            lang = r->jobs[i].article->language;
+    char iso[16], date[96] = "", issue[32] = "";
+    time_t t = (time_t)cfg->modified;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+    lang = lang ? lang : "en";
+    if (ov__l10n_edition_date(lang, iso, date, sizeof date) != 0)
+        snprintf(date, sizeof date, "%s", iso);
+    if (cfg->series && cfg->issue > 0)
+        ov__l10n_issue(lang, cfg->issue, issue, sizeof issue);
+    ov_cover_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.title = title ? title : "News";
+    spec.language = lang;
+    spec.series = cfg->series;
+    spec.subtitle = date;
+    spec.issue = issue[0] ? issue : NULL;
+    spec.width = cfg->image.max_width > 0 && cfg->image.max_height > 0 ? cfg->image.max_width : 0;
+    spec.height = spec.width ? cfg->image.max_height : 0;
+    spec.grayscale = cfg->image.grayscale;
+    spec.headlines = r->cover_heads;
+    spec.n_headlines = r->cover_n;
+    spec.photo = r->cover_photo_done ? r->cover_photo : NULL;
+    r->res->cover_ahead = ov__cover_ahead_start(&spec);
+    r->cover_off = 1;
+}
+
+/* Called whenever a page or an image is done: scan on in job order. */
+static void cover_guess(run *r)
+{
+    if (r->cover_off || r->cfg->seen || r->n_jobs < 2)
+        return;
+    while (r->cover_scan < r->n_jobs) {
+        if (r->cover_n >= OV_COVER_MAX_HEADLINES && r->cover_photo_done)
+            break;
+        const job *j = &r->jobs[r->cover_scan];
+        if (!j->done)
+            return;
+        if (j->section < r->cover_section) { /* sections interleave: no guess */
+            r->cover_off = 1;
+            return;
+        }
+        r->cover_section = j->section;
+        if (!cover_scan_job(r, j))
+            return;
+        r->cover_keyed = 0;
+        r->cover_scan++;
+    }
+    if (!r->cover_off)
+        cover_start(r);
+}
+
+/* ---------- extraction on the workers ---------- */
+
+/* One page to extract: filled on the pipeline's thread, extracted on a
+ * worker (extract_page), applied back on the pipeline's thread (page_done). */
+typedef struct page_work {
+    ov__work w;                 /* first: the pool's link */
+    const ov__build_config *cfg;
+    const job *j;               /* read only on the worker */
+    const ov_rules *rules;      /* looked up on the pipeline's thread */
+    unsigned char *data;        /* the page (owned) */
+    size_t len;
+    char *url, *content_type;   /* owned; content_type may be NULL */
+    ov_article *article;        /* out: the article, or NULL */
+    char skip[OV_ERROR_MESSAGE_MAX]; /* out: why not, when article is NULL */
+} page_work;
+
+static void page_work_free(page_work *pw)
+{
+    free(pw->data);
+    free(pw->url);
+    free(pw->content_type);
+    ov_article_free(pw->article);
+    free(pw);
+}
+
+/* Runs on a worker: only pw and the immutable job and configuration. */
+static void extract_page(ov__work *w)
+{
+    page_work *pw = (page_work *)w;
+    const job *j = pw->j;
     ov_transform_options to = OV_TRANSFORM_OPTIONS_INIT;
-    to.rules = cfg->rules ? cfg->rules(cfg->rules_ud, url) : NULL;
-    to.content_type = content_type;
-    to.fetched_at = cfg->now;
+    to.rules = pw->rules;
+    to.content_type = pw->content_type;
+    to.fetched_at = pw->cfg->now;
     ov_error err;
     ov_error_clear(&err);
     ov_article *a = NULL;
-    if (ov_transform_extract(data, len, url, &to, &a, &err) != 0) {
+    if (ov_transform_extract(pw->data, pw->len, pw->url, &to, &a, &err) != 0) {
         ov_article_free(a); /* OV_ENOTFOUND hands back the metadata */
-        ov__build_skip(r->res, j->url, "%s", err.message);
+        snprintf(pw->skip, sizeof pw->skip, "%s", err.message);
         return;
     }
     if (ov__build_check_body(a, &err) != 0) {
-        ov__build_skip(r->res, j->url, "%s", err.message);
+        snprintf(pw->skip, sizeof pw->skip, "%s", err.message);
         ov_article_free(a);
         return;
     }
     size_t n_links = 0;
-    if (ov__listing_like(a, data, len, &n_links)) { /* a section front, not an article */
-        char *feed = ov__listing_feed(data, len, url);
-        char why[OV_ERROR_MESSAGE_MAX];
-        ov__listing_reason(n_links, feed, why, sizeof why);
-        ov__build_skip(r->res, j->url, "%s", why);
+    if (ov__listing_like(a, pw->data, pw->len, &n_links)) { /* a section front, not an article */
+        char *feed = ov__listing_feed(pw->data, pw->len, pw->url);
+        ov__listing_reason(n_links, feed, pw->skip, sizeof pw->skip);
         free(feed);
         ov_article_free(a);
         return;
@@ -396,12 +577,83 @@ static void process_page(run *r, job *j, const unsigned char *data, size_t len,
     fill_from_entry(a, j);
     if (!a->title)
         ov_strset(&a->title, j->url);
-    j->article = a;
-    if (!cfg->no_images)
-        for (size_t i = 0; i < a->n_images && !r->fatal; i++)
-            queue_image(r, j, a->images[i]);
+    fit_body(a);
     relativize(&a->url, j->root);
     relativize(&a->canonical_url, j->root);
+    pw->article = a;
+}
+
+/* On the pipeline's thread: the article into its job, its images queued. */
+static void page_done(run *r, page_work *pw)
+{
+    job *j = (job *)pw->j;
+    if (!pw->article) {
+        ov__build_skip(r->res, j->url, "%s", pw->skip);
+    } else {
+        ov_article *a = j->article = pw->article;
+        pw->article = NULL;
+        if (!r->cfg->no_images)
+            for (size_t i = 0; i < a->n_images && !r->fatal; i++)
+                queue_image(r, j, a->images[i]);
+    }
+    j->done = 1;
+    page_work_free(pw);
+    cover_guess(r);
+}
+
+/* Apply the pages the workers finished; with `wait`, block for one.
+ * Returns how many are still out. */
+static size_t pages_collect(run *r, int wait)
+{
+    ov__work *w;
+    while ((w = ov__workers_collect(r->pool, wait)) != NULL) {
+        page_done(r, (page_work *)w);
+        wait = 0;
+    }
+    return ov__workers_outstanding(r->pool);
+}
+
+/* The fetch loop's idle hook: it keeps running while pages are out. */
+static size_t pages_idle(void *ud, int wait)
+{
+    return pages_collect(ud, wait);
+}
+
+static void pages_wake(void *ud)
+{
+    ov_fetch_wakeup(((run *)ud)->res->fetcher);
+}
+
+static int pages_start(run *r)
+{
+    xmlInitParser(); /* once, on this thread, before any worker parses */
+    return ov__workers_new(ov__workers_default_threads(), 8 * ov__workers_default_threads(),
+                           &r->pool);
+}
+
+/* Extract page `data` (owned: taken even on failure) of job `j`. */
+static void process_page(run *r, job *j, unsigned char *data, size_t len, const char *url,
+                         const char *content_type)
+{
+    const ov__build_config *cfg = r->cfg;
+    page_work *pw = calloc(1, sizeof *pw);
+    if (!pw || !(pw->url = strdup(url)) ||
+        (content_type && !(pw->content_type = strdup(content_type)))) {
+        if (pw)
+            free(pw->url);
+        free(pw);
+        free(data);
+        set_fatal(r, OV_ENOMEM, j->url, "out of memory");
+        return;
+    }
+    pw->w.fn = extract_page;
+    pw->cfg = cfg;
+    pw->j = j;
+    pw->rules = cfg->rules ? cfg->rules(cfg->rules_ud, url) : NULL;
+    pw->data = data;
+    pw->len = len;
+    ov__workers_submit(r->pool, &pw->w);
+    pages_collect(r, 0);
 }
 
 static void process_local(run *r, job *j)
@@ -412,10 +664,10 @@ static void process_local(run *r, job *j)
     ov_error_clear(&err);
     if (ov__read_file(j->path, OV_BUILD_MAX_LOCAL_BYTES, &data, &len, &err) != 0) {
         ov__build_skip(r->res, j->url, "%s", err.message);
+        j->done = 1;
         return;
     }
     process_page(r, j, data, len, j->url, NULL);
-    free(data);
 }
 
 /* Feed content used as the page: wrap it so the extractor sees a document. */
@@ -431,12 +683,12 @@ static void process_feed_content(run *r, job *j)
         rc = ov__buf_puts(&b, j->content);
     if (!rc)
         rc = ov__buf_puts(&b, "</article></body></html>");
-    if (rc)
+    if (rc) {
         set_fatal(r, OV_ENOMEM, j->url, "out of memory");
-    else
-        process_page(r, j, (const unsigned char *)b.data, b.len, j->url,
-                     "text/html; charset=utf-8");
-    ov__buf_free(&b);
+        ov__buf_free(&b);
+        return;
+    }
+    process_page(r, j, (unsigned char *)b.data, b.len, j->url, "text/html; charset=utf-8");
 }
 
 static void on_fetched(void *ud, const ov_response *resp)
@@ -447,6 +699,10 @@ static void on_fetched(void *ud, const ov_response *resp)
             ov__build_skip(r->res, resp->url, "image: %s", resp->error_message);
         else
             add_image(r, resp->url, resp->body, resp->len);
+        size_t *st = ov__hmap_get(&r->queued, resp->url);
+        if (st)
+            *st = 1; /* resolved, for the cover's guess */
+        cover_guess(r);
         return;
     }
     job *j = resp->user;
@@ -454,9 +710,18 @@ static void on_fetched(void *ud, const ov_response *resp)
         return;
     if (resp->error) {
         ov__build_skip(r->res, j->url, "%s", resp->error_message);
+        j->done = 1;
+        cover_guess(r);
         return;
     }
-    process_page(r, j, resp->body, resp->len, resp->final_url ? resp->final_url : resp->url,
+    unsigned char *copy = malloc(resp->len + 1); /* the fetcher frees its own */
+    if (!copy) {
+        set_fatal(r, OV_ENOMEM, j->url, "out of memory");
+        return;
+    }
+    memcpy(copy, resp->body, resp->len);
+    copy[resp->len] = 0;
+    process_page(r, j, copy, resp->len, resp->final_url ? resp->final_url : resp->url,
                  resp->content_type);
 }
 
@@ -906,6 +1171,29 @@ static int assemble(run *r)
     return rc;
 }
 
+/* The fetch loop, with the workers' results applied at each of its turns. */
+static int fetch_pages(run *r, ov_error *err)
+{
+    ov__workers_set_wake(r->pool, pages_wake, r);
+    ov_fetch_set_idle(r->res->fetcher, pages_idle, r);
+    int rc = ov_fetch_run(r->res->fetcher, on_fetched, r, err);
+    ov_fetch_set_idle(r->res->fetcher, NULL, NULL);
+    ov__workers_set_wake(r->pool, NULL, NULL);
+    return rc;
+}
+
+/* Wait for the pages still out (an early failure), drop them, stop the threads. */
+static void pages_stop(run *r)
+{
+    if (!r->pool)
+        return;
+    ov__work *w;
+    while ((w = ov__workers_collect(r->pool, 1)) != NULL)
+        page_work_free((page_work *)w);
+    ov__workers_free(r->pool);
+    r->pool = NULL;
+}
+
 static int make_spool_dir(ov__build_result *res, ov_error *err)
 {
     const char *tmp = getenv("TMPDIR");
@@ -943,15 +1231,19 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
         else
             collect_local(&r, in);
     }
+    if ((rc = pages_start(&r)) != 0) {
+        ov_error_set(err, rc, NULL, "out of memory");
+        goto cleanup;
+    }
     /* local pages and feed content first, then everything from the network at once */
     for (size_t i = 0; i < r.n_jobs && !r.fatal; i++) {
         job *j = &r.jobs[i];
         if (j->article)
             continue;
         if (j->body) {
-            process_page(&r, j, j->body, j->body_len, j->body_url, j->body_type);
-            free(j->body);
+            unsigned char *body = j->body;
             j->body = NULL;
+            process_page(&r, j, body, j->body_len, j->body_url, j->body_type);
         } else if (j->path)
             process_local(&r, j);
         else if (j->content && (cfg->full_content || j->linkless))
@@ -966,8 +1258,13 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
                 ov__build_skip(res, j->url, "%s", e2.message);
         }
     }
-    if (!r.fatal && res->fetcher && (rc = ov_fetch_run(res->fetcher, on_fetched, &r, err)) != 0)
+    /* local pages first: they may still queue images from the network */
+    while (!res->fetcher && pages_collect(&r, 1) > 0)
+        ;
+    if (!r.fatal && res->fetcher && (rc = fetch_pages(&r, err)) != 0)
         goto cleanup;
+    while (pages_collect(&r, 1) > 0)
+        ;
     if (r.fatal) {
         *err = r.fatal_err;
         rc = r.fatal_err.code;
@@ -983,6 +1280,7 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
     if (!cfg->language && majority_language(&r))
         ov_strset(&res->book->language, majority_language(&r));
 cleanup:
+    pages_stop(&r);
     for (size_t i = 0; i < r.n_jobs; i++)
         job_free(&r.jobs[i]);
     free(r.jobs);
@@ -990,6 +1288,7 @@ cleanup:
         free(r.sections[i]);
     free(r.sections);
     ov__hmap_free(&r.queued);
+    ov__hmap_free(&r.cover_keys);
     if (r.spool_fd >= 0)
         close(r.spool_fd);
     return rc;
@@ -997,6 +1296,8 @@ cleanup:
 
 void ov__build_result_free(ov__build_result *res)
 {
+    ov__cover_ahead_take(res->cover_ahead, NULL, NULL); /* a run that ended early */
+    res->cover_ahead = NULL;
     ov_book_free(res->book); /* unlinks the spool files it owns */
     res->book = NULL;
     for (size_t i = 0; i < res->n_skips; i++) {

@@ -86,6 +86,7 @@ typedef struct ov__build_result {
     size_t n_images_dropped; /* images dropped to fit the budget */
     ov_fetcher *fetcher;    /* kept for the report; may be NULL */
     char *spool_dir;        /* temporary directory of spooled resources */
+    struct ov__cover_ahead *cover_ahead; /* the cover rendered ahead (cover_ahead.h), or NULL */
     ov_build_skip_fn on_skip; /* told of each skip instead of stderr, or NULL */
     void *skip_ud;
 } ov__build_result;

@@ -1,20 +1,27 @@
 /*
- * The conditional-GET cache: an SQLite index plus one body file per URL.
+ * The conditional-GET cache: one SQLite file holding, per URL, the
+ * validators and the body.
  *
  * Only 200 responses that carry a validator (ETag or Last-Modified) are
  * stored; the fetcher sends them back as If-None-Match / If-Modified-Since
  * and serves the stored body on 304. Several runs may share a cache: SQLite
- * serialises the index (busy_timeout), bodies are written to a temporary
- * file and renamed into place, so a reader never sees half a body.
+ * serialises the writers (busy_timeout) and a reader never sees half a row.
+ *
+ * Bodies live in the index as BLOBs, in the row of their URL (pages and
+ * images are small: SQLite reads and writes them faster than files, and
+ * one file per body cost a file create, a rename and an inode per URL,
+ * which made a cold cache run much slower than --no-cache). Caches written
+ * by earlier versions kept bodies as files under bodies/, named by the row;
+ * such rows are still served (and size-checked) until they are replaced.
  *
  * The cache is disposable, so it is written for speed, not durability: WAL
  * with synchronous=NORMAL (no sync per commit; a power cut may lose the
- * last commits, never the index's consistency), index rows batched into
- * one transaction per OV__CACHE_BATCH stores or OV__CACHE_BATCH_MS (short,
- * so concurrent runs sharing the cache wait little), bodies renamed into
- * place without an fsync. A body always reaches its final name before its
- * row is written, and a lookup checks the body's size against the row, so
- * a killed run or a lost body is a cache miss, never a wrong page.
+ * last commits, never the index's consistency) and index rows batched into
+ * one transaction per OV__CACHE_BATCH stores or OV__CACHE_BATCH_MS. (Not
+ * one transaction for the whole run: it would hold the write lock for the
+ * run, and another run sharing the cache would time out on its stores.) A
+ * lookup checks the body's size against the row, so a lost or cut body is a
+ * cache miss, never a wrong page.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,7 +43,7 @@
 struct ov__cache {
     sqlite3 *db;
     char *dir;
-    sqlite3_stmt *lookup, *insert; /* prepared once */
+    sqlite3_stmt *lookup, *insert, *read; /* prepared once */
     int in_txn;
     unsigned txn_n;
     int64_t txn_ms;                /* when the open transaction began */
@@ -52,7 +59,20 @@ static int64_t mono_ms(void)
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS entries ("
     " url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, stored_at INTEGER,"
-    " status INTEGER, content_type TEXT, body TEXT, size INTEGER);";
+    " status INTEGER, content_type TEXT, body TEXT, size INTEGER, data BLOB);";
+/* a cache made before bodies moved into the index has no data column */
+static const char *const schema_data = "ALTER TABLE entries ADD COLUMN data BLOB;";
+
+static int has_data_column(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('entries') WHERE name = 'data'",
+                           -1, &st, NULL) == SQLITE_OK)
+        found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
 
 int ov__cache_open(const char *dir, ov__cache **out, ov_error *err)
 {
@@ -61,15 +81,6 @@ int ov__cache_open(const char *dir, ov__cache **out, ov_error *err)
     int rc = ov__mkdir_p(dir, err);
     if (rc)
         goto cleanup;
-    if (asprintf(&path, "%s/bodies", dir) < 0) {
-        path = NULL;
-        rc = ov_error_set(err, OV_ENOMEM, dir, "out of memory");
-        goto cleanup;
-    }
-    if ((rc = ov__mkdir_p(path, err)) != 0)
-        goto cleanup;
-    free(path);
-    path = NULL;
     c = calloc(1, sizeof *c);
     if (!c || !(c->dir = strdup(dir)) || asprintf(&path, "%s/index.sqlite", dir) < 0) {
         path = NULL;
@@ -89,6 +100,14 @@ int ov__cache_open(const char *dir, ov__cache **out, ov_error *err)
     int tries = 0, src;
     while ((src = sqlite3_exec(c->db, schema, NULL, NULL, NULL)) == SQLITE_BUSY && tries++ < 50)
         sqlite3_sleep(100);
+    if (src == SQLITE_OK && !has_data_column(c->db)) {
+        tries = 0;
+        while ((src = sqlite3_exec(c->db, schema_data, NULL, NULL, NULL)) == SQLITE_BUSY &&
+               tries++ < 50)
+            sqlite3_sleep(100);
+        if (src != SQLITE_OK && has_data_column(c->db))
+            src = SQLITE_OK; /* another run added it meanwhile */
+    }
     if (src != SQLITE_OK) {
         rc = ov_error_set(err, OV_EIO, path, "cannot create cache index: %s",
                           sqlite3_errmsg(c->db));
@@ -121,6 +140,7 @@ void ov__cache_close(ov__cache *c)
     ov__cache_flush(c, 1);
     sqlite3_finalize(c->lookup);
     sqlite3_finalize(c->insert);
+    sqlite3_finalize(c->read);
     sqlite3_close(c->db);
     free(c->dir);
     free(c);
@@ -148,7 +168,7 @@ int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e)
     if (!c->lookup &&
         sqlite3_prepare_v2(c->db,
                            "SELECT etag, last_modified, stored_at, status, content_type, body,"
-                           " size FROM entries WHERE url = ?1",
+                           " size, length(data) FROM entries WHERE url = ?1",
                            -1, &c->lookup, NULL) != SQLITE_OK)
         return rc;
     sqlite3_stmt *st = c->lookup;
@@ -162,6 +182,17 @@ int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e)
     e->content_type = col_dup(st, 4);
     const unsigned char *body = sqlite3_column_text(st, 5);
     e->size = (size_t)sqlite3_column_int64(st, 6);
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+        /* the body is in the row; one cut short (by hand: SQLite never
+         * leaves half a row) is a miss */
+        if ((uint64_t)sqlite3_column_int64(st, 7) != (uint64_t)e->size) {
+            ov__cache_entry_clear(e);
+            goto cleanup;
+        }
+        rc = 0;
+        goto cleanup;
+    }
+    /* a row of an older cache: the body is a file under bodies/ */
     if (body && asprintf(&e->body_file, "%s/bodies/%s", c->dir, (const char *)body) < 0)
         e->body_file = NULL;
     struct stat sb;
@@ -179,44 +210,40 @@ cleanup:
     return rc;
 }
 
-/* FNV-1a, enough to spread URLs over file names (the index holds the URL). */
-static void body_name(const char *url, char out[17])
+int ov__cache_read_body(ov__cache *c, const char *url, const ov__cache_entry *e,
+                        unsigned char **out, size_t *len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
-static int write_body(const char *path, const unsigned char *body, size_t len, ov_error *err)
-{
-    char *tmp = NULL;
-    int fd = -1;
-    int rc = ov__atomic_open(path, &tmp, &fd, err);
-    if (rc)
-        return rc;
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, body + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            rc = ov_error_set(err, OV_EIO, path, "cannot write cache body: %s", strerror(errno));
-            close(fd);
-            ov__atomic_abort(tmp);
+    ov_error err;
+    *out = NULL;
+    *len = 0;
+    if (e->body_file)
+        return ov__read_file(e->body_file, OV__CACHE_MAX_BODY, out, len, &err);
+    if (!c->read && sqlite3_prepare_v2(c->db, "SELECT data FROM entries WHERE url = ?1", -1,
+                                       &c->read, NULL) != SQLITE_OK)
+        return OV_EIO;
+    int rc = OV_ENOTFOUND;
+    sqlite3_stmt *st = c->read;
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        const void *blob = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        /* replaced by another run since the lookup: its validators were not
+         * the ones we sent, so this body may not be the one the 304 meant */
+        if (n != e->size || n > OV__CACHE_MAX_BODY)
+            goto cleanup;
+        if (!(*out = malloc(n + 1))) {
+            rc = OV_ENOMEM;
             goto cleanup;
         }
-        off += (size_t)w;
-    }
-    /* no fsync: the size check at lookup catches a body a crash cut short */
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        rc = ov_error_set(err, OV_EIO, path, "cannot write cache body: %s", strerror(errno));
-        ov__atomic_abort(tmp);
+        if (n)
+            memcpy(*out, blob, n);
+        (*out)[n] = 0;
+        *len = n;
+        rc = 0;
     }
 cleanup:
-    free(tmp);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return rc;
 }
 
@@ -224,24 +251,17 @@ int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char 
                     const char *content_type, long status, int64_t now, const unsigned char *body,
                     size_t len, ov_error *err)
 {
-    char name[17], *path = NULL;
     sqlite3_stmt *st = NULL;
     int rc = 0;
     if (len > OV__CACHE_MAX_BODY)
         return 0; /* too big to keep; not an error for the fetch */
-    body_name(url, name);
-    if (asprintf(&path, "%s/bodies/%s", c->dir, name) < 0)
-        return ov_error_set(err, OV_ENOMEM, url, "out of memory");
-    if ((rc = write_body(path, body, len, err)) != 0)
-        goto cleanup;
     if (!c->insert &&
         sqlite3_prepare_v2(c->db,
                            "INSERT OR REPLACE INTO entries (url, etag, last_modified, stored_at,"
-                           " status, content_type, body, size) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                           -1, &c->insert, NULL) != SQLITE_OK) {
-        rc = ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
-        goto cleanup;
-    }
+                           " status, content_type, body, size, data)"
+                           " VALUES (?1,?2,?3,?4,?5,?6,NULL,?7,?8)",
+                           -1, &c->insert, NULL) != SQLITE_OK)
+        return ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
     st = c->insert;
     if (!c->in_txn && sqlite3_exec(c->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) == SQLITE_OK) {
         c->in_txn = 1; /* else: this row commits on its own */
@@ -253,18 +273,16 @@ int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char 
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int64(st, 5, status);
     sqlite3_bind_text(st, 6, content_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, (sqlite3_int64)len);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)len);
+    /* a zero-length blob, not NULL: NULL would mean "a body file" */
+    sqlite3_bind_blob64(st, 8, body ? (const void *)body : (const void *)"", (sqlite3_uint64)len,
+                        SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
     else if (c->in_txn)
         c->txn_n++;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     ov__cache_flush(c, 0);
-cleanup:
-    if (st) {
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-    }
-    free(path);
     return rc;
 }

@@ -91,6 +91,8 @@ struct ov_fetcher {
     uint64_t rng;
     int progress_drawn;
     int running;          /* inside ov_fetch_run (no nesting) */
+    ov_fetch_idle_fn beside; /* work beside the loop (ov_fetch_set_idle), or NULL */
+    void *beside_ud;
     int64_t deadline_at;  /* ov__now_ms() after which pending work is skipped; 0 = none */
     int endgame;          /* only requests for timed-out hosts are left: their last try */
 };

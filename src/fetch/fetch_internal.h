@@ -38,7 +38,7 @@ typedef struct ov__cache_entry {
     char *content_type;  /* or NULL */
     long status;
     int64_t stored_at;
-    char *body_file;     /* absolute path of the body */
+    char *body_file;     /* a body file of an older cache, or NULL: the body is in the index */
     size_t size;
 } ov__cache_entry;
 
@@ -54,7 +54,12 @@ void ov__cache_flush(ov__cache *c, int force);
 /* 0 and *e filled (caller frees with ov__cache_entry_clear), or OV_ENOTFOUND. */
 int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e);
 void ov__cache_entry_clear(ov__cache_entry *e);
-/* Store a 200 response with a validator; body written to a temp file then renamed. */
+/* The body of the entry `e` that ov__cache_lookup() found for `url`: 0 and
+ * *out malloc'd (NUL-terminated, caller frees), or an OV_E* code when it is
+ * gone or no longer the size `e` says (a miss). */
+int ov__cache_read_body(ov__cache *c, const char *url, const ov__cache_entry *e,
+                        unsigned char **out, size_t *len);
+/* Store a 200 response with a validator, body included (in the open batch). */
 int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char *last_modified,
                     const char *content_type, long status, int64_t now, const unsigned char *body,
                     size_t len, ov_error *err);

@@ -298,8 +298,7 @@ static int classify_status(run_ctx *c, ov__req *r, long status, const char *fina
     if (status == 304 && r->have_cached) {
         unsigned char *data = NULL;
         size_t len = 0;
-        ov_error e;
-        if (ov__read_file(r->cached.body_file, OV__CACHE_MAX_BODY, &data, &len, &e) == 0) {
+        if (ov__cache_read_body(f->cache, r->url, &r->cached, &data, &len) == 0) {
             ov__buf_free(&r->body);
             r->body.data = (char *)data;
             r->body.len = len;
@@ -716,6 +715,18 @@ static int drain(run_ctx *c)
     return n;
 }
 
+void ov_fetch_set_idle(ov_fetcher *f, ov_fetch_idle_fn idle, void *ud)
+{
+    f->beside = idle;
+    f->beside_ud = ud;
+}
+
+void ov_fetch_wakeup(ov_fetcher *f)
+{
+    if (f && f->multi)
+        curl_multi_wakeup(f->multi); /* thread-safe (libcurl 7.68) */
+}
+
 int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
 {
     run_ctx c = {f, done, ud, 0};
@@ -727,22 +738,33 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
                             "ov_fetch_run: already running (called from a done callback?)");
     f->running = 1;
     f->endgame = 0;
-    while (f->n_queued || f->n_active) {
+    size_t busy = f->beside ? f->beside(f->beside_ud, 0) : 0;
+    while (f->n_queued || f->n_active || busy) {
         int64_t wake = 0;
         if ((rc = pump(&c, &wake, err)) != 0)
             goto cleanup;
-        if (f->o.replay)
+        if (f->o.replay) {
+            /* nothing to wait for but the work beside the loop */
+            if (f->beside)
+                busy = f->beside(f->beside_ud, !f->n_queued);
             continue;
+        }
         int running = 0;
         if (curl_multi_perform(f->multi, &running) != CURLM_OK) {
             rc = ov_error_set(err, OV_ENET, NULL, "libcurl multi failure");
             goto cleanup;
         }
-        if (drain(&c) > 0)
+        if (drain(&c) > 0) {
+            busy = f->beside ? f->beside(f->beside_ud, 0) : 0;
             continue; /* slots freed, retries queued: schedule before waiting */
-        if (!f->n_active && !f->n_queued)
+        }
+        size_t queued = f->n_queued;
+        busy = f->beside ? f->beside(f->beside_ud, 0) : 0;
+        if (f->n_queued > queued)
+            continue; /* the work beside the loop queued requests */
+        if (!f->n_active && !f->n_queued && !busy)
             break;
-        if (!f->n_active && !wake && !f->endgame) {
+        if (!f->n_active && !wake && !f->endgame && !busy) {
             f->endgame = 1; /* only timed-out hosts are left: their last try */
             continue;
         }

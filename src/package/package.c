@@ -16,12 +16,22 @@
  * Spooled resources are streamed with zip_source_file; in-memory buffers
  * belong to the plan and live until zip_close.
  *
+ * Memory. Each spine document is appended to one temporary file (the
+ * chapter spool, in $TMPDIR) as soon as it is serialized, and its buffer is
+ * freed; the zip entry is a zip_source_file over its byte range, so libzip
+ * reads and deflates one chapter at a time during zip_close. What stays in
+ * memory per article is the small record the OPF, nav and NCX are written
+ * from (ov__pk_doc, ov__pk_chap), not its XHTML. The bytes handed to libzip
+ * are the same either way, so the EPUB is identical to an in-memory build
+ * (opts.in_memory, kept for tests and for a missing $TMPDIR).
+ *
  * The archive is built at a temporary name next to the target
  * (ov__atomic_open) and renamed over it only after zip_close succeeded; on
  * any failure the archive is discarded and the temporary file removed, so
  * an existing book at `path` is never damaged.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +76,39 @@ int ov_package_identifier(const ov_book *book, char **out, ov_error *err)
     return 0;
 }
 
+/* The chapter spool (see the design note); without a usable temporary
+ * directory the documents simply stay in memory. */
+static void pk_spool_open(ov__pk *p)
+{
+    p->spool_fd = -1;
+    if (p->opts.in_memory)
+        return;
+    const char *tmp = getenv("TMPDIR");
+    size_t n = strlen(tmp && *tmp ? tmp : "/tmp") + sizeof "/octavo-chapters-XXXXXX";
+    if (!(p->spool_path = malloc(n)))
+        return;
+    snprintf(p->spool_path, n, "%s/octavo-chapters-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    p->spool_fd = mkostemp(p->spool_path, O_CLOEXEC);
+    if (p->spool_fd < 0) {
+        free(p->spool_path);
+        p->spool_path = NULL;
+    }
+}
+
+static void pk_spool_close(ov__pk *p)
+{
+    if (p->spool_fd >= 0) {
+        close(p->spool_fd);
+        unlink(p->spool_path);
+    }
+    p->spool_fd = -1;
+    free(p->spool_path);
+    p->spool_path = NULL;
+}
+
 static void pk_free(ov__pk *p)
 {
+    pk_spool_close(p);
     for (size_t i = 0; i < p->n_docs; i++)
         free(p->docs[i].data);
     for (size_t i = 0; i < p->n_imgs; i++)
@@ -104,6 +145,15 @@ static void place_masthead(ov__pk *p)
         p->chaps[i].first_doc++;
 }
 
+/* OPF, nav and NCX grow with the book too: into the spool once written. */
+static int spool_meta(ov__pk *p, char **data, size_t len, uint64_t *off, ov_error *err)
+{
+    int rc = ov__pk_spool(p, *data, len, off, err);
+    if (rc == 0)
+        *data = NULL;
+    return rc < 0 ? rc : 0;
+}
+
 static int pk_plan(ov__pk *p, ov_error *err)
 {
     time_t t = (time_t)p->b->modified;
@@ -129,8 +179,11 @@ static int pk_plan(ov__pk *p, ov_error *err)
         }
     }
     rc = rc ? rc : ov__pk_opf(p, err);
+    rc = rc ? rc : spool_meta(p, &p->opf, p->opf_len, &p->opf_off, err);
     rc = rc ? rc : ov__pk_nav(p, err);
-    return rc ? rc : ov__pk_ncx(p, err);
+    rc = rc ? rc : spool_meta(p, &p->nav, p->nav_len, &p->nav_off, err);
+    rc = rc ? rc : ov__pk_ncx(p, err);
+    return rc ? rc : spool_meta(p, &p->ncx, p->ncx_len, &p->ncx_off, err);
 }
 
 typedef struct zw {
@@ -162,6 +215,17 @@ static int zw_mem(zw *z, const char *name, const void *data, size_t len, int sto
     return zw_add(z, name, zip_source_buffer(z->za, data, len, 0), store, err);
 }
 
+/* An entry from memory, or from the spool when `data` went there. */
+static int zw_part(zw *z, const ov__pk *p, const char *name, const char *data, size_t len,
+                   uint64_t off, ov_error *err)
+{
+    if (data || !len)
+        return zw_mem(z, name, data ? data : "", len, 0, err);
+    return zw_add(z, name,
+                  zip_source_file(z->za, p->spool_path, (zip_uint64_t)off, (zip_int64_t)len), 0,
+                  err);
+}
+
 static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
 {
     char name[64];
@@ -191,14 +255,15 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
         return ov_error_set(err, OV_ERROR, NULL, "embedded assets missing from this build");
     int rc = zw_mem(z, "mimetype", mimetype, sizeof mimetype - 1, 1, err);
     rc = rc ? rc : zw_mem(z, "META-INF/container.xml", cont, cont_len, 0, err);
-    rc = rc ? rc : zw_mem(z, "EPUB/package.opf", p->opf, p->opf_len, 0, err);
-    rc = rc ? rc : zw_mem(z, "EPUB/nav.xhtml", p->nav, p->nav_len, 0, err);
-    rc = rc ? rc : zw_mem(z, "EPUB/toc.ncx", p->ncx, p->ncx_len, 0, err);
+    rc = rc ? rc : zw_part(z, p, "EPUB/package.opf", p->opf, p->opf_len, p->opf_off, err);
+    rc = rc ? rc : zw_part(z, p, "EPUB/nav.xhtml", p->nav, p->nav_len, p->nav_off, err);
+    rc = rc ? rc : zw_part(z, p, "EPUB/toc.ncx", p->ncx, p->ncx_len, p->ncx_off, err);
     rc = rc ? rc : zw_mem(z, "EPUB/css/octavo.css", css, css_len, 0, err);
     for (size_t i = 0; i < p->n_docs && !rc; i++) {
         char name[64];
         snprintf(name, sizeof name, "EPUB/%s", p->docs[i].href);
-        rc = zw_mem(z, name, p->docs[i].data, p->docs[i].len, 0, err);
+        const ov__pk_doc *d = &p->docs[i];
+        rc = zw_part(z, p, name, d->spooled ? NULL : d->data, d->len, d->off, err);
     }
     for (size_t i = 0; i < p->n_imgs && !rc; i++)
         rc = zw_image(z, &p->imgs[i], err);
@@ -245,6 +310,7 @@ int ov_package_write(const ov_book *book, const char *path, const ov_package_opt
     ov_package_options defaults = OV_PACKAGE_OPTIONS_INIT;
     p.b = book;
     p.opts = opts ? *opts : defaults;
+    pk_spool_open(&p);
     if (!p.opts.max_chapter_bytes)
         p.opts.max_chapter_bytes = OV_PACKAGE_MAX_CHAPTER_BYTES;
     rc = pk_plan(&p, err);

@@ -3,6 +3,7 @@
 #define OV_PACKAGE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "octavo/package.h"
 #include "util/buf.h"
@@ -15,8 +16,10 @@
 typedef struct ov__pk_doc {
     char id[32];       /* manifest id */
     char href[48];     /* path relative to EPUB/ ("text/a001-2.xhtml") */
-    char *data;        /* malloc'd bytes, owned */
+    char *data;        /* malloc'd bytes, owned; NULL once spooled */
     size_t len;
+    uint64_t off;      /* where the bytes are in the chapter spool, when spooled */
+    int spooled;       /* the bytes are [off, off + len) of p->spool_path */
     int has_svg;       /* inline svg inside: manifest property "svg" */
 } ov__pk_doc;
 
@@ -55,13 +58,27 @@ typedef struct ov__pk {
     size_t n_chaps;
     size_t n_sections_used; /* sections with at least one article */
     int has_masthead;
-    char *opf, *nav, *ncx; /* owned */
+    char *opf, *nav, *ncx; /* owned; NULL once spooled */
     size_t opf_len, nav_len, ncx_len;
+    uint64_t opf_off, nav_off, ncx_off; /* in the spool, when the pointer is NULL */
+    /* The chapter spool: every document is appended to this temporary file
+       as soon as it is serialized and its buffer freed, and the zip reads it
+       back by range, so memory does not grow with the book. spool_fd < 0:
+       documents stay in memory (opts.in_memory). */
+    int spool_fd;
+    char *spool_path;      /* owned; unlinked by pk_free */
+    uint64_t spool_off;    /* end of what was written */
 } ov__pk;
 
 /* xhtml.c (used by chapter.c and front.c) */
+/* Add a spine document; takes `data` on success (spooled and freed at once
+   when the plan has a spool), the caller keeps it on failure. */
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
                    ov_error *err);
+/* Append `len` bytes to the plan's spool and free `data`: 0 (their offset in
+   *off), 1 when there is no spool or nothing to write (`data` is kept), or a
+   negative error (`data` is kept). */
+int ov__pk_spool(ov__pk *p, char *data, size_t len, uint64_t *off, ov_error *err);
 int ov__pk_put_plain(ov__buf *b, const char *s);
 /* ` lang="L" xml:lang="L"` */
 int ov__pk_put_lang(ov__buf *b, const char *lang);

@@ -4,12 +4,31 @@
  * chapter.c, so the dependencies run one way (chapter.c -> front.c ->
  * xhtml.c) instead of in a cycle.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "package/package_internal.h"
 #include "util/buf.h"
+
+static int spool_put(int fd, const char *data, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = pwrite(fd, data + done, len - done, (off_t)(off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    return 0;
+}
 
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
                    ov_error *err)
@@ -22,12 +41,32 @@ int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size
         p->docs = d;
         p->cap_docs = cap;
     }
-    ov__pk_doc *d = &p->docs[p->n_docs++];
+    ov__pk_doc *d = &p->docs[p->n_docs];
     memset(d, 0, sizeof *d);
     snprintf(d->id, sizeof d->id, "%s", id);
     snprintf(d->href, sizeof d->href, "%s", href);
-    d->data = data;
     d->len = len;
+    int rc = ov__pk_spool(p, data, len, &d->off, err);
+    if (rc == 1)
+        d->data = data; /* no spool: the doc keeps its buffer */
+    else if (rc == 0)
+        d->spooled = 1;
+    else
+        return rc;
+    p->n_docs++;
+    return 0;
+}
+
+int ov__pk_spool(ov__pk *p, char *data, size_t len, uint64_t *off, ov_error *err)
+{
+    if (p->spool_fd < 0 || len == 0)
+        return 1;
+    if (spool_put(p->spool_fd, data, len, p->spool_off) != 0)
+        return ov_error_set(err, OV_EIO, p->spool_path, "cannot write the chapter spool: %s",
+                            strerror(errno));
+    *off = p->spool_off;
+    p->spool_off += len;
+    free(data);
     return 0;
 }
 

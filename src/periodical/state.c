@@ -128,10 +128,12 @@ int ov_state_open(const char *path, ov_state **out, ov_error *err)
         goto cleanup;
     }
     sqlite3_busy_timeout(st->db, OV_STATE_BUSY_TIMEOUT_MS);
-    /* WAL is an optimisation; a busy database may refuse the switch for now. */
-    sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     if ((rc = init_schema(st, err)))
         goto cleanup;
+    /* WAL is an optimisation; a busy database may refuse the switch for now.
+       Only once the file is known to be ours: the switch rewrites the header
+       of whatever SQLite file --state names. */
+    sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     *out = st;
     st = NULL;
 cleanup:

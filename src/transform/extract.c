@@ -302,6 +302,37 @@ static void preclean(xmlNodePtr root)
 
 static double plain_of(const ov__acc *a) { return (double)a->chars - (double)a->links; }
 
+/* Does an attribute value hold word as a whole blank-separated token? */
+static int attr_token(xmlNodePtr n, const char *name, const char *word)
+{
+    const char *v = attr(n, name);
+    size_t wl = strlen(word);
+    for (const char *p = v; p && (p = strcasestr(p, word)) != NULL; p += wl)
+        if ((p == v || isspace((unsigned char)p[-1])) && (!p[wl] || isspace((unsigned char)p[wl]))) return 1;
+    return 0;
+}
+
+#define OV__BODY_MARK_MIN 200.0 /* non-link characters in an itemprop="articleBody" worth trusting */
+
+/*
+ * The elements that hold a schema.org articleBody (microdata
+ * itemprop="articleBody" with real text) and their ancestors: marked 1 in
+ * a calloc'd array of t->n bytes (NULL when there is none, or no memory).
+ * Each ancestor chain is walked once: a walk stops at a marked element.
+ */
+static uint8_t *body_marks(const ov__tree *t)
+{
+    uint8_t *keep = NULL;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!attr_token(t->node[i], "itemprop", "articleBody") || plain_of(&t->st[i].total) < OV__BODY_MARK_MIN)
+            continue;
+        if (!keep && !(keep = calloc(t->n, 1))) return NULL;
+        for (size_t a = i; a != (size_t)-1 && !keep[a]; a = t->st[a].parent ? t->st[a].parent - 1 : (size_t)-1)
+            keep[a] = 1;
+    }
+    return keep;
+}
+
 /*
  * Cleaning as hints: mark (never delete) the blocks that look like
  * navigation, footers, sharing bars, boilerplate lines, bylines and link
@@ -313,6 +344,7 @@ static void mark(ov__tree *t)
     static const char *const leafish[] = {"h2", "h3", "h4", "h5", "h6", "li", "td", NULL};
     static const char *const listy[] = {"ul", "ol", "div", "td", "table", "p", "section", "dl", NULL};
     double page = plain_of(&t->page);
+    uint8_t *keep = body_marks(t);
     for (size_t i = 0; i < t->n; i++) {
         xmlNodePtr n = t->node[i];
         ov__nstat *s = &t->st[i];
@@ -325,7 +357,10 @@ static void mark(ov__tree *t)
         if (!xmlStrcasecmp(n->name, BAD_CAST "noscript")) { s->drop = OV__DROP_BAD; continue; }
         const char *role = attr(n, "role");
         int drop = 0;
-        if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = 2;
+        /* the publisher's own schema.org mark of the article body beats a
+         * class word of a wrapper around it ("share_wrapper") */
+        if (keep && keep[i]) drop = 0;
+        else if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = 2;
         else if (most) drop = 0;
         else if (name_in(n, SOFT_DROP) || (role && name_in_list(role, NEG_ROLES)) || (weak && !pos)) drop = 1;
         else if (block_tag(n)) {
@@ -341,6 +376,7 @@ static void mark(ov__tree *t)
         }
         if (drop) s->drop = drop == 2 ? OV__DROP_STRONG : OV__DROP_HINT;
     }
+    free(keep);
 }
 
 /* Non-link text of roots, with or without the marked blocks. */

@@ -1,6 +1,7 @@
 /* The cache is disposable (issue 14.12): corrupt index, unwritable folder, truncated body. */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,16 @@ Test(cache_guard, unusable_folder_means_no_cache, .init = cr_redirect_stderr)
     free(dir);
 }
 
+static void sql(const char *dir, const char *text)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/index.sqlite", dir);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
 Test(cache_guard, truncated_body_is_not_served)
 {
     char *dir = ov_test_tmpdir("cache-truncated");
@@ -70,10 +81,56 @@ Test(cache_guard, truncated_body_is_not_served)
     ov__cache_entry e;
     cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/p", &e), 0);
     cr_assert_eq(e.size, 10);
-    cr_assert_eq(truncate(e.body_file, 4), 0);
+    cr_assert_null(e.body_file, "the body is kept in the index");
+    unsigned char *body = NULL;
+    size_t len = 0;
+    cr_assert_eq(ov__cache_read_body(c, "http://127.0.0.1/p", &e, &body, &len), 0);
+    cr_assert(len == 10 && memcmp(body, "0123456789", 10) == 0);
+    free(body);
     ov__cache_entry_clear(&e);
+    ov__cache_flush(c, 1);
+    sql(dir, "UPDATE entries SET data = substr(data, 1, 4)");
     cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/p", &e), OV_ENOTFOUND,
                  "a truncated body would be served");
+    ov__cache_close(c);
+    free(dir);
+}
+
+/* A cache written before bodies moved into the index: no data column, the
+ * body in a file under bodies/. Its rows are served, a cut file is a miss. */
+Test(cache_guard, older_cache_with_body_files)
+{
+    char *dir = ov_test_tmpdir("cache-old");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/bodies", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/bodies/0000000000000001", dir);
+    write_text(path, "0123456789");
+    sql(dir, "CREATE TABLE entries (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,"
+             " stored_at INTEGER, status INTEGER, content_type TEXT, body TEXT, size INTEGER);"
+             "INSERT INTO entries VALUES ('http://127.0.0.1/old', '\"v\"', NULL, 1, 200,"
+             " 'text/html', '0000000000000001', 10);");
+    ov__cache *c = NULL;
+    ov_error err;
+    cr_assert_eq(ov__cache_open(dir, &c, &err), 0, "%s", err.message);
+    ov__cache_entry e;
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/old", &e), 0);
+    cr_assert_not_null(e.body_file);
+    unsigned char *body = NULL;
+    size_t len = 0;
+    cr_assert_eq(ov__cache_read_body(c, "http://127.0.0.1/old", &e, &body, &len), 0);
+    cr_assert(len == 10 && memcmp(body, "0123456789", 10) == 0);
+    free(body);
+    ov__cache_entry_clear(&e);
+    /* new rows go into the index beside the old ones */
+    cr_assert_eq(ov__cache_store(c, "http://127.0.0.1/new", "\"w\"", NULL, "text/html", 200, 1,
+                                 (const unsigned char *)"abc", 3, &err), 0, "%s", err.message);
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/new", &e), 0);
+    cr_assert_null(e.body_file);
+    ov__cache_entry_clear(&e);
+    cr_assert_eq(truncate(path, 4), 0);
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/old", &e), OV_ENOTFOUND,
+                 "a truncated body file would be served");
     ov__cache_close(c);
     free(dir);
 }

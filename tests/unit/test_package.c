@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <zip.h>
 
@@ -480,5 +481,90 @@ Test(package, given_cover_and_language_fallback)
     free(opf);
     free(cov);
     free(path);
+    ov_book_free(b);
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* Many chapters (one split in parts, with images): the chapter spool is on
+ * by default. The streamed book must be byte-identical to the one held in
+ * memory, to a rebuild, and to one whose $TMPDIR is missing (the packager
+ * then keeps chapters in memory); the spool file is gone afterwards. */
+Test(package, streamed_chapters_match_in_memory)
+{
+    char *dir = ov_test_tmpdir("pkg-chapter-spool");
+    char tmp[512], missing[600];
+    snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+    snprintf(missing, sizeof missing, "%s/no-such-dir", dir);
+    cr_assert_eq(mkdir(tmp, 0700), 0);
+    ov_book *b = zh_book(NULL);
+    ov_section *s = NULL;
+    cr_assert_eq(ov_book_add_section(b, "更多", &s), 0);
+    for (int i = 0; i < 40; i++) {
+        char url[64], title[32], body[256];
+        snprintf(url, sizeof url, "https://news.example.cn/b/%d.html", i);
+        snprintf(title, sizeof title, "报道 %d", i);
+        snprintf(body, sizeof body, "<p>第%d篇。</p><p><img src=\"" JPG_URL "\" alt=\"照片\"/></p>", i);
+        article(s, url, title, "zh-CN", body);
+    }
+    size_t cap = 600 * 1024, len = 0;
+    char *body = malloc(cap);
+    cr_assert(body);
+    for (int i = 0; len < 560 * 1024; i++)
+        len += (size_t)snprintf(body + len, cap - len, "<p>长文第%d段，内容足够长以便分页。</p>", i);
+    article(s, "https://news.example.cn/b/long.html", "长文", "zh-CN", body);
+    free(body);
+
+    char *streamed = ov_test_book_path("package-spool-streamed.epub");
+    char *held = ov_test_book_path("package-spool-memory.epub");
+    char again[600], fallback[600];
+    snprintf(again, sizeof again, "%s/again.epub", dir);
+    snprintf(fallback, sizeof fallback, "%s/fallback.epub", dir);
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TMPDIR", tmp, 1);
+    write_ok(b, streamed, NULL);
+    cr_assert_eq(count_entries(tmp), 0, "the chapter spool was left in $TMPDIR");
+    write_ok(b, again, NULL);
+    ov_package_options o = OV_PACKAGE_OPTIONS_INIT;
+    o.in_memory = 1;
+    write_ok(b, held, &o);
+    setenv("TMPDIR", missing, 1);
+    write_ok(b, fallback, NULL);
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+
+    size_t l1 = 0, l2 = 0, l3 = 0, l4 = 0;
+    char *d1 = ov_test_slurp(streamed, &l1), *d2 = ov_test_slurp(held, &l2);
+    char *d3 = ov_test_slurp(again, &l3), *d4 = ov_test_slurp(fallback, &l4);
+    cr_assert(d1 && d2 && d3 && d4);
+    cr_assert(l1 == l2 && memcmp(d1, d2, l1) == 0, "streamed and in-memory books differ");
+    cr_assert(l1 == l3 && memcmp(d1, d3, l1) == 0, "two streamed builds differ");
+    cr_assert(l1 == l4 && memcmp(d1, d4, l1) == 0, "the in-memory fallback differs");
+    zip_t *za = open_book(streamed);
+    cr_assert_geq(zip_name_locate(za, "EPUB/text/a043-2.xhtml", 0), 0);
+    char *c = entry(za, "EPUB/text/a010.xhtml", NULL);
+    cr_assert(strstr(c, "第7篇"), "chapter 10: %s", c);
+    free(c);
+    zip_close(za);
+    free(d1);
+    free(d2);
+    free(d3);
+    free(d4);
+    free(streamed);
+    free(held);
+    free(dir);
     ov_book_free(b);
 }

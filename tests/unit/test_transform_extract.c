@@ -279,3 +279,27 @@ Test(transform_extract, picture_prefers_the_img_src_over_a_source)
     free(xhtml);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, schema_article_body_inside_a_share_wrapper_is_kept)
+{
+    /* the sharing bar's wrapper holds the whole story (a strong class word
+     * on its ancestor); the publisher's itemprop="articleBody" says where
+     * the article is, and a sponsor's blurb elsewhere must not win */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Testing suite</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div id=\"leftcol\"><div class=\"share_wrapper\"><div class=\"article\"><h1>Testing suite</h1>"
+                     "<div class=\"share_tools\"><a href=\"/tw\">Tweet</a></div><div itemprop=\"articleBody\">");
+    prose(&b, "p", 6, "Suite");
+    ov__buf_puts(&b, "</div></div></div></div><div id=\"rightcol\"><div class=\"resources\"><h3>White Paper</h3>");
+    prose(&b, "p", 2, "Sponsor");
+    ov__buf_puts(&b, "</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Suite sentence 0 of the story"), "got: %s", t);
+    cr_assert(strstr(t, "Suite sentence 5 of the story"), "got: %s", t);
+    cr_assert(!strstr(t, "Sponsor sentence"), "sponsor kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}

@@ -350,39 +350,74 @@ static const ov_resource *ov__cover_raster(const ov_book *b, const char *url)
     return r;
 }
 
-int ov_cover_render_book(const ov_book *b, int width, int height, int grayscale, ov_resource **out,
-                         ov_error *err)
+void ov_cover_spec_of_book(const ov_book *b, int width, int height, int grayscale,
+                           ov_cover_book_spec *out)
 {
-    const char *heads[OV_COVER_MAX_HEADLINES];
-    char date[96] = "", issue[32] = "";
-    ov_cover_spec spec;
-
-    if (!b || !out)
-        return ov_error_set(err, OV_EINVAL, "octavo:cover", "no book");
-    memset(&spec, 0, sizeof spec);
-    spec.title = b->title;
-    spec.language = b->language;
-    spec.series = b->series;
-    spec.grayscale = grayscale;
-    spec.width = width;
-    spec.height = height;
-    if (b->date && ov__l10n_edition_date(b->language, b->date, date, sizeof date) != 0)
-        snprintf(date, sizeof date, "%s", b->date);
+    ov_cover_spec *spec = &out->spec;
+    memset(out, 0, sizeof *out);
+    spec->title = b->title;
+    spec->language = b->language;
+    spec->series = b->series;
+    spec->grayscale = grayscale;
+    spec->width = width;
+    spec->height = height;
+    if (b->date && ov__l10n_edition_date(b->language, b->date, out->date, sizeof out->date) != 0)
+        snprintf(out->date, sizeof out->date, "%s", b->date);
     if (b->series_index > 0)
-        ov__l10n_issue(b->language, b->series_index, issue, sizeof issue);
-    spec.subtitle = date[0] ? date : NULL;
-    spec.issue = issue[0] ? issue : NULL;
+        ov__l10n_issue(b->language, b->series_index, out->issue, sizeof out->issue);
+    spec->subtitle = out->date[0] ? out->date : NULL;
+    spec->issue = out->issue[0] ? out->issue : NULL;
     for (size_t s = 0; s < b->n_sections; s++) {
         for (size_t i = 0; i < b->sections[s]->n_articles; i++) {
             const ov_article *a = b->sections[s]->articles[i];
-            if (spec.n_headlines < OV_COVER_MAX_HEADLINES && a->title && a->title[0])
-                heads[spec.n_headlines++] = a->title;
-            if (!spec.photo)
-                spec.photo = ov__cover_raster(b, a->lead_image);
-            if (!spec.photo && a->n_images)
-                spec.photo = ov__cover_raster(b, a->images[0]);
+            if (spec->n_headlines < OV_COVER_MAX_HEADLINES && a->title && a->title[0])
+                out->heads[spec->n_headlines++] = a->title;
+            if (!spec->photo)
+                spec->photo = ov__cover_raster(b, a->lead_image);
+            if (!spec->photo && a->n_images)
+                spec->photo = ov__cover_raster(b, a->images[0]);
         }
     }
-    spec.headlines = heads;
-    return ov_cover_render(&spec, out, err);
+    spec->headlines = out->heads;
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int ov_cover_spec_same(const ov_cover_spec *a, const ov_cover_spec *b)
+{
+    int aw = a->width ? a->width : 1200, ah = a->height ? a->height : 1600;
+    int bw = b->width ? b->width : 1200, bh = b->height ? b->height : 1600;
+    if (aw != bw || ah != bh || !a->grayscale != !b->grayscale || !same_str(a->title, b->title) ||
+        !same_str(a->subtitle, b->subtitle) || !same_str(a->issue, b->issue) ||
+        !same_str(a->language, b->language) || !same_str(a->series, b->series) ||
+        a->n_headlines != b->n_headlines)
+        return 0;
+    for (size_t i = 0; i < a->n_headlines; i++)
+        if (!same_str(a->headlines[i], b->headlines[i]))
+            return 0;
+    const ov_resource *p = a->photo, *q = b->photo;
+    if (!p || !q)
+        return !p && !q;
+    if (p == q)
+        return 1;
+    if (!same_str(p->url, q->url) || !same_str(p->media_type, q->media_type) ||
+        p->size != q->size)
+        return 0;
+    if (p->data && q->data)
+        return memcmp(p->data, q->data, p->size) == 0;
+    return !p->data && !q->data && same_str(p->spool_path, q->spool_path) &&
+           p->spool_offset == q->spool_offset && p->spool_offset != 0;
+}
+
+int ov_cover_render_book(const ov_book *b, int width, int height, int grayscale, ov_resource **out,
+                         ov_error *err)
+{
+    ov_cover_book_spec bs;
+    if (!b || !out)
+        return ov_error_set(err, OV_EINVAL, "octavo:cover", "no book");
+    ov_cover_spec_of_book(b, width, height, grayscale, &bs);
+    return ov_cover_render(&bs.spec, out, err);
 }

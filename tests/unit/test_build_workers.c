@@ -1,0 +1,103 @@
+/* The build's worker pool (src/build/workers.c): every piece comes back
+ * once, done, from any number of threads, and a full pool runs the piece
+ * on the caller's thread instead of blocking. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "build/workers.h"
+
+typedef struct piece {
+    ov__work w;
+    int n;
+    long sum;            /* out: 1 + 2 + ... + n */
+    pthread_t ran_on;
+} piece;
+
+static atomic_int woken;
+
+static void add_up(ov__work *w)
+{
+    piece *p = (piece *)w;
+    for (int i = 1; i <= p->n; i++)
+        p->sum += i;
+    p->ran_on = pthread_self();
+}
+
+static void wake(void *ud)
+{
+    (void)ud;
+    atomic_fetch_add(&woken, 1);
+}
+
+static void run_pool(size_t threads, size_t max_pending, int n_pieces)
+{
+    ov__workers *pool = NULL;
+    cr_assert_eq(ov__workers_new(threads, max_pending, &pool), 0);
+    ov__workers_set_wake(pool, wake, NULL);
+    piece *ps = calloc((size_t)n_pieces, sizeof *ps);
+    int *seen = calloc((size_t)n_pieces, sizeof *seen);
+    int collected = 0;
+    for (int i = 0; i < n_pieces; i++) {
+        ps[i].w.fn = add_up;
+        ps[i].n = 1000 + i;
+        ov__workers_submit(pool, &ps[i].w);
+        cr_assert_leq(ov__workers_outstanding(pool), max_pending + 1);
+        ov__work *w;
+        while ((w = ov__workers_collect(pool, 0)) != NULL) {
+            seen[(piece *)w - ps]++;
+            collected++;
+        }
+    }
+    ov__work *w;
+    while ((w = ov__workers_collect(pool, 1)) != NULL) {
+        seen[(piece *)w - ps]++;
+        collected++;
+    }
+    cr_assert_eq(collected, n_pieces);
+    cr_assert_eq(ov__workers_outstanding(pool), 0);
+    for (int i = 0; i < n_pieces; i++) {
+        long n = ps[i].n;
+        cr_assert_eq(seen[i], 1, "piece %d came back %d times", i, seen[i]);
+        cr_assert_eq(ps[i].sum, n * (n + 1) / 2);
+    }
+    ov__workers_free(pool);
+    free(ps);
+    free(seen);
+}
+
+Test(build_workers, every_piece_comes_back_once)
+{
+    run_pool(2, 4, 500);
+    run_pool(ov__workers_default_threads(), 64, 300);
+    run_pool(8, 1, 200);
+}
+
+Test(build_workers, no_thread_runs_on_submission)
+{
+    ov__workers *pool = NULL;
+    cr_assert_eq(ov__workers_new(0, 4, &pool), 0);
+    piece p = {{add_up, NULL}, 10, 0, 0};
+    ov__workers_submit(pool, &p.w);
+    cr_assert(pthread_equal(p.ran_on, pthread_self()));
+    cr_assert_eq(ov__workers_collect(pool, 1), &p.w);
+    cr_assert_null(ov__workers_collect(pool, 1), "nothing outstanding: no wait");
+    ov__workers_free(pool);
+}
+
+Test(build_workers, a_full_pool_runs_the_piece_on_the_caller)
+{
+    ov__workers *pool = NULL;
+    cr_assert_eq(ov__workers_new(1, 1, &pool), 0);
+    piece a = {{add_up, NULL}, 100000, 0, 0}, b = {{add_up, NULL}, 10, 0, 0};
+    ov__workers_submit(pool, &a.w);
+    ov__workers_submit(pool, &b.w); /* a is still out: b runs here */
+    cr_assert(pthread_equal(b.ran_on, pthread_self()));
+    int n = 0;
+    while (ov__workers_collect(pool, 1))
+        n++;
+    cr_assert_eq(n, 2);
+    cr_assert(!pthread_equal(a.ran_on, pthread_self()));
+    ov__workers_free(pool);
+}
