@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include <sys/mount.h>
 #include <zip.h>
 #include <zlib.h>
@@ -413,31 +414,22 @@ Test(hostile_cases, c12_cache_is_disposable)
     cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
     ov_test_run_free(&r);
     char *before = all_xhtml(out);
-    /* truncate every body file behind the cache's back */
-    DIR *d = opendir(cache);
-    cr_assert(d);
-    struct dirent *de;
-    int cut = 0;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || strstr(de->d_name, "index.sqlite"))
-            continue;
-        char *f = join(cache, de->d_name);
-        struct stat sb;
-        if (stat(f, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 8) {
-            cr_assert_eq(truncate(f, 8), 0);
-            cut++;
-        }
-        free(f);
-    }
-    closedir(d);
+    /* cut every stored body short behind the cache's back */
+    char *idx = join(cache, "index.sqlite");
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(idx, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "UPDATE entries SET data = substr(data, 1, 8) WHERE data IS NOT NULL",
+                              NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    int cut = sqlite3_changes(db);
+    sqlite3_close(db);
+    cr_assert_eq(cut, 2, "%d bodies in the cache, want 2", cut);
     st = ov_test_octavo(&r, NULL, "build", "-q", "--cache-dir", cache, u1, u2, "-o", out, NULL);
     cr_assert_eq(st, 0, "truncated bodies: exit %d\nstderr: %s", st, r.err);
     ov_test_run_free(&r);
     char *after = all_xhtml(out);
-    cr_assert_str_eq(after, before, "a truncated cache body reached the book (%d cut)", cut);
+    cr_assert_str_eq(after, before, "a truncated cache body reached the book");
     free(after);
     /* a corrupt index */
-    char *idx = join(cache, "index.sqlite");
     put(cache, "index.sqlite", "this is not an SQLite database, just some bytes of junk");
     st = ov_test_octavo(&r, NULL, "build", "-q", "--cache-dir", cache, u1, u2, "-o", out, NULL);
     cr_assert_eq(st, 0, "corrupt index: exit %d\nstderr: %s", st, r.err);
