@@ -68,6 +68,7 @@ typedef struct ov__pk {
     int spool_fd;
     char *spool_path;      /* owned; unlinked by pk_free */
     uint64_t spool_off;    /* end of what was written */
+    int spool_full;        /* a write failed (a full $TMPDIR): later documents stay in memory */
 } ov__pk;
 
 /* xhtml.c (used by chapter.c and front.c) */
@@ -76,8 +77,8 @@ typedef struct ov__pk {
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
                    ov_error *err);
 /* Append `len` bytes to the plan's spool and free `data`: 0 (their offset in
-   *off), 1 when there is no spool or nothing to write (`data` is kept), or a
-   negative error (`data` is kept). */
+   *off), or 1 when there is no spool, it cannot be written (a full $TMPDIR)
+   or there is nothing to write (`data` is kept, in memory). */
 int ov__pk_spool(ov__pk *p, char *data, size_t len, uint64_t *off, ov_error *err);
 int ov__pk_put_plain(ov__buf *b, const char *s);
 /* ` lang="L" xml:lang="L"` */

@@ -59,11 +59,16 @@ int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size
 
 int ov__pk_spool(ov__pk *p, char *data, size_t len, uint64_t *off, ov_error *err)
 {
-    if (p->spool_fd < 0 || len == 0)
+    (void)err;
+    if (p->spool_fd < 0 || p->spool_full || len == 0)
         return 1;
-    if (spool_put(p->spool_fd, data, len, p->spool_off) != 0)
-        return ov_error_set(err, OV_EIO, p->spool_path, "cannot write the chapter spool: %s",
-                            strerror(errno));
+    /* The spool only saves memory: when it cannot be written (a full
+     * $TMPDIR), this and every later document stay in memory; what was
+     * spooled before stays readable below spool_off. */
+    if (spool_put(p->spool_fd, data, len, p->spool_off) != 0) {
+        p->spool_full = 1;
+        return 1;
+    }
     *off = p->spool_off;
     p->spool_off += len;
     free(data);
