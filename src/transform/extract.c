@@ -9,9 +9,9 @@
  * characters it is chosen again with the strong marks only, and with none
  * only when nothing is left. Candidate B is the smallest block holding most
  * of the good paragraphs of the jusText-style classifier (blocks.c). The two
- * are compared: A unless it holds too few of the good paragraphs, B when it
- * is A plus more good text than noise. Inside the choice, link lists and
- * boilerplate that the classifier calls bad are left out. Nothing is
+ * are compared: A unless it holds too few of the good paragraphs. Inside
+ * the choice, link lists and boilerplate that the classifier calls bad are
+ * left out. Nothing is
  * deleted from the tree: emit.c skips what is marked. */
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
@@ -396,13 +396,6 @@ static double roots_good(const ov__tree *t, const size_t *r, size_t n)
 
 static size_t parent_of(const ov__tree *t, size_t i) { return t->st[i].parent ? t->st[i].parent - 1 : (size_t)-1; }
 
-static int ancestor_of(const ov__tree *t, size_t a, size_t i)
-{
-    for (; i != (size_t)-1; i = parent_of(t, i))
-        if (i == a) return 1;
-    return 0;
-}
-
 /*
  * Candidate A: the best scored block, moved up while its parent scores
  * about as well (the article split over a few divs), then its siblings that
@@ -660,17 +653,15 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         ov__tree_sum(&t, level);
         /* Candidate B from the paragraph classifier; choose by agreement:
          * A unless it holds under half of the good paragraphs and B holds
-         * twice as much good text as A holds text; B when it is A plus more good
-         * text than extra noise. */
+         * twice as much good text as A holds text. B is not taken merely for
+         * holding A plus more good text: that text is as often the teasers
+         * of other stories below a short one (measured on the corpus). */
         double g = t.st[0].good;
         if (g > 0) {
             double ga = roots_good(&t, ri, na);
             size_t b = candidate_b(&t);
-            int a_in_b = na > 0;
-            for (size_t i = 0; i < na; i++) a_in_b &= ancestor_of(&t, b, ri[i]);
             double gb = t.st[b].good;
-            double extra_a = pa - ga, extra_b = plain_of(&t.st[b].total) - gb;
-            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa) || (a_in_b && ga < 0.9 * gb && extra_b - extra_a < gb - ga)) {
+            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa)) {
                 ri[0] = b;
                 na = 1;
             }

@@ -303,3 +303,37 @@ Test(transform_extract, schema_article_body_inside_a_share_wrapper_is_kept)
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, short_story_above_a_list_of_teasers_in_its_column_is_not_merged_with_them)
+{
+    /* a short story and, in the same column below it, a "most read" list
+     * whose teasers carry prose excerpts: the column holds the story plus
+     * more good prose than noise, but the prose is other articles' */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Night trains</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"col primary\"><div class=\"story\"><h1>Night trains</h1>");
+    for (int i = 0; i < 3; i++)
+        ov__buf_printf(&b, "<p>Trains sentence %d of the story, with enough words to read as prose, and a comma. It goes "
+                           "on for a while, because the night trains are back on the line after ten years, and the "
+                           "town has waited for them. The first one left at midnight, full, and the second one will leave "
+                           "next week, when the timetable of the winter starts.</p>",
+                       i);
+    ov__buf_puts(&b, "</div><div class=\"mostread\"><h3>Most read</h3><div class=\"box\"><div class=\"inner\"><ul>");
+    for (int i = 0; i < 2; i++)
+        ov__buf_printf(&b, "<li><a href=\"/t/%d\">Teaser headline %d</a><p>Teaser %d excerpt: the first lines of "
+                           "another story, long enough to read as prose, with a comma, and then some more words about "
+                           "what happened in the other story, and why it matters to the people of the town, who have "
+                           "read about it all week. Their letters came in every day, and the editor printed many of "
+                           "them on the second page.</p></li>",
+                       i, i, i);
+    ov__buf_puts(&b, "</ul></div></div></div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Trains sentence 0 of the story"), "got: %s", t);
+    cr_assert(strstr(t, "Trains sentence 2 of the story"), "got: %s", t);
+    cr_assert(!strstr(t, "excerpt"), "teasers kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
