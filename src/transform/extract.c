@@ -47,6 +47,8 @@ static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank
                                         "aside", "menu", "foot", "topbar", "toolbar", "hidden", "hide",
                                         "invisible", NULL};
 static int name_in_list(const char *s, const char *const *names);
+/* Strong words of reader comments: a positive word in the same class token does not cancel them. */
+static const char *const COMMENT_WORDS[] = {"comment", "comments", "reply", "respond", NULL};
 static const char *NEG_SUB[] = {"comment", "sidebar", "footer", "share", "related", "breadcrumb", "copyright"};
 
 static const char *attr(xmlNodePtr n, const char *name)
@@ -103,6 +105,7 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
             memcpy(tok, s, tl);
             tok[tl] = '\0';
             for (const char *q = tok; np < OV__CLASS_PARTS_MAX && next_class_word(&q, parts[np]);) np++;
+            int tok_pos = 0, tok_comment = 0;
             for (size_t j = 0; j < np; j++) {
                 const char *w = parts[j];
                 int middle = j > 0 && j + 1 < np;
@@ -110,14 +113,19 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
                     if (strcmp(w, NEG[i])) continue;
                     size_t len = strlen(NEG[i]);
                     if (name_in_list(w, WEAK_ONLY)) (*weak)++;
-                    else if (np == 1 || (!middle && len >= 5)) (*strong)++;
-                    else if (len >= 5 || !middle) (*weak)++;
+                    else if (np == 1 || (!middle && len >= 5)) {
+                        (*strong)++;
+                        if (name_in_list(w, COMMENT_WORDS)) tok_comment = 1;
+                    } else if (len >= 5 || !middle) (*weak)++;
                 }
                 for (size_t i = 0; i < sizeof NEG_SUB / sizeof NEG_SUB[0]; i++)
                     if (strstr(w, NEG_SUB[i]) && strcmp(w, NEG_SUB[i])) (*weak)++;
                 for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
-                    if (!strcmp(w, POS[i]) || (strlen(POS[i]) > 4 && strstr(w, POS[i]))) (*pos)++;
+                    if (!strcmp(w, POS[i]) || (strlen(POS[i]) > 4 && strstr(w, POS[i]))) tok_pos++;
             }
+            /* "comment-text", "post-comments": the positive word names a
+             * part of a comment, not of the article */
+            if (!tok_comment) *pos += tok_pos;
             s = end;
         }
     }

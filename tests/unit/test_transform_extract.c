@@ -337,3 +337,30 @@ Test(transform_extract, short_story_above_a_list_of_teasers_in_its_column_is_not
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, comment_text_blocks_below_the_post_are_left_out)
+{
+    /* each reader comment sits in a "comment-text" block inside the post's
+     * wrapper: "text" names a part of the comment, it does not cancel the
+     * comment word */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Battery maker</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"article-content\"><div class=\"innerdesc\">");
+    prose(&b, "p", 5, "Battery");
+    ov__buf_puts(&b, "</div><div class=\"contentheading\">Comments (3)</div><div id=\"commentsdiv\">");
+    for (int i = 0; i < 3; i++)
+        ov__buf_printf(&b, "<div class=\"entry\"><span class=\"small\">written by reader %d, October 2026</span>"
+                           "<div class=\"comment-text\">Reader %d thinks that the story is right, and that the "
+                           "company should have seen it coming, because the market has been slow for years.</div></div>",
+                       i, i);
+    ov__buf_puts(&b, "</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Battery sentence 0 of the story"), "got: %s", t);
+    cr_assert(strstr(t, "Battery sentence 4 of the story"), "got: %s", t);
+    cr_assert(!strstr(t, "thinks that the story"), "comments kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
