@@ -37,7 +37,8 @@ static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "nav
                             "banner", "sponsor", "promo", "popup", "login", "subscribe", "newsletter",
                             "toolbar", "pagination", "pager", "recommend", "widget", "masthead",
                             "disclaimer", "topbar", "reply", "respond", "print", "tools", "hot", "rank",
-                            "hidden", "hide", "invisible",
+                            "hidden", "hide", "invisible", "bio", "biography", "authorbio", "authorbox",
+                            "profile",
                             "评论", "分享", "相关", "版权", "导航"};
 static const char *POS[] = {"article", "content", "body", "text", "main", "post", "entry", "story",
                             "detail", "正文", "内容", "artibody"};
@@ -45,7 +46,7 @@ static const char *POS[] = {"article", "content", "body", "text", "main", "post"
  * Blogger's posts): never strong. */
 static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank", "masthead", "banner",
                                         "aside", "menu", "foot", "topbar", "toolbar", "hidden", "hide",
-                                        "invisible", NULL};
+                                        "invisible", "profile", NULL};
 static int name_in_list(const char *s, const char *const *names);
 /* Strong words of reader comments: a positive word in the same class token does not cancel them. */
 static const char *const COMMENT_WORDS[] = {"comment", "comments", "reply", "respond", NULL};

@@ -364,3 +364,30 @@ Test(transform_extract, comment_text_blocks_below_the_post_are_left_out)
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, author_bio_box_below_the_post_is_left_out)
+{
+    /* the author's biography box closes the post inside its text block:
+     * prose, but about the writer, not the story */
+    static const char *const boxes[] = {"author-bio", "bio", "authorbox", "author-profile"};
+    for (size_t k = 0; k < sizeof boxes / sizeof boxes[0]; k++) {
+        ov__buf b = OV__BUF_INIT;
+        ov__buf_puts(&b, "<html><head><title>Tissue trees</title></head><body>");
+        page_chrome(&b, 1);
+        ov__buf_puts(&b, "<div class=\"post\"><div class=\"entry\">");
+        prose(&b, "p", 9, "Craft");
+        ov__buf_printf(&b, "<div class=\"%s\"><h4>About the writer</h4><p>Jo is a mother of three who lives in "
+                           "Colorado and writes about the crafts she makes with her children on rainy days. Before that "
+                           "she was a teacher for ten years, and she still likes to show other people how easy it is "
+                           "to make something with their own hands.</p></div></div></div>",
+                       boxes[k]);
+        page_chrome(&b, 0);
+        ov__buf_puts(&b, "</body></html>");
+        char *t = extract_text(b.data, NULL);
+        cr_assert(strstr(t, "Craft sentence 0 of the story"), "%s: got: %s", boxes[k], t);
+        cr_assert(strstr(t, "Craft sentence 8 of the story"), "%s: got: %s", boxes[k], t);
+        cr_assert(!strstr(t, "mother of three"), "%s: bio kept: %s", boxes[k], t);
+        free(t);
+        ov__buf_free(&b);
+    }
+}
