@@ -9,9 +9,9 @@
  * characters it is chosen again with the strong marks only, and with none
  * only when nothing is left. Candidate B is the smallest block holding most
  * of the good paragraphs of the jusText-style classifier (blocks.c). The two
- * are compared: A unless it holds too few of the good paragraphs, B when it
- * is A plus more good text than noise. Inside the choice, link lists and
- * boilerplate that the classifier calls bad are left out. Nothing is
+ * are compared: A unless it holds too few of the good paragraphs. Inside
+ * the choice, link lists and boilerplate that the classifier calls bad are
+ * left out. Nothing is
  * deleted from the tree: emit.c skips what is marked. */
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
@@ -37,7 +37,8 @@ static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "nav
                             "banner", "sponsor", "promo", "popup", "login", "subscribe", "newsletter",
                             "toolbar", "pagination", "pager", "recommend", "widget", "masthead",
                             "disclaimer", "topbar", "reply", "respond", "print", "tools", "hot", "rank",
-                            "hidden", "hide", "invisible",
+                            "hidden", "hide", "invisible", "bio", "biography", "authorbio", "authorbox",
+                            "profile",
                             "评论", "分享", "相关", "版权", "导航"};
 static const char *POS[] = {"article", "content", "body", "text", "main", "post", "entry", "story",
                             "detail", "正文", "内容", "artibody"};
@@ -45,8 +46,10 @@ static const char *POS[] = {"article", "content", "body", "text", "main", "post"
  * Blogger's posts): never strong. */
 static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank", "masthead", "banner",
                                         "aside", "menu", "foot", "topbar", "toolbar", "hidden", "hide",
-                                        "invisible", NULL};
+                                        "invisible", "profile", NULL};
 static int name_in_list(const char *s, const char *const *names);
+/* Strong words of reader comments: a positive word in the same class token does not cancel them. */
+static const char *const COMMENT_WORDS[] = {"comment", "comments", "reply", "respond", NULL};
 static const char *NEG_SUB[] = {"comment", "sidebar", "footer", "share", "related", "breadcrumb", "copyright"};
 
 static const char *attr(xmlNodePtr n, const char *name)
@@ -103,6 +106,7 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
             memcpy(tok, s, tl);
             tok[tl] = '\0';
             for (const char *q = tok; np < OV__CLASS_PARTS_MAX && next_class_word(&q, parts[np]);) np++;
+            int tok_pos = 0, tok_comment = 0;
             for (size_t j = 0; j < np; j++) {
                 const char *w = parts[j];
                 int middle = j > 0 && j + 1 < np;
@@ -110,14 +114,19 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
                     if (strcmp(w, NEG[i])) continue;
                     size_t len = strlen(NEG[i]);
                     if (name_in_list(w, WEAK_ONLY)) (*weak)++;
-                    else if (np == 1 || (!middle && len >= 5)) (*strong)++;
-                    else if (len >= 5 || !middle) (*weak)++;
+                    else if (np == 1 || (!middle && len >= 5)) {
+                        (*strong)++;
+                        if (name_in_list(w, COMMENT_WORDS)) tok_comment = 1;
+                    } else if (len >= 5 || !middle) (*weak)++;
                 }
                 for (size_t i = 0; i < sizeof NEG_SUB / sizeof NEG_SUB[0]; i++)
                     if (strstr(w, NEG_SUB[i]) && strcmp(w, NEG_SUB[i])) (*weak)++;
                 for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
-                    if (!strcmp(w, POS[i]) || (strlen(POS[i]) > 4 && strstr(w, POS[i]))) (*pos)++;
+                    if (!strcmp(w, POS[i]) || (strlen(POS[i]) > 4 && strstr(w, POS[i]))) tok_pos++;
             }
+            /* "comment-text", "post-comments": the positive word names a
+             * part of a comment, not of the article */
+            if (!tok_comment) *pos += tok_pos;
             s = end;
         }
     }
@@ -396,13 +405,6 @@ static double roots_good(const ov__tree *t, const size_t *r, size_t n)
 
 static size_t parent_of(const ov__tree *t, size_t i) { return t->st[i].parent ? t->st[i].parent - 1 : (size_t)-1; }
 
-static int ancestor_of(const ov__tree *t, size_t a, size_t i)
-{
-    for (; i != (size_t)-1; i = parent_of(t, i))
-        if (i == a) return 1;
-    return 0;
-}
-
 /*
  * Candidate A: the best scored block, moved up while its parent scores
  * about as well (the article split over a few divs), then its siblings that
@@ -660,17 +662,15 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         ov__tree_sum(&t, level);
         /* Candidate B from the paragraph classifier; choose by agreement:
          * A unless it holds under half of the good paragraphs and B holds
-         * twice as much good text as A holds text; B when it is A plus more good
-         * text than extra noise. */
+         * twice as much good text as A holds text. B is not taken merely for
+         * holding A plus more good text: that text is as often the teasers
+         * of other stories below a short one (measured on the corpus). */
         double g = t.st[0].good;
         if (g > 0) {
             double ga = roots_good(&t, ri, na);
             size_t b = candidate_b(&t);
-            int a_in_b = na > 0;
-            for (size_t i = 0; i < na; i++) a_in_b &= ancestor_of(&t, b, ri[i]);
             double gb = t.st[b].good;
-            double extra_a = pa - ga, extra_b = plain_of(&t.st[b].total) - gb;
-            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa) || (a_in_b && ga < 0.9 * gb && extra_b - extra_a < gb - ga)) {
+            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa)) {
                 ri[0] = b;
                 na = 1;
             }

@@ -303,3 +303,91 @@ Test(transform_extract, schema_article_body_inside_a_share_wrapper_is_kept)
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, short_story_above_a_list_of_teasers_in_its_column_is_not_merged_with_them)
+{
+    /* a short story and, in the same column below it, a "most read" list
+     * whose teasers carry prose excerpts: the column holds the story plus
+     * more good prose than noise, but the prose is other articles' */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Night trains</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"col primary\"><div class=\"story\"><h1>Night trains</h1>");
+    for (int i = 0; i < 3; i++)
+        ov__buf_printf(&b, "<p>Trains sentence %d of the story, with enough words to read as prose, and a comma. It goes "
+                           "on for a while, because the night trains are back on the line after ten years, and the "
+                           "town has waited for them. The first one left at midnight, full, and the second one will leave "
+                           "next week, when the timetable of the winter starts.</p>",
+                       i);
+    ov__buf_puts(&b, "</div><div class=\"mostread\"><h3>Most read</h3><div class=\"box\"><div class=\"inner\"><ul>");
+    for (int i = 0; i < 2; i++)
+        ov__buf_printf(&b, "<li><a href=\"/t/%d\">Teaser headline %d</a><p>Teaser %d excerpt: the first lines of "
+                           "another story, long enough to read as prose, with a comma, and then some more words about "
+                           "what happened in the other story, and why it matters to the people of the town, who have "
+                           "read about it all week. Their letters came in every day, and the editor printed many of "
+                           "them on the second page.</p></li>",
+                       i, i, i);
+    ov__buf_puts(&b, "</ul></div></div></div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Trains sentence 0 of the story"), "got: %s", t);
+    cr_assert(strstr(t, "Trains sentence 2 of the story"), "got: %s", t);
+    cr_assert(!strstr(t, "excerpt"), "teasers kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, comment_text_blocks_below_the_post_are_left_out)
+{
+    /* each reader comment sits in a "comment-text" block inside the post's
+     * wrapper: "text" names a part of the comment, it does not cancel the
+     * comment word */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Battery maker</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"article-content\"><div class=\"innerdesc\">");
+    prose(&b, "p", 5, "Battery");
+    ov__buf_puts(&b, "</div><div class=\"contentheading\">Comments (3)</div><div id=\"commentsdiv\">");
+    for (int i = 0; i < 3; i++)
+        ov__buf_printf(&b, "<div class=\"entry\"><span class=\"small\">written by reader %d, October 2026</span>"
+                           "<div class=\"comment-text\">Reader %d thinks that the story is right, and that the "
+                           "company should have seen it coming, because the market has been slow for years.</div></div>",
+                       i, i);
+    ov__buf_puts(&b, "</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Battery sentence 0 of the story"), "got: %s", t);
+    cr_assert(strstr(t, "Battery sentence 4 of the story"), "got: %s", t);
+    cr_assert(!strstr(t, "thinks that the story"), "comments kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, author_bio_box_below_the_post_is_left_out)
+{
+    /* the author's biography box closes the post inside its text block:
+     * prose, but about the writer, not the story */
+    static const char *const boxes[] = {"author-bio", "bio", "authorbox", "author-profile"};
+    for (size_t k = 0; k < sizeof boxes / sizeof boxes[0]; k++) {
+        ov__buf b = OV__BUF_INIT;
+        ov__buf_puts(&b, "<html><head><title>Tissue trees</title></head><body>");
+        page_chrome(&b, 1);
+        ov__buf_puts(&b, "<div class=\"post\"><div class=\"entry\">");
+        prose(&b, "p", 9, "Craft");
+        ov__buf_printf(&b, "<div class=\"%s\"><h4>About the writer</h4><p>Jo is a mother of three who lives in "
+                           "Colorado and writes about the crafts she makes with her children on rainy days. Before that "
+                           "she was a teacher for ten years, and she still likes to show other people how easy it is "
+                           "to make something with their own hands.</p></div></div></div>",
+                       boxes[k]);
+        page_chrome(&b, 0);
+        ov__buf_puts(&b, "</body></html>");
+        char *t = extract_text(b.data, NULL);
+        cr_assert(strstr(t, "Craft sentence 0 of the story"), "%s: got: %s", boxes[k], t);
+        cr_assert(strstr(t, "Craft sentence 8 of the story"), "%s: got: %s", boxes[k], t);
+        cr_assert(!strstr(t, "mother of three"), "%s: bio kept: %s", boxes[k], t);
+        free(t);
+        ov__buf_free(&b);
+    }
+}
