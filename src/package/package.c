@@ -298,8 +298,8 @@ static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
     return rc;
 }
 
-int ov_package_write(const ov_book *book, const char *path, const ov_package_options *opts,
-                     ov_error *err)
+static int package_write(const ov_book *book, int release, const char *path,
+                         const ov_package_options *opts, ov_error *err)
 {
     ov__pk p;
     char *tmp = NULL;
@@ -310,6 +310,7 @@ int ov_package_write(const ov_book *book, const char *path, const ov_package_opt
     ov_package_options defaults = OV_PACKAGE_OPTIONS_INIT;
     p.b = book;
     p.opts = opts ? *opts : defaults;
+    p.release_bodies = release;
     pk_spool_open(&p);
     if (!p.opts.max_chapter_bytes)
         p.opts.max_chapter_bytes = OV_PACKAGE_MAX_CHAPTER_BYTES;
@@ -330,4 +331,16 @@ cleanup:
     free(tmp);
     pk_free(&p);
     return rc;
+}
+
+int ov_package_write(const ov_book *book, const char *path, const ov_package_options *opts,
+                     ov_error *err)
+{
+    return package_write(book, 0, path, opts, err);
+}
+
+int ov_package_write_release(ov_book *book, const char *path, const ov_package_options *opts,
+                             ov_error *err)
+{
+    return package_write(book, 1, path, opts, err);
 }

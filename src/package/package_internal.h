@@ -58,6 +58,7 @@ typedef struct ov__pk {
     size_t n_chaps;
     size_t n_sections_used; /* sections with at least one article */
     int has_masthead;
+    int release_bodies;    /* free each body once its chapter is written */
     char *opf, *nav, *ncx; /* owned; NULL once spooled */
     size_t opf_len, nav_len, ncx_len;
     uint64_t opf_off, nav_off, ncx_off; /* in the spool, when the pointer is NULL */
