@@ -67,7 +67,8 @@ typedef struct ov__pk {
        back by range, so memory does not grow with the book. spool_fd < 0:
        documents stay in memory (opts.in_memory). */
     int spool_fd;
-    char *spool_path;      /* owned; unlinked by pk_free */
+    char *spool_path;      /* owned: the file, or /proc/self/fd/N once unlinked */
+    int spool_unlinked;    /* the name is gone already (pk_spool_open) */
     uint64_t spool_off;    /* end of what was written */
 } ov__pk;
 
