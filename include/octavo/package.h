@@ -49,6 +49,16 @@ int ov_package_write(const ov_book *book, const char *path, const ov_package_opt
                      ov_error *err);
 
 /**
+ * As ov_package_write(), but each article's body_xhtml is freed (and set to
+ * NULL) as soon as its chapter is written, so the bodies and the chapters
+ * made from them are never all in memory at once. Everything else in `book`
+ * is left as it was; the caller still owns and frees it. Same bytes as
+ * ov_package_write(). For callers that do not read the bodies afterwards.
+ */
+int ov_package_write_release(ov_book *book, const char *path, const ov_package_options *opts,
+                             ov_error *err);
+
+/**
  * The identifier the packager uses for `book`: book->identifier when set,
  * else "urn:uuid:" + UUIDv5 (URL namespace) of source_url + " " + date.
  * `*out` is malloc'd; the caller frees it.

@@ -379,7 +379,10 @@ static int make_book(const ov_build_options *o, const ov__build_config *cfg,
     res->n_images = res->book->n_resources;
     if (o->output) {
         progress(o, OV_BUILD_STAGE_PACKAGE, res);
-        if ((rc = ov_package_write(res->book, o->output, &cfg->package, err)) != 0)
+        /* nobody reads the bodies after writing unless on_written is set */
+        rc = o->on_written ? ov_package_write(res->book, o->output, &cfg->package, err)
+                           : ov_package_write_release(res->book, o->output, &cfg->package, err);
+        if (rc)
             return rc;
     }
     *code = res->n_skips ? OV_EXIT_PARTIAL : OV_EXIT_OK;

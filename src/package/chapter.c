@@ -534,6 +534,10 @@ int ov__pk_chapters(ov__pk *p, ov_error *err)
             p->n_chaps = ord;
             if (rc)
                 return rc;
+            if (p->release_bodies) { /* ov_package_write_release: the book is the caller's */
+                free(sec->articles[i]->body_xhtml);
+                sec->articles[i]->body_xhtml = NULL;
+            }
         }
     }
     return 0;

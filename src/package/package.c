@@ -77,7 +77,9 @@ int ov_package_identifier(const ov_book *book, char **out, ov_error *err)
 }
 
 /* The chapter spool (see the design note); without a usable temporary
- * directory the documents simply stay in memory. */
+ * directory the documents simply stay in memory. The file is unlinked at
+ * once and libzip reads it through /proc/self/fd, so a killed run leaves
+ * nothing behind; without /proc it keeps its name until pk_spool_close. */
 static void pk_spool_open(ov__pk *p)
 {
     p->spool_fd = -1;
@@ -85,13 +87,20 @@ static void pk_spool_open(ov__pk *p)
         return;
     const char *tmp = getenv("TMPDIR");
     size_t n = strlen(tmp && *tmp ? tmp : "/tmp") + sizeof "/octavo-chapters-XXXXXX";
-    if (!(p->spool_path = malloc(n)))
+    if (!(p->spool_path = malloc(n < 64 ? 64 : n)))
         return;
     snprintf(p->spool_path, n, "%s/octavo-chapters-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     p->spool_fd = mkostemp(p->spool_path, O_CLOEXEC);
     if (p->spool_fd < 0) {
         free(p->spool_path);
         p->spool_path = NULL;
+        return;
+    }
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", p->spool_fd);
+    if (access(proc, R_OK) == 0 && unlink(p->spool_path) == 0) {
+        snprintf(p->spool_path, 64, "%s", proc);
+        p->spool_unlinked = 1;
     }
 }
 
@@ -99,7 +108,8 @@ static void pk_spool_close(ov__pk *p)
 {
     if (p->spool_fd >= 0) {
         close(p->spool_fd);
-        unlink(p->spool_path);
+        if (!p->spool_unlinked)
+            unlink(p->spool_path);
     }
     p->spool_fd = -1;
     free(p->spool_path);
@@ -298,8 +308,8 @@ static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
     return rc;
 }
 
-int ov_package_write(const ov_book *book, const char *path, const ov_package_options *opts,
-                     ov_error *err)
+static int package_write(const ov_book *book, int release, const char *path,
+                         const ov_package_options *opts, ov_error *err)
 {
     ov__pk p;
     char *tmp = NULL;
@@ -310,6 +320,7 @@ int ov_package_write(const ov_book *book, const char *path, const ov_package_opt
     ov_package_options defaults = OV_PACKAGE_OPTIONS_INIT;
     p.b = book;
     p.opts = opts ? *opts : defaults;
+    p.release_bodies = release;
     pk_spool_open(&p);
     if (!p.opts.max_chapter_bytes)
         p.opts.max_chapter_bytes = OV_PACKAGE_MAX_CHAPTER_BYTES;
@@ -330,4 +341,16 @@ cleanup:
     free(tmp);
     pk_free(&p);
     return rc;
+}
+
+int ov_package_write(const ov_book *book, const char *path, const ov_package_options *opts,
+                     ov_error *err)
+{
+    return package_write(book, 0, path, opts, err);
+}
+
+int ov_package_write_release(ov_book *book, const char *path, const ov_package_options *opts,
+                             ov_error *err)
+{
+    return package_write(book, 1, path, opts, err);
 }

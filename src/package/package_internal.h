@@ -58,6 +58,7 @@ typedef struct ov__pk {
     size_t n_chaps;
     size_t n_sections_used; /* sections with at least one article */
     int has_masthead;
+    int release_bodies;    /* free each body once its chapter is written */
     char *opf, *nav, *ncx; /* owned; NULL once spooled */
     size_t opf_len, nav_len, ncx_len;
     uint64_t opf_off, nav_off, ncx_off; /* in the spool, when the pointer is NULL */
@@ -66,7 +67,8 @@ typedef struct ov__pk {
        back by range, so memory does not grow with the book. spool_fd < 0:
        documents stay in memory (opts.in_memory). */
     int spool_fd;
-    char *spool_path;      /* owned; unlinked by pk_free */
+    char *spool_path;      /* owned: the file, or /proc/self/fd/N once unlinked */
+    int spool_unlinked;    /* the name is gone already (pk_spool_open) */
     uint64_t spool_off;    /* end of what was written */
     int spool_full;        /* a write failed (a full $TMPDIR): later documents stay in memory */
 } ov__pk;

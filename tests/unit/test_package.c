@@ -568,3 +568,32 @@ Test(package, streamed_chapters_match_in_memory)
     free(dir);
     ov_book_free(b);
 }
+
+/* ov_package_write_release: the same bytes as ov_package_write, and every
+ * body freed afterwards while titles and URLs stay. */
+Test(package, write_release_frees_bodies_same_bytes)
+{
+    ov_book *b = series_book();
+    char *dir = ov_test_tmpdir("pkg-release");
+    char kept[600], released[600];
+    snprintf(kept, sizeof kept, "%s/kept.epub", dir);
+    snprintf(released, sizeof released, "%s/released.epub", dir);
+    write_ok(b, kept, NULL);
+    ov_error err;
+    ov_error_clear(&err);
+    cr_assert_eq(ov_package_write_release(b, released, NULL, &err), 0, "%s", err.message);
+    for (size_t s = 0; s < b->n_sections; s++)
+        for (size_t i = 0; i < b->sections[s]->n_articles; i++) {
+            const ov_article *a = b->sections[s]->articles[i];
+            cr_assert_null(a->body_xhtml);
+            cr_assert(a->title && a->url);
+        }
+    size_t l1 = 0, l2 = 0;
+    char *d1 = ov_test_slurp(kept, &l1), *d2 = ov_test_slurp(released, &l2);
+    cr_assert(d1 && d2);
+    cr_assert(l1 == l2 && memcmp(d1, d2, l1) == 0, "released and kept books differ");
+    free(d1);
+    free(d2);
+    free(dir);
+    ov_book_free(b);
+}
