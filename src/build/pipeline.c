@@ -8,8 +8,14 @@
  * the input's order, so the book's order never depends on network timing.
  *
  * Pages are then read (local) or fetched (one ov_fetch_run for everything),
- * and each page is extracted as soon as it arrives, its bytes freed, and its
- * images queued on the same fetcher. Images are sniffed, prepared for
+ * and each page is handed to a pool of worker threads (workers.c, one per
+ * core) as soon as it arrives, so extraction overlaps the transfers; the
+ * fetch loop applies the finished ones at each of its turns (the article
+ * into its job, its images queued on the same fetcher), and only this
+ * thread touches the book, the skips and the fetcher. A worker reads only
+ * its page and the job's feed fields, which nothing changes meanwhile.
+ * Once the book's first articles and photo are known, the cover is
+ * rendered ahead on a thread of its own (cover_ahead.h). Images are sniffed, prepared for
  * e-readers and spooled to a temporary directory, so memory stays flat as
  * the issue grows; the packager streams them from there.
  *
