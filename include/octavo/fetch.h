@@ -157,6 +157,13 @@ typedef struct ov_fetcher ov_fetcher;
 int ov_fetcher_new(const ov_fetch_options *opts, ov_fetcher **out, ov_error *err);
 /** Free `f` (NULL is fine); closes the cache. */
 void ov_fetcher_free(ov_fetcher *f);
+/**
+ * Close the connections `f` keeps open between requests (its sockets), when
+ * no request is queued or running; the fetcher stays usable (a later request
+ * opens a new connection) and keeps its records. Call it once fetching is
+ * over, so packaging runs with no socket left open. No-op otherwise.
+ */
+void ov_fetcher_close_connections(ov_fetcher *f);
 /** Queue a request. OV_EPOLICY for non-http(s) URLs; OV_EINVAL for bad URLs. */
 int ov_fetch_add(ov_fetcher *f, const ov_request *req, ov_error *err);
 /**

@@ -356,6 +356,7 @@ static int make_book(const ov_build_options *o, const ov__build_config *cfg,
     int rc = ov__build_collect(cfg, res, err);
     if (rc)
         return rc;
+    ov_fetcher_close_connections(res->fetcher); /* no socket open while packaging */
     if (res->n_articles == 0) {
         if (res->n_seen > 0) {
             *code = OV_EXIT_NOTHING;

@@ -83,6 +83,13 @@ ov__host *ov__host_get(ov_fetcher *f, const char *key)
 
 /* ---------------------------------------------------------------- setup */
 
+static void set_multi_options(ov_fetcher *f)
+{
+    curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->o.max_total);
+    curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->o.max_per_host);
+    curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+}
+
 int ov_fetcher_new(const ov_fetch_options *opts, ov_fetcher **out, ov_error *err)
 {
     static const ov_fetch_options defaults = OV_FETCH_OPTIONS_INIT;
@@ -148,15 +155,28 @@ int ov_fetcher_new(const ov_fetch_options *opts, ov_fetcher **out, ov_error *err
             rc = ov_error_set(err, OV_ENOMEM, NULL, "cannot create libcurl multi handle");
             goto cleanup;
         }
-        curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->o.max_total);
-        curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->o.max_per_host);
-        curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+        set_multi_options(f);
     }
     *out = f;
     f = NULL;
 cleanup:
     ov_fetcher_free(f);
     return rc;
+}
+
+void ov_fetcher_close_connections(ov_fetcher *f)
+{
+    if (!f || !f->multi || f->n_active || f->n_queued || f->delayed)
+        return;
+    while (f->idle_n) /* an easy handle may hold a connection of its own */
+        curl_easy_cleanup(f->idle[--f->idle_n]);
+    curl_multi_cleanup(f->multi); /* closes the connection cache */
+    /* a new handle for later requests, made after the old one is gone so its
+       wakeup pair never adds to the old sockets; should it fail, a later
+       request fails with "cannot start the transfer" (libcurl refuses NULL) */
+    f->multi = curl_multi_init();
+    if (f->multi)
+        set_multi_options(f);
 }
 
 void ov__req_free(ov__req *r)
