@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "periodical_internal.h"
@@ -121,6 +122,11 @@ int ov_state_open(const char *path, ov_state **out, ov_error *err)
         if ((rc = ov__mkdir_p(dir, err)))
             goto cleanup;
     }
+    /* A file that is absent or empty is ours to make: switch it to WAL before
+       anything, so runs that create it at once all meet one journal mode (a
+       switch from a first run racing the schema of another made it fail). */
+    struct stat sb;
+    int fresh = stat(path, &sb) != 0 || sb.st_size == 0;
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         rc = ov_error_set(err, OV_EIO, path, "cannot open state database %s: %s", path,
@@ -128,11 +134,13 @@ int ov_state_open(const char *path, ov_state **out, ov_error *err)
         goto cleanup;
     }
     sqlite3_busy_timeout(st->db, OV_STATE_BUSY_TIMEOUT_MS);
+    if (fresh)
+        sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     if ((rc = init_schema(st, err)))
         goto cleanup;
     /* WAL is an optimisation; a busy database may refuse the switch for now.
-       Only once the file is known to be ours: the switch rewrites the header
-       of whatever SQLite file --state names. */
+       An existing file only once it is known to be ours: the switch rewrites
+       the header of whatever SQLite file --state names. */
     sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     *out = st;
     st = NULL;

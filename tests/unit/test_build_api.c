@@ -226,10 +226,11 @@ Test(build_api, errors_name_the_thing)
     ov_build_result_free(res);
 
     o.output = NULL;
+    /* the cache is disposable (issue 14, case 12): a folder that cannot be
+       made is a warning on stderr, and the run goes on without the cache */
     o.fetch.cache_dir = "/proc/octavo-cache";
     ov_error_clear(&err);
-    cr_expect_lt(ov_build(&o, &res, &err), 0);
-    cr_expect(strstr(err.message, "/proc/octavo-cache"), "%s", err.message);
+    cr_expect_eq(ov_build(&o, &res, &err), 0, "%s", err.message);
     ov_build_result_free(res);
 
     o.fetch.cache_dir = NULL;
