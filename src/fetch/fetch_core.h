@@ -49,6 +49,7 @@ typedef struct ov__req {
     ov__buf body, head, req_head;
     ov__cache_entry cached; /* validators sent, when any */
     int have_cached;
+    int skip_validators;   /* the stored body failed on a 304: ask unconditionally */
     char *error_message;
     ov__addr_guard guard;  /* set by the open-socket callback on a refused address */
     struct ov__req *next;
