@@ -56,12 +56,12 @@ typedef struct ov__req {
 } ov__req;
 
 typedef struct ov__record {
-    char *url, *final_url, *error;
+    char *url, *final_url, *error; /* final_url NULL with final_same: the same as url */
     ov_fetch_kind kind;
     long status;
     size_t bytes;
     double seconds;
-    int from_cache, code;
+    int from_cache, code, final_same;
 } ov__record;
 
 struct ov_fetcher {
