@@ -391,3 +391,32 @@ Test(transform_extract, author_bio_box_below_the_post_is_left_out)
         ov__buf_free(&b);
     }
 }
+
+Test(transform_extract, share_icons_and_follow_notice_inside_a_short_cjk_story_are_left_out)
+{
+    /* a four-line Hong Kong story whose own container ends with a "follow
+     * our Facebook page" notice (with its link) and a share bar of icons
+     * whose alt texts are the labels; a story about Weibo keeps its words */
+    const char *html =
+        "<html><head><meta charset=\"utf-8\"><title>旺角小巴失控撞欄</title></head><body>"
+        "<div class=\"nav\"><a href=\"/\">首頁</a> <a href=\"/n\">新聞</a></div>"
+        "<div class=\"storyText\"><div id=\"story_text\">"
+        "<p>旺角一輛小巴今早失控撞向路邊欄杆，車上三名乘客輕傷，由救護車送院治理。</p>"
+        "<p>警方初步調查，相信司機轉彎時未能控制車速，事件中無人被捕。</p>"
+        "<p>有市民表示，該路口經常有車輛高速轉彎，已多次向區議會反映，並在微博上分享現場照片，希望政府加裝欄杆。</p>"
+        "<p><br/><br/>本網現已開設Facebook專頁，讓你即時掌握本地及國際新聞，與朋友分享！快點到Facebook讚好我們的專頁！"
+        "<a href=\"http://facebook.example/page\">[按此 Like]</a></p>"
+        "<div class=\"right\"><img src=\"/i/wb.gif\" alt=\"分享至微博\" onclick=\"share();\"/></div>"
+        "<div id=\"storyShare\"><div class=\"left btn\"><img src=\"/i/fb.gif\" alt=\"分享至 Facebook\"/></div>"
+        "<div class=\"left btn\"><a href=\"javascript:printpage();\"><img src=\"/i/p.gif\" alt=\"列印\"/></a></div>"
+        "</div></div></div>"
+        "<div class=\"foot\">版權所有 © 本網</div></body></html>";
+    char *t = extract_text(html, NULL);
+    cr_assert(strstr(t, "旺角一輛小巴今早失控撞向路邊欄杆"), "got: %s", t);
+    cr_assert(strstr(t, "事件中無人被捕"), "got: %s", t);
+    cr_assert(strstr(t, "並在微博上分享現場照片"), "prose about Weibo lost: %s", t);
+    cr_assert(!strstr(t, "Facebook專頁"), "follow notice kept: %s", t);
+    cr_assert(!strstr(t, "分享至"), "share icons kept: %s", t);
+    cr_assert(!strstr(t, "列印"), "print icon kept: %s", t);
+    free(t);
+}
