@@ -34,6 +34,11 @@
 #define OV__SOCIAL_LINE_MAX 160
 #define OV__SHARE_LABEL_MAX 12
 #define OV__SOCIAL_BARE_MAX 40
+/* A related-list heading: at most this many characters (bytes as counted),
+ * after at least OV__RELATED_AFTER characters of good text. */
+#define OV__RELATED_HEAD_MAX 12
+#define OV__RELATED_HEAD_BYTES 48
+#define OV__RELATED_AFTER 60.0
 
 static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "navbar", "navigation", "menu",
                             "share", "sharing", "social", "related", "sidebar", "aside", "breadcrumb",
@@ -554,6 +559,52 @@ static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
     }
 }
 
+/* Headings of the lists that follow an article: "most read", "related",
+ * "read on", "recommended" (simplified and traditional). */
+static const char *const RELATED_HEAD[] = {"最熱門", "最热门", "熱門新聞", "热门新闻", "熱門文章", "热门文章",
+                                           "相关新闻", "相關新聞", "相关阅读", "相關閱讀", "相关文章", "相關文章",
+                                           "延伸閱讀", "延伸阅读", "推荐阅读", "推薦閱讀", "猜你喜欢", "猜你喜歡",
+                                           "更多新闻", "更多新聞", "你可能感兴趣", "你可能會喜歡", "其他新聞",
+                                           "最新新聞", "最新新闻", NULL};
+
+/* A short leaf block that only names a related list ("最熱門新聞")? */
+static int related_heading(const ov__tree *t, size_t i)
+{
+    const ov__nstat *s = &t->st[i];
+    if (!s->block || s->total.chars == 0 || s->total.chars > OV__RELATED_HEAD_BYTES) return 0;
+    if (has_block_child(t->node[i])) return 0;
+    char *txt = ov__node_text(t->node[i], OV__RELATED_HEAD_BYTES + 1);
+    int hit = utf8_len(txt) <= OV__RELATED_HEAD_MAX && has_any(txt, RELATED_HEAD);
+    free(txt);
+    return hit;
+}
+
+/*
+ * A related-list heading below the story ends the article (trafilatura
+ * and jusText stop at such lists by their class or link density; a "most
+ * read" list whose teasers carry prose excerpts passes both): inside each
+ * chosen root, once OV__RELATED_AFTER characters of good text or prose
+ * (a short story's lines, which the classifier may call bad) came first,
+ * the heading and every element after it are left out.
+ */
+static void cut_at_related(ov__tree *t, const size_t *roots, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        size_t end = roots[r] + 1;
+        while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+        double good = 0;
+        size_t cut = end;
+        for (size_t i = roots[r] + 1; i < end && cut == end; i++) {
+            const ov__nstat *s = &t->st[i];
+            if (ov__tree_dropped(t, i)) continue;
+            if (good >= OV__RELATED_AFTER && related_heading(t, i)) cut = i;
+            else if (s->cls == OV__CLS_GOOD || (s->block && ov__prose_like(&s->own) && s->own.links * 4 < s->own.chars))
+                good += (double)s->own.chars - (double)s->own.links;
+        }
+        for (size_t i = cut; i < end; i++) t->st[i].drop = OV__DROP_BAD;
+    }
+}
+
 static xmlXPathObjectPtr eval(xmlXPathContextPtr x, const char *sel)
 {
     char *xp = ov__css_to_xpath(sel);
@@ -740,6 +791,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         for (size_t i = 0; i < t.n; i++)
             if (t.st[i].drop && t.st[i].drop < OV__DROP_BAD && (!level || t.st[i].drop < level)) t.st[i].drop = OV__KEEP;
         drop_bad(&t, ri, na);
+        cut_at_related(&t, ri, na);
         for (size_t i = 0; i < na; i++) roots[i] = t.node[ri[i]];
         n = na;
     }

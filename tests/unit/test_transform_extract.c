@@ -420,3 +420,30 @@ Test(transform_extract, share_icons_and_follow_notice_inside_a_short_cjk_story_a
     cr_assert(!strstr(t, "列印"), "print icon kept: %s", t);
     free(t);
 }
+
+Test(transform_extract, most_read_heading_below_a_short_cjk_story_ends_the_article)
+{
+    /* a 150-character story and, in the same container, a "最熱門新聞"
+     * list whose teasers are prose excerpts of other stories, with no class
+     * to tell them apart: the heading ends the article */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><meta charset=\"utf-8\"><title>渡輪新年加班</title></head><body>"
+                     "<div class=\"menu\"><a href=\"/\">首頁</a> <a href=\"/hk\">港聞</a></div>"
+                     "<div class=\"yom-mod\"><div class=\"bd\">"
+                     "<p>為方便市民新年期間出行，天星小輪於除夕晚將提供通宵服務，每半小時一班。</p>"
+                     "<p>公司表示，年初二煙花匯演當晚亦會加密班次，並於碼頭增派人手維持秩序。</p>"
+                     "<p>另外，離島航線由下周起加開早班船，方便居民上班及學生上學。</p>"
+                     "<h3>最熱門新聞</h3><ul>");
+    for (int i = 0; i < 4; i++)
+        ov__buf_printf(&b, "<li><a href=\"/n/%d\">另一則新聞標題%d</a><p>【本報專訊】另一則新聞的首段摘要，寫的是別的事情，"
+                           "有好幾句話，也有逗號和句號，讀起來就像正文一樣，但並不屬於這篇報道，第%d則。</p></li>",
+                       i, i, i);
+    ov__buf_puts(&b, "</ul><p>更多熱門新聞 »</p></div></div><div class=\"foot\">版權所有</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "天星小輪於除夕晚將提供通宵服務"), "got: %s", t);
+    cr_assert(strstr(t, "方便居民上班及學生上學"), "got: %s", t);
+    cr_assert(!strstr(t, "最熱門新聞"), "heading kept: %s", t);
+    cr_assert(!strstr(t, "另一則新聞"), "teasers kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
