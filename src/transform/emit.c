@@ -321,6 +321,7 @@ static void emit_inline(em *e, xmlNodePtr n, int depth);
 /* A lone image at block level: figure, caption from the next caption-like sibling or alt. */
 static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
 {
+    if (dropped(e, img)) return; /* a share bar's icon */
     char *src = img_src(e, img);
     if (!src) {
         /* a <noscript> right after the lazy image may hold the real one */

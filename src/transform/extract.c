@@ -30,6 +30,15 @@
 /* Fewer non-link characters than this in the chosen block: score again
  * without the cleaning hints (Readability's retry threshold). */
 #define OV__MIN_ARTICLE 500.0
+/* Longest line (characters) that can be a social notice, and a button label. */
+#define OV__SOCIAL_LINE_MAX 160
+#define OV__SHARE_LABEL_MAX 12
+#define OV__SOCIAL_BARE_MAX 40
+/* A related-list heading: at most this many characters (bytes as counted),
+ * after at least OV__RELATED_AFTER characters of good text. */
+#define OV__RELATED_HEAD_MAX 12
+#define OV__RELATED_HEAD_BYTES 48
+#define OV__RELATED_AFTER 60.0
 
 static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "navbar", "navigation", "menu",
                             "share", "sharing", "social", "related", "sidebar", "aside", "breadcrumb",
@@ -220,6 +229,63 @@ static int is_boiler(const char *t)
     return 0;
 }
 
+/* Social networks and share/follow actions, simplified and traditional. */
+static const char *const SOCIAL_NET[] = {"Facebook", "facebook", "FB專頁", "Twitter", "twitter", "微博", "微信",
+                                         "WeChat", "Weibo", "Plurk", "噗浪", "Google+", "LINE", NULL};
+static const char *const SOCIAL_ACT[] = {"分享", "專頁", "专页", "粉絲團", "粉丝团", "Like", "讚好", "點讚", "点赞",
+                                         "關注", "关注", "追蹤", "訂閱", "订阅", "加入", "按此", "扫描", "掃描",
+                                         "扫一扫", "轉發", "转发", "Share", "Follow", NULL};
+/* Labels of share-bar buttons (often only an icon's alt text). */
+static const char *const SHARE_LABEL[] = {"分享", "列印", "打印", "轉寄", "转寄", "Send", "收藏", "推薦給", "推荐给",
+                                          "Share", "Print", "Email", "E-mail", "Tweet", NULL};
+
+static int has_any(const char *t, const char *const *w)
+{
+    for (; *w; w++)
+        if (strstr(t, *w)) return 1;
+    return 0;
+}
+
+/*
+ * A share bar's or a "follow us" notice's line, not article text: a short
+ * line naming a social network together with a share/follow action
+ * ("香港新浪新聞現已開設Facebook專頁……[按此 Like]", "分享至微博"; a longer
+ * line only with a link in it: articles about Weibo name both), or a
+ * button label alone ("列印", "Send俾朋友"). Like trafilatura's share and
+ * social discards, but by the words, since such lines often sit inside the
+ * story's own container with no class to tell them. The notice rule is
+ * for CJK lines only: English ground truths (dragnet) keep "Follow us on
+ * Twitter" lines as part of the article.
+ */
+/* More CJK characters (U+3000..U+9FFF) than Latin letters? */
+static int mostly_cjk(const char *t)
+{
+    size_t cjk = 0, latin = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+        if (*p >= 0xE3 && *p <= 0xE9) cjk++;
+        else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') latin++;
+    }
+    return cjk > latin;
+}
+
+static int is_social_line(const char *t, int linked)
+{
+    size_t n = utf8_len(t);
+    if (n == 0 || n > OV__SOCIAL_LINE_MAX) return 0;
+    /* prose about Weibo names both too: a notice is short or carries its link */
+    if ((linked || n <= OV__SOCIAL_BARE_MAX) && mostly_cjk(t) && has_any(t, SOCIAL_NET) && has_any(t, SOCIAL_ACT))
+        return 1;
+    return n <= OV__SHARE_LABEL_MAX && has_any(t, SHARE_LABEL) && !strstr(t, "。") && !strstr(t, "，");
+}
+
+/* A share bar's icon: an image whose alt text is a share or follow label. */
+static int share_icon(xmlNodePtr n)
+{
+    if (xmlStrcasecmp(n->name, BAD_CAST "img")) return 0;
+    const char *alt = attr(n, "alt");
+    return alt && is_social_line(alt, 0);
+}
+
 static int block_tag(xmlNodePtr n)
 {
     static const char *const b[] = {"p", "div", "li", "ul", "ol", "dl", "table", "tr", "td", "section", "span", "h2", "h3", "h4", "h5", "h6", "center", "font", "strong", NULL};
@@ -364,6 +430,7 @@ static void mark(ov__tree *t)
         if (i == 0 || !xmlStrcasecmp(n->name, BAD_CAST "body")) continue;
         int most = page > 0 && plain_of(&s->total) * 2 > page;
         if (!xmlStrcasecmp(n->name, BAD_CAST "noscript")) { s->drop = OV__DROP_BAD; continue; }
+        if (share_icon(n)) { s->drop = OV__DROP_BAD; continue; }
         const char *role = attr(n, "role");
         int drop = 0;
         /* the publisher's own schema.org mark of the article body beats a
@@ -376,7 +443,7 @@ static void mark(ov__tree *t)
             size_t tl = s->total.chars;
             if (tl > 0 && tl <= 600 && !has_block_child(n)) {
                 char *txt = ov__node_text(n, 2048);
-                s->boiler = (uint8_t)is_boiler(txt);
+                s->boiler = (uint8_t)(is_boiler(txt) || is_social_line(txt, s->total.links > 0));
                 if (s->boiler) drop = 1;
                 else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = 1;
                 free(txt);
@@ -489,6 +556,52 @@ static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
             /* a paragraph with many inline links still reads as prose */
             if (bad && (ld > 0.5 || s->boiler || (ld > 0.25 && !ov__prose_like(&s->total)))) s->drop = OV__DROP_BAD;
         }
+    }
+}
+
+/* Headings of the lists that follow an article: "most read", "related",
+ * "read on", "recommended" (simplified and traditional). */
+static const char *const RELATED_HEAD[] = {"最熱門", "最热门", "熱門新聞", "热门新闻", "熱門文章", "热门文章",
+                                           "相关新闻", "相關新聞", "相关阅读", "相關閱讀", "相关文章", "相關文章",
+                                           "延伸閱讀", "延伸阅读", "推荐阅读", "推薦閱讀", "猜你喜欢", "猜你喜歡",
+                                           "更多新闻", "更多新聞", "你可能感兴趣", "你可能會喜歡", "其他新聞",
+                                           "最新新聞", "最新新闻", NULL};
+
+/* A short leaf block that only names a related list ("最熱門新聞")? */
+static int related_heading(const ov__tree *t, size_t i)
+{
+    const ov__nstat *s = &t->st[i];
+    if (!s->block || s->total.chars == 0 || s->total.chars > OV__RELATED_HEAD_BYTES) return 0;
+    if (has_block_child(t->node[i])) return 0;
+    char *txt = ov__node_text(t->node[i], OV__RELATED_HEAD_BYTES + 1);
+    int hit = utf8_len(txt) <= OV__RELATED_HEAD_MAX && has_any(txt, RELATED_HEAD);
+    free(txt);
+    return hit;
+}
+
+/*
+ * A related-list heading below the story ends the article (trafilatura
+ * and jusText stop at such lists by their class or link density; a "most
+ * read" list whose teasers carry prose excerpts passes both): inside each
+ * chosen root, once OV__RELATED_AFTER characters of good text or prose
+ * (a short story's lines, which the classifier may call bad) came first,
+ * the heading and every element after it are left out.
+ */
+static void cut_at_related(ov__tree *t, const size_t *roots, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        size_t end = roots[r] + 1;
+        while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+        double good = 0;
+        size_t cut = end;
+        for (size_t i = roots[r] + 1; i < end && cut == end; i++) {
+            const ov__nstat *s = &t->st[i];
+            if (ov__tree_dropped(t, i)) continue;
+            if (good >= OV__RELATED_AFTER && related_heading(t, i)) cut = i;
+            else if (s->cls == OV__CLS_GOOD || (s->block && ov__prose_like(&s->own) && s->own.links * 4 < s->own.chars))
+                good += (double)s->own.chars - (double)s->own.links;
+        }
+        for (size_t i = cut; i < end; i++) t->st[i].drop = OV__DROP_BAD;
     }
 }
 
@@ -678,6 +791,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         for (size_t i = 0; i < t.n; i++)
             if (t.st[i].drop && t.st[i].drop < OV__DROP_BAD && (!level || t.st[i].drop < level)) t.st[i].drop = OV__KEEP;
         drop_bad(&t, ri, na);
+        cut_at_related(&t, ri, na);
         for (size_t i = 0; i < na; i++) roots[i] = t.node[ri[i]];
         n = na;
     }

@@ -391,3 +391,59 @@ Test(transform_extract, author_bio_box_below_the_post_is_left_out)
         ov__buf_free(&b);
     }
 }
+
+Test(transform_extract, share_icons_and_follow_notice_inside_a_short_cjk_story_are_left_out)
+{
+    /* a four-line Hong Kong story whose own container ends with a "follow
+     * our Facebook page" notice (with its link) and a share bar of icons
+     * whose alt texts are the labels; a story about Weibo keeps its words */
+    const char *html =
+        "<html><head><meta charset=\"utf-8\"><title>旺角小巴失控撞欄</title></head><body>"
+        "<div class=\"nav\"><a href=\"/\">首頁</a> <a href=\"/n\">新聞</a></div>"
+        "<div class=\"storyText\"><div id=\"story_text\">"
+        "<p>旺角一輛小巴今早失控撞向路邊欄杆，車上三名乘客輕傷，由救護車送院治理。</p>"
+        "<p>警方初步調查，相信司機轉彎時未能控制車速，事件中無人被捕。</p>"
+        "<p>有市民表示，該路口經常有車輛高速轉彎，已多次向區議會反映，並在微博上分享現場照片，希望政府加裝欄杆。</p>"
+        "<p><br/><br/>本網現已開設Facebook專頁，讓你即時掌握本地及國際新聞，與朋友分享！快點到Facebook讚好我們的專頁！"
+        "<a href=\"http://facebook.example/page\">[按此 Like]</a></p>"
+        "<div class=\"right\"><img src=\"/i/wb.gif\" alt=\"分享至微博\" onclick=\"share();\"/></div>"
+        "<div id=\"storyShare\"><div class=\"left btn\"><img src=\"/i/fb.gif\" alt=\"分享至 Facebook\"/></div>"
+        "<div class=\"left btn\"><a href=\"javascript:printpage();\"><img src=\"/i/p.gif\" alt=\"列印\"/></a></div>"
+        "</div></div></div>"
+        "<div class=\"foot\">版權所有 © 本網</div></body></html>";
+    char *t = extract_text(html, NULL);
+    cr_assert(strstr(t, "旺角一輛小巴今早失控撞向路邊欄杆"), "got: %s", t);
+    cr_assert(strstr(t, "事件中無人被捕"), "got: %s", t);
+    cr_assert(strstr(t, "並在微博上分享現場照片"), "prose about Weibo lost: %s", t);
+    cr_assert(!strstr(t, "Facebook專頁"), "follow notice kept: %s", t);
+    cr_assert(!strstr(t, "分享至"), "share icons kept: %s", t);
+    cr_assert(!strstr(t, "列印"), "print icon kept: %s", t);
+    free(t);
+}
+
+Test(transform_extract, most_read_heading_below_a_short_cjk_story_ends_the_article)
+{
+    /* a 150-character story and, in the same container, a "最熱門新聞"
+     * list whose teasers are prose excerpts of other stories, with no class
+     * to tell them apart: the heading ends the article */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><meta charset=\"utf-8\"><title>渡輪新年加班</title></head><body>"
+                     "<div class=\"menu\"><a href=\"/\">首頁</a> <a href=\"/hk\">港聞</a></div>"
+                     "<div class=\"yom-mod\"><div class=\"bd\">"
+                     "<p>為方便市民新年期間出行，天星小輪於除夕晚將提供通宵服務，每半小時一班。</p>"
+                     "<p>公司表示，年初二煙花匯演當晚亦會加密班次，並於碼頭增派人手維持秩序。</p>"
+                     "<p>另外，離島航線由下周起加開早班船，方便居民上班及學生上學。</p>"
+                     "<h3>最熱門新聞</h3><ul>");
+    for (int i = 0; i < 4; i++)
+        ov__buf_printf(&b, "<li><a href=\"/n/%d\">另一則新聞標題%d</a><p>【本報專訊】另一則新聞的首段摘要，寫的是別的事情，"
+                           "有好幾句話，也有逗號和句號，讀起來就像正文一樣，但並不屬於這篇報道，第%d則。</p></li>",
+                       i, i, i);
+    ov__buf_puts(&b, "</ul><p>更多熱門新聞 »</p></div></div><div class=\"foot\">版權所有</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "天星小輪於除夕晚將提供通宵服務"), "got: %s", t);
+    cr_assert(strstr(t, "方便居民上班及學生上學"), "got: %s", t);
+    cr_assert(!strstr(t, "最熱門新聞"), "heading kept: %s", t);
+    cr_assert(!strstr(t, "另一則新聞"), "teasers kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
