@@ -73,7 +73,9 @@ int ov_article_text(const ov_article *a, char **out, ov_error *err);
 /**
  * The article as one JSON object with keys url, title, byline, published,
  * language, site_name, description, lead_image, images, text, html (null for
- * missing values). `*out` is malloc'd; the caller frees it.
+ * missing values). `text` is the article as its chapter reads: the title
+ * first (the chapter's heading), unless the body already begins with it,
+ * then ov_article_text(). `*out` is malloc'd; the caller frees it.
  */
 int ov_article_to_json(const ov_article *a, char **out, ov_error *err);
 

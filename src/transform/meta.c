@@ -657,6 +657,20 @@ static void host_names(const char *url, char out[2][128])
     }
 }
 
+/* A social title that is the <title> copied, suffix and all ("Story | Section
+ * | Portal" in both): it is read as the <title> is, not as a clean title. */
+static int copies_doc_title(const char *meta, const char *doc)
+{
+    if (!doc)
+        return 0;
+    while (*meta == ' ') meta++;
+    while (*doc == ' ') doc++;
+    size_t a = strlen(meta), b = strlen(doc);
+    while (a && meta[a - 1] == ' ') a--;
+    while (b && doc[b - 1] == ' ') b--;
+    return a == b && !memcmp(meta, doc, a);
+}
+
 char *ov__title_decide(ov__ctx *c)
 {
     char hosts[2][128];
@@ -672,7 +686,8 @@ char *ov__title_decide(ov__ctx *c)
     char *t = NULL, *site = NULL;
     /* JSON-LD and <meta> titles carry no suffix as a rule: only a known site name is cut */
     if (c->m.ld_headline) t = ov__strip_site_suffix(c->m.ld_headline, list, 0, NULL);
-    else if (c->m.og_title) t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
+    else if (c->m.og_title && !copies_doc_title(c->m.og_title, c->m.title))
+        t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
     if (c->m.title) {
         /* a page that names itself and whose <title> does not end with that
          * name has no suffix to guess at: "Review - a triumph" stays whole */

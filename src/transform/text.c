@@ -86,6 +86,28 @@ cleanup:
     return rc;
 }
 
+/* Should `title` be put before `text` (the body's plain text)? Yes when
+   there is one and the body does not already begin with it (whitespace
+   runs compared as one space). */
+static int heads_text(const char *title, const char *text)
+{
+    if (!title || !*title)
+        return 0;
+    const char *t = title, *x = text;
+    for (;;) {
+        while (*t == ' ' || *t == '\t' || *t == '\n')
+            t++;
+        while (*x == ' ' || *x == '\t' || *x == '\n')
+            x++;
+        if (!*t)
+            return 0; /* the body begins with the title */
+        if (*t != *x)
+            return 1;
+        t++;
+        x++;
+    }
+}
+
 int ov_article_to_json(const ov_article *a, char **out, ov_error *err)
 {
     int rc;
@@ -107,7 +129,17 @@ int ov_article_to_json(const ov_article *a, char **out, ov_error *err)
         rc |= ov__buf_put_json(&b, a->images[i]);
     }
     rc |= ov__buf_puts(&b, "], \"text\": ");
-    rc |= ov__buf_put_json(&b, text);
+    if (heads_text(a->title, text)) {
+        /* the chapter opens with the headline as its heading: so does text */
+        ov__buf t = OV__BUF_INIT;
+        rc |= ov__buf_puts(&t, a->title);
+        rc |= ov__buf_puts(&t, *text ? "\n\n" : "");
+        rc |= ov__buf_puts(&t, text);
+        rc |= ov__buf_put_json(&b, t.data ? t.data : "");
+        ov__buf_free(&t);
+    } else {
+        rc |= ov__buf_put_json(&b, text);
+    }
     rc |= ov__buf_puts(&b, ", \"html\": ");
     rc |= ov__buf_put_json(&b, a->body_xhtml);
     rc |= ov__buf_puts(&b, "}\n");

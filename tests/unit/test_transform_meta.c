@@ -55,6 +55,23 @@ Test(transform_meta, title_suffix_is_cut_only_at_the_site_name)
     free(t);
 }
 
+/* og:title copied from <title>, portal suffix included, and no site name
+ * given: the suffix is cut as from <title> (and the chapter heading with it). */
+Test(transform_meta, social_title_copied_from_the_document_title)
+{
+    const char *head = "<title>春節出遊前先打疫苗 | 生活 | 即時新聞 | 好新聞網</title>"
+                       "<meta property=\"og:title\" content=\"春節出遊前先打疫苗 | 生活 | 即時新聞 | 好新聞網\"/>";
+    ov_article *a = extract(head, "", "");
+    cr_assert_str_eq(a->title, "春節出遊前先打疫苗");
+    ov_article_free(a);
+    /* a social title of its own stays whole */
+    head = "<title>Bridge vote delayed again | City | Example News</title>"
+           "<meta property=\"og:title\" content=\"Bridge vote delayed again - what it means\"/>";
+    a = extract(head, "", "");
+    cr_assert_str_eq(a->title, "Bridge vote delayed again - what it means");
+    ov_article_free(a);
+}
+
 Test(transform_meta, bylines_are_names_not_links_or_nav_words)
 {
     char *b = ov__byline_inline("By Erin Cunningham March 19 at 1:15 PM");
