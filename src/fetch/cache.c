@@ -20,8 +20,11 @@
  * one transaction per OV__CACHE_BATCH stores or OV__CACHE_BATCH_MS. (Not
  * one transaction for the whole run: it would hold the write lock for the
  * run, and another run sharing the cache would time out on its stores.) A
- * lookup checks the body's size against the row, so a lost or cut body is a
- * cache miss, never a wrong page.
+ * lookup checks the body's size and CRC-32 against the row (columns size and
+ * crc), so a lost, cut or altered body is a cache miss, never a wrong page;
+ * an altered body of the same size is reported once per run on stderr.
+ * Rows written before the crc column existed (crc NULL) are size-checked
+ * only, until they are replaced.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +35,7 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "fetch/fetch_internal.h"
 #include "util/fs.h"
@@ -47,6 +51,7 @@ struct ov__cache {
     int in_txn;
     unsigned txn_n;
     int64_t txn_ms;                /* when the open transaction began */
+    int warned_digest;             /* a body failed its CRC check (told once) */
 };
 
 static int64_t mono_ms(void)
@@ -59,19 +64,69 @@ static int64_t mono_ms(void)
 static const char *const schema =
     "CREATE TABLE IF NOT EXISTS entries ("
     " url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, stored_at INTEGER,"
-    " status INTEGER, content_type TEXT, body TEXT, size INTEGER, data BLOB);";
-/* a cache made before bodies moved into the index has no data column */
-static const char *const schema_data = "ALTER TABLE entries ADD COLUMN data BLOB;";
+    " status INTEGER, content_type TEXT, body TEXT, size INTEGER, data BLOB, crc INTEGER);";
 
-static int has_data_column(sqlite3 *db)
+static int has_column(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *st = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('entries') WHERE name = 'data'",
-                           -1, &st, NULL) == SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('entries') WHERE name = ?1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         found = sqlite3_step(st) == SQLITE_ROW;
+    }
     sqlite3_finalize(st);
     return found;
+}
+
+/* A cache made before bodies moved into the index has no data column, one
+ * made before digests no crc column: add what is missing. SQLITE_OK, or the
+ * error of the ALTER TABLE (another run adding it meanwhile is fine). */
+static int add_missing_columns(sqlite3 *db)
+{
+    static const char *const cols[][2] = {
+        {"data", "ALTER TABLE entries ADD COLUMN data BLOB;"},
+        {"crc", "ALTER TABLE entries ADD COLUMN crc INTEGER;"},
+    };
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        int tries = 0, src = SQLITE_OK;
+        if (has_column(db, cols[i][0]))
+            continue;
+        while ((src = sqlite3_exec(db, cols[i][1], NULL, NULL, NULL)) == SQLITE_BUSY &&
+               tries++ < 50)
+            sqlite3_sleep(100);
+        if (src != SQLITE_OK && !has_column(db, cols[i][0]))
+            return src;
+    }
+    return SQLITE_OK;
+}
+
+static uint32_t body_crc(const void *data, size_t n)
+{
+    uLong crc = crc32(0L, Z_NULL, 0);
+    const unsigned char *p = data;
+    while (n) {
+        uInt chunk = n > (1u << 30) ? (1u << 30) : (uInt)n;
+        crc = crc32(crc, p, chunk);
+        p += chunk;
+        n -= chunk;
+    }
+    return (uint32_t)crc;
+}
+
+/* Does the blob match its row's digest (a row without one: yes)? */
+static int crc_ok(ov__cache *c, const char *url, const ov__cache_entry *e, const void *blob,
+                  size_t n)
+{
+    if (!e->has_crc || body_crc(blob, n) == e->crc)
+        return 1;
+    if (!c->warned_digest) {
+        c->warned_digest = 1;
+        fprintf(stderr, "octavo: warning: cache: the stored body of %s fails its CRC-32 check;"
+                        " fetching it again (further damaged bodies are refetched silently)\n",
+                url);
+    }
+    return 0;
 }
 
 int ov__cache_open(const char *dir, ov__cache **out, ov_error *err)
@@ -100,14 +155,8 @@ int ov__cache_open(const char *dir, ov__cache **out, ov_error *err)
     int tries = 0, src;
     while ((src = sqlite3_exec(c->db, schema, NULL, NULL, NULL)) == SQLITE_BUSY && tries++ < 50)
         sqlite3_sleep(100);
-    if (src == SQLITE_OK && !has_data_column(c->db)) {
-        tries = 0;
-        while ((src = sqlite3_exec(c->db, schema_data, NULL, NULL, NULL)) == SQLITE_BUSY &&
-               tries++ < 50)
-            sqlite3_sleep(100);
-        if (src != SQLITE_OK && has_data_column(c->db))
-            src = SQLITE_OK; /* another run added it meanwhile */
-    }
+    if (src == SQLITE_OK)
+        src = add_missing_columns(c->db);
     if (src != SQLITE_OK) {
         rc = ov_error_set(err, OV_EIO, path, "cannot create cache index: %s",
                           sqlite3_errmsg(c->db));
@@ -168,7 +217,7 @@ int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e)
     if (!c->lookup &&
         sqlite3_prepare_v2(c->db,
                            "SELECT etag, last_modified, stored_at, status, content_type, body,"
-                           " size, length(data) FROM entries WHERE url = ?1",
+                           " size, length(data), crc, data FROM entries WHERE url = ?1",
                            -1, &c->lookup, NULL) != SQLITE_OK)
         return rc;
     sqlite3_stmt *st = c->lookup;
@@ -182,12 +231,24 @@ int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e)
     e->content_type = col_dup(st, 4);
     const unsigned char *body = sqlite3_column_text(st, 5);
     e->size = (size_t)sqlite3_column_int64(st, 6);
+    if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+        e->has_crc = 1;
+        e->crc = (uint32_t)sqlite3_column_int64(st, 8);
+    }
     if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
-        /* the body is in the row; one cut short (by hand: SQLite never
-         * leaves half a row) is a miss */
+        /* the body is in the row; one cut short or altered (by hand or by
+         * the disk: SQLite never leaves half a row) is a miss */
         if ((uint64_t)sqlite3_column_int64(st, 7) != (uint64_t)e->size) {
             ov__cache_entry_clear(e);
             goto cleanup;
+        }
+        if (e->has_crc) {
+            const void *blob = sqlite3_column_blob(st, 9);
+            size_t n = (size_t)sqlite3_column_bytes(st, 9);
+            if (n != e->size || !crc_ok(c, url, e, blob ? blob : "", n)) {
+                ov__cache_entry_clear(e);
+                goto cleanup;
+            }
         }
         rc = 0;
         goto cleanup;
@@ -229,7 +290,7 @@ int ov__cache_read_body(ov__cache *c, const char *url, const ov__cache_entry *e,
         size_t n = (size_t)sqlite3_column_bytes(st, 0);
         /* replaced by another run since the lookup: its validators were not
          * the ones we sent, so this body may not be the one the 304 meant */
-        if (n != e->size || n > OV__CACHE_MAX_BODY)
+        if (n != e->size || n > OV__CACHE_MAX_BODY || !crc_ok(c, url, e, blob ? blob : "", n))
             goto cleanup;
         if (!(*out = malloc(n + 1))) {
             rc = OV_ENOMEM;
@@ -258,8 +319,8 @@ int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char 
     if (!c->insert &&
         sqlite3_prepare_v2(c->db,
                            "INSERT OR REPLACE INTO entries (url, etag, last_modified, stored_at,"
-                           " status, content_type, body, size, data)"
-                           " VALUES (?1,?2,?3,?4,?5,?6,NULL,?7,?8)",
+                           " status, content_type, body, size, data, crc)"
+                           " VALUES (?1,?2,?3,?4,?5,?6,NULL,?7,?8,?9)",
                            -1, &c->insert, NULL) != SQLITE_OK)
         return ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
     st = c->insert;
@@ -277,6 +338,7 @@ int ov__cache_store(ov__cache *c, const char *url, const char *etag, const char 
     /* a zero-length blob, not NULL: NULL would mean "a body file" */
     sqlite3_bind_blob64(st, 8, body ? (const void *)body : (const void *)"", (sqlite3_uint64)len,
                         SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)body_crc(body ? (const void *)body : "", len));
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = ov_error_set(err, OV_EIO, url, "cache index: %s", sqlite3_errmsg(c->db));
     else if (c->in_txn)

@@ -49,18 +49,19 @@ typedef struct ov__req {
     ov__buf body, head, req_head;
     ov__cache_entry cached; /* validators sent, when any */
     int have_cached;
+    int skip_validators;   /* the stored body failed on a 304: ask unconditionally */
     char *error_message;
     ov__addr_guard guard;  /* set by the open-socket callback on a refused address */
     struct ov__req *next;
 } ov__req;
 
 typedef struct ov__record {
-    char *url, *final_url, *error;
+    char *url, *final_url, *error; /* final_url NULL with final_same: the same as url */
     ov_fetch_kind kind;
     long status;
     size_t bytes;
     double seconds;
-    int from_cache, code;
+    int from_cache, code, final_same;
 } ov__record;
 
 struct ov_fetcher {

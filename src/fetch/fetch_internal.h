@@ -40,6 +40,8 @@ typedef struct ov__cache_entry {
     int64_t stored_at;
     char *body_file;     /* a body file of an older cache, or NULL: the body is in the index */
     size_t size;
+    int has_crc;         /* the row records the body's CRC-32 (rows before it did not) */
+    uint32_t crc;
 } ov__cache_entry;
 
 int ov__cache_open(const char *dir, ov__cache **out, ov_error *err);
@@ -51,12 +53,13 @@ void ov__cache_open_or_bypass(const char *dir, ov__cache **out);
 /* Commit the open batch of index rows if it is full or old enough (or
    always with `force`); the fetch loop calls it before it waits. */
 void ov__cache_flush(ov__cache *c, int force);
-/* 0 and *e filled (caller frees with ov__cache_entry_clear), or OV_ENOTFOUND. */
+/* 0 and *e filled (caller frees with ov__cache_entry_clear), or OV_ENOTFOUND
+ * (also when the stored body is not the size or CRC-32 its row records). */
 int ov__cache_lookup(ov__cache *c, const char *url, ov__cache_entry *e);
 void ov__cache_entry_clear(ov__cache_entry *e);
 /* The body of the entry `e` that ov__cache_lookup() found for `url`: 0 and
  * *out malloc'd (NUL-terminated, caller frees), or an OV_E* code when it is
- * gone or no longer the size `e` says (a miss). */
+ * gone or no longer the size or CRC-32 `e` says (a miss). */
 int ov__cache_read_body(ov__cache *c, const char *url, const ov__cache_entry *e,
                         unsigned char **out, size_t *len);
 /* Store a 200 response with a validator, body included (in the open batch). */

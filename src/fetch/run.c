@@ -133,7 +133,7 @@ static void set_common_opts(ov_fetcher *f, ov__req *r, CURL *e)
 static int add_validators(ov_fetcher *f, ov__req *r)
 {
     char line[1200];
-    if (!f->cache || ov__cache_lookup(f->cache, r->url, &r->cached) != 0)
+    if (!f->cache || r->skip_validators || ov__cache_lookup(f->cache, r->url, &r->cached) != 0)
         return 0;
     r->have_cached = 1;
     if (r->cached.etag && strlen(r->cached.etag) < 1000) {
@@ -305,6 +305,14 @@ static int classify_status(run_ctx *c, ov__req *r, long status, const char *fina
             r->body.cap = len + 1;
             finish(c, r, 0, 200, final_url, r->cached.content_type, 1, NULL);
             return 0;
+        }
+        if (!r->skip_validators) {
+            /* the body the 304 points at is gone or damaged since the
+             * lookup: ask once more without validators (not an attempt) */
+            r->skip_validators = 1;
+            r->attempts--;
+            schedule_retry(f, r, 0);
+            return 1;
         }
     }
     if (status >= 200 && status < 300) {

@@ -429,6 +429,22 @@ Test(hostile_cases, c12_cache_is_disposable)
     char *after = all_xhtml(out);
     cr_assert_str_eq(after, before, "a truncated cache body reached the book");
     free(after);
+    /* alter one byte of every stored body, keeping its size (a flipped bit
+       on the disk): the CRC-32 check refetches them, with a warning */
+    cr_assert_eq(sqlite3_open(idx, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "UPDATE entries SET data = CAST(replace(CAST(data AS TEXT),"
+                                  " 'good', 'evil') AS BLOB) WHERE data IS NOT NULL",
+                              NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cut = sqlite3_changes(db);
+    sqlite3_close(db);
+    cr_assert_eq(cut, 2, "%d bodies in the cache, want 2", cut);
+    st = ov_test_octavo(&r, NULL, "build", "-q", "--cache-dir", cache, u1, u2, "-o", out, NULL);
+    cr_assert_eq(st, 0, "altered bodies: exit %d\nstderr: %s", st, r.err);
+    cr_assert(strstr(r.err, "CRC-32"), "no warning for an altered body: %s", r.err);
+    ov_test_run_free(&r);
+    after = all_xhtml(out);
+    cr_assert_str_eq(after, before, "an altered cache body reached the book");
+    free(after);
     /* a corrupt index */
     put(cache, "index.sqlite", "this is not an SQLite database, just some bytes of junk");
     st = ov_test_octavo(&r, NULL, "build", "-q", "--cache-dir", cache, u1, u2, "-o", out, NULL);

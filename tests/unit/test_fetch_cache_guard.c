@@ -96,6 +96,81 @@ Test(cache_guard, truncated_body_is_not_served)
     free(dir);
 }
 
+/* A body altered behind the cache's back but kept at its size (a flipped
+ * bit on the disk, someone's edit) fails its CRC-32 and is a miss, with one
+ * warning; a row written before digests (crc NULL) is size-checked only. */
+Test(cache_guard, altered_body_of_the_same_size_is_not_served, .init = cr_redirect_stderr)
+{
+    char *dir = ov_test_tmpdir("cache-altered");
+    ov__cache *c = NULL;
+    ov_error err;
+    cr_assert_eq(ov__cache_open(dir, &c, &err), 0, "%s", err.message);
+    cr_assert_eq(ov__cache_store(c, "http://127.0.0.1/p", "\"v1\"", NULL, "text/html", 200, 1,
+                                 (const unsigned char *)"0123456789", 10, &err), 0, "%s", err.message);
+    cr_assert_eq(ov__cache_store(c, "http://127.0.0.1/q", "\"v1\"", NULL, "text/html", 200, 1,
+                                 (const unsigned char *)"abcdefghij", 10, &err), 0, "%s", err.message);
+    ov__cache_entry e;
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/p", &e), 0);
+    cr_assert(e.has_crc, "no digest recorded");
+    /* altered between the lookup and the 304: reading it is a miss too */
+    ov__cache_flush(c, 1);
+    sql(dir, "UPDATE entries SET data = CAST('0123456788' AS BLOB) WHERE url = 'http://127.0.0.1/p'");
+    unsigned char *body = NULL;
+    size_t len = 0;
+    cr_assert_neq(ov__cache_read_body(c, "http://127.0.0.1/p", &e, &body, &len), 0,
+                  "an altered body was read");
+    cr_assert_null(body);
+    ov__cache_entry_clear(&e);
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/p", &e), OV_ENOTFOUND,
+                 "an altered body of the same size would be served");
+    /* the untouched row is still served */
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/q", &e), 0);
+    ov__cache_entry_clear(&e);
+    /* a row from before digests: served on its size */
+    sql(dir, "UPDATE entries SET crc = NULL, data = CAST('abcdefghiX' AS BLOB)"
+             " WHERE url = 'http://127.0.0.1/q'");
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/q", &e), 0);
+    cr_assert_not(e.has_crc);
+    cr_assert_eq(ov__cache_read_body(c, "http://127.0.0.1/q", &e, &body, &len), 0);
+    cr_assert(len == 10 && memcmp(body, "abcdefghiX", 10) == 0);
+    free(body);
+    ov__cache_entry_clear(&e);
+    ov__cache_close(c);
+    fflush(stderr);
+    FILE *f_err = cr_get_redirected_stderr();
+    char msg[4096] = "";
+    size_t got = fread(msg, 1, sizeof msg - 1, f_err);
+    msg[got] = 0;
+    cr_assert(strstr(msg, "warning: cache") && strstr(msg, "CRC-32"), "no warning: %s", msg);
+    cr_assert_null(strstr(strstr(msg, "CRC-32") + 1, "fails its CRC-32"), "warned twice: %s", msg);
+    free(dir);
+}
+
+/* A cache made before digests: the crc column is added, old rows stay. */
+Test(cache_guard, cache_without_crc_column_is_migrated)
+{
+    char *dir = ov_test_tmpdir("cache-nocrc");
+    sql(dir, "CREATE TABLE entries (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT,"
+             " stored_at INTEGER, status INTEGER, content_type TEXT, body TEXT, size INTEGER,"
+             " data BLOB);"
+             "INSERT INTO entries VALUES ('http://127.0.0.1/old', '\"v\"', NULL, 1, 200,"
+             " 'text/html', NULL, 3, CAST('abc' AS BLOB));");
+    ov__cache *c = NULL;
+    ov_error err;
+    cr_assert_eq(ov__cache_open(dir, &c, &err), 0, "%s", err.message);
+    ov__cache_entry e;
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/old", &e), 0);
+    cr_assert_not(e.has_crc);
+    ov__cache_entry_clear(&e);
+    cr_assert_eq(ov__cache_store(c, "http://127.0.0.1/new", "\"w\"", NULL, "text/html", 200, 1,
+                                 (const unsigned char *)"xyz", 3, &err), 0, "%s", err.message);
+    cr_assert_eq(ov__cache_lookup(c, "http://127.0.0.1/new", &e), 0);
+    cr_assert(e.has_crc);
+    ov__cache_entry_clear(&e);
+    ov__cache_close(c);
+    free(dir);
+}
+
 /* A cache written before bodies moved into the index: no data column, the
  * body in a file under bodies/. Its rows are served, a cut file is a miss. */
 Test(cache_guard, older_cache_with_body_files)

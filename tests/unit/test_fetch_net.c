@@ -512,6 +512,12 @@ Test(fault, report_lists_every_request)
     cr_assert(strstr(json, "\"totals\": {\"requests\": 2, \"done\": 2, \"failed\": 1"), "%s",
               json);
     cr_assert(strstr(json, "/page/1\""));
+    /* a request that was not redirected keeps one copy of its URL, and the
+       report still prints it as final_url */
+    char *u = ov_test_fault_url(srv, "/page/1"), want[4200];
+    snprintf(want, sizeof want, "{\"url\": \"%s\", \"final_url\": \"%s\"", u, u);
+    cr_assert(strstr(json, want), "%s", json);
+    free(u);
     cr_assert(strstr(json, "\"status\": 404"));
     cr_assert(strstr(json, "\"error_code\": \"OV_EHTTP\""));
     cr_assert(strstr(json, "\"run\": \"t\""));

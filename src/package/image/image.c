@@ -25,6 +25,8 @@
  */
 #include "package/image/image_internal.h"
 
+#include <gmodule.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -39,9 +41,27 @@
 
 static pthread_once_t ov__image_once = PTHREAD_ONCE_INIT;
 static int ov__image_init_rc = -1;
+static pthread_once_t ov__image_modules_once = PTHREAD_ONCE_INIT;
+/* 1 when vips_init was pointed away from its modules (ov__image_do_init). */
+static int ov__image_modules_deferred;
+
+/* A folder that holds no libvips modules: see ov__image_do_init. */
+#define OV__IMAGE_NO_MODULES_HOME "/nonexistent/octavo-vips-modules-on-demand"
 
 static void ov__image_do_init(void)
 {
+    /* vips_init loads every module in its libdir (ImageMagick, poppler,
+     * libheif, libjxl, openslide): about 14 MB of resident shared code and
+     * their own start-up, in every run, while the built-in loaders read
+     * JPEG, PNG, GIF, WebP, TIFF and SVG. vips_guess_libdir keeps the first
+     * libdir it works out, from $VIPSHOME (which vips_init sets itself when
+     * it is unset), so point that at a folder without modules and load them
+     * in ov__image_need_loaders only for an image the built-in loaders do
+     * not know. A VIPSHOME the user set is left alone (modules load at once). */
+    if (!g_getenv("VIPSHOME") && g_module_supported()) {
+        g_setenv("VIPSHOME", OV__IMAGE_NO_MODULES_HOME, TRUE);
+        ov__image_modules_deferred = 1;
+    }
     if (VIPS_INIT("octavo") != 0)
         return;
     vips_concurrency_set(1);
@@ -49,6 +69,62 @@ static void ov__image_do_init(void)
     vips_cache_set_max_mem(0);
     vips_cache_set_max_files(0);
     ov__image_init_rc = 0;
+}
+
+static void ov__image_load_modules(void)
+{
+    char dir[512];
+    const char *name;
+    GDir *d;
+
+    snprintf(dir, sizeof dir, "%s/vips-modules-%d.%d", OV_VIPS_LIBDIR, vips_version(0),
+             vips_version(1));
+    if (!(d = g_dir_open(dir, 0, NULL)))
+        return;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        char path[1024];
+        size_t n = strlen(name);
+        if (n < 4 || strcmp(name + n - 3, ".so") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        /* a module registers its loaders in g_module_check_init and makes
+         * itself resident; one that fails to open is skipped, as vips_init
+         * does */
+        (void)g_module_open(path, G_MODULE_BIND_LAZY);
+    }
+    g_dir_close(d);
+}
+
+/* Bytes of an image read to ask libvips whether a loaded loader claims it. */
+#define OV__IMAGE_CLAIM_BYTES 4096
+
+/* Loads libvips's modules the first time an image comes that no loaded
+ * loader claims (AVIF, HEIC, JPEG XL, BMP, ICO, PDF, ...). The question is
+ * asked of the resource's own bytes: its head, read at spool_offset when it
+ * sits in a shared spool file. */
+static void ov__image_need_loaders(const ov_resource *r)
+{
+    unsigned char head[OV__IMAGE_CLAIM_BYTES];
+    const unsigned char *p = r->data;
+    size_t n = r->size;
+    FILE *f;
+
+    if (!ov__image_modules_deferred)
+        return;
+    if (!p) {
+        if (!r->spool_path || !(f = fopen(r->spool_path, "rb")))
+            return;
+        n = 0;
+        if (r->spool_offset <= (uint64_t)LONG_MAX &&
+            fseek(f, (long)r->spool_offset, SEEK_SET) == 0)
+            n = fread(head, 1, r->size < sizeof head ? r->size : sizeof head, f);
+        fclose(f);
+        p = head;
+    }
+    if (n == 0 || vips_foreign_find_load_buffer(p, n))
+        return;
+    vips_error_clear();
+    pthread_once(&ov__image_modules_once, ov__image_load_modules);
 }
 
 int ov_image_init(ov_error *err)
@@ -84,6 +160,8 @@ int ov__image_open(const ov_resource *r, VipsAccess access, VipsImage **out, ov_
     VipsImage *im;
 
     *out = NULL;
+    if (r->data || r->spool_path)
+        ov__image_need_loaders(r);
     if (r->data)
         im = vips_image_new_from_buffer(r->data, r->size, "", "access", access, "fail_on",
                                         VIPS_FAIL_ON_ERROR, NULL);
