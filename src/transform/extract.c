@@ -39,6 +39,9 @@
 #define OV__RELATED_HEAD_MAX 12
 #define OV__RELATED_HEAD_BYTES 48
 #define OV__RELATED_AFTER 60.0
+/* A form with this many radio buttons or check boxes is a poll. */
+#define OV__POLL_CHOICES 3
+#define OV__POLL_ATTR "data-octavo-poll"
 
 static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "navbar", "navigation", "menu",
                             "share", "sharing", "social", "related", "sidebar", "aside", "breadcrumb",
@@ -352,6 +355,36 @@ static int is_hidden(xmlNodePtr n)
 }
 
 /* Remove comments, scripts, forms' controls and hidden elements: iterative. */
+/* Radio buttons and check boxes below n (stops counting at max). */
+static int choices_below(xmlNodePtr n, int max)
+{
+    int k = 0;
+    for (xmlNodePtr c = n->children; c && k < max; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (!xmlStrcasecmp(c->name, BAD_CAST "input")) {
+            const char *ty = attr(c, "type");
+            if (ty && (!strcasecmp(ty, "radio") || !strcasecmp(ty, "checkbox"))) k++;
+        } else {
+            k += choices_below(c, max - k);
+        }
+    }
+    return k;
+}
+
+/*
+ * A poll or survey ("你如何看待……？" with its answers): a <form> with
+ * OV__POLL_CHOICES or more radio buttons or check boxes. Its controls go
+ * with the form controls, its answer labels would read as text; the form is
+ * marked here, before the controls go, and mark() leaves it out unless it
+ * holds most of the page (ASP.NET wraps the page in one form). Readability.js
+ * removes such forms by their input count in _cleanConditionally.
+ */
+static void mark_poll(xmlNodePtr n)
+{
+    if (!xmlStrcasecmp(n->name, BAD_CAST "form") && choices_below(n, OV__POLL_CHOICES) >= OV__POLL_CHOICES)
+        xmlSetProp(n, BAD_CAST OV__POLL_ATTR, BAD_CAST "1");
+}
+
 static void preclean(xmlNodePtr root)
 {
     xmlNodePtr cur = root->children;
@@ -368,6 +401,7 @@ static void preclean(xmlNodePtr root)
             cur = nx;
             continue;
         }
+        if (cur->type == XML_ELEMENT_NODE) mark_poll(cur);
         if (cur->type == XML_ELEMENT_NODE && cur->children) { cur = cur->children; continue; }
         while (cur != root && !cur->next) cur = cur->parent;
         if (cur == root) break;
@@ -436,6 +470,7 @@ static void mark(ov__tree *t)
         /* the publisher's own schema.org mark of the article body beats a
          * class word of a wrapper around it ("share_wrapper") */
         if (keep && keep[i]) drop = 0;
+        else if (!most && has_attr(n, OV__POLL_ATTR)) drop = 2;
         else if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = 2;
         else if (most) drop = 0;
         else if (name_in(n, SOFT_DROP) || (role && name_in_list(role, NEG_ROLES)) || (weak && !pos)) drop = 1;

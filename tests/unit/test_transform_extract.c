@@ -447,3 +447,33 @@ Test(transform_extract, most_read_heading_below_a_short_cjk_story_ends_the_artic
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, poll_form_below_the_story_is_left_out_but_a_page_wide_form_is_kept)
+{
+    /* a survey under the story: a <form> of questions and radio-button
+     * answers whose labels read like short lines of text */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><meta charset=\"utf-8\"><title>演員向傷者道歉</title></head><body><div class=\"article\">");
+    for (int i = 0; i < 4; i++)
+        ov__buf_printf(&b, "<p>第%d段：這位演員昨日接受訪問時再次表示，事發當晚他並不在現場，但對受傷的人感到抱歉，"
+                           "並希望雙方可以冷靜處理，不要再讓事件擴大，影響身邊的同事和家人。</p>",
+                       i);
+    ov__buf_puts(&b, "<form method=\"post\" action=\"/poll\"><h4>調查</h4><p>你如何看待這次風波？</p>");
+    for (int i = 0; i < 4; i++)
+        ov__buf_printf(&b, "<p><input type=\"radio\" name=\"q1\" value=\"%d\"/>答案選項%d，說的是一種看法</p>", i, i);
+    ov__buf_puts(&b, "<input type=\"submit\" value=\"投票\"/></form></div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "第0段") && strstr(t, "第3段"), "got: %s", t);
+    cr_assert(!strstr(t, "答案選項"), "poll kept: %s", t);
+    cr_assert(!strstr(t, "你如何看待"), "poll question kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+    /* the same story inside one page-wide form with a check box: kept */
+    char *t2 = extract_text("<html><body><form action=\"/x.aspx\"><div><p>The story, with enough words to read as "
+                            "prose, and a comma, in a page-wide form.</p><p>Second sentence of the story, with a "
+                            "comma, and more words.</p><input type=\"checkbox\"/><input type=\"checkbox\"/>"
+                            "<input type=\"radio\"/></div></form></body></html>",
+                            NULL);
+    cr_assert(strstr(t2, "The story, with enough words"), "got: %s", t2);
+    free(t2);
+}
