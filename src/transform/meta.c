@@ -79,7 +79,7 @@ char *ov__abs_url(const ov__ctx *c, const char *ref, int links)
     return r;
 }
 
-static const char *const title_seps[] = {" - ", " -- ", " | ", " – ", " — ", "_", "｜", " :: ", "－", " · ",
+static const char *const title_seps[] = {" - ", " -- ", "--", " | ", " – ", " — ", "_", "｜", " :: ", "－", " · ",
                                           " « ", " » ", " @ ", "|", " ::"};
 #define OV__N_SEPS (sizeof title_seps / sizeof title_seps[0])
 /* Longest part of a title cut without a known site name (bytes): section
@@ -657,18 +657,36 @@ static void host_names(const char *url, char out[2][128])
     }
 }
 
+static size_t ws_at(const char *p)
+{
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') return 1;
+    if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) return 2;             /* NBSP */
+    if ((unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
+        return 3; /* ideographic space */
+    return 0;
+}
+
 /* A social title that is the <title> copied, suffix and all ("Story | Section
  * | Portal" in both): it is read as the <title> is, not as a clean title. */
 static int copies_doc_title(const char *meta, const char *doc)
 {
     if (!doc)
         return 0;
-    while (*meta == ' ') meta++;
-    while (*doc == ' ') doc++;
-    size_t a = strlen(meta), b = strlen(doc);
-    while (a && meta[a - 1] == ' ') a--;
-    while (b && doc[b - 1] == ' ') b--;
-    return a == b && !memcmp(meta, doc, a);
+    /* equal once whitespace runs (NBSP and U+3000 included) count as one */
+    for (;;) {
+        size_t a = 0, b = 0, n;
+        while ((n = ws_at(meta + a))) a += n;
+        while ((n = ws_at(doc + b))) b += n;
+        int ga = a > 0, gb = b > 0;
+        meta += a;
+        doc += b;
+        if (!*meta || !*doc)
+            return !*meta && !*doc;
+        if (ga != gb || *meta != *doc)
+            return 0;
+        meta++;
+        doc++;
+    }
 }
 
 char *ov__title_decide(ov__ctx *c)

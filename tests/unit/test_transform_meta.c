@@ -64,6 +64,12 @@ Test(transform_meta, social_title_copied_from_the_document_title)
     ov_article *a = extract(head, "", "");
     cr_assert_str_eq(a->title, "春節出遊前先打疫苗");
     ov_article_free(a);
+    /* the same with other spaces in one of them, and "--" as the separator */
+    head = "<title>鐵路局放寬團體票\xc2\xa0\xc2\xa0十張即可辦理--社會--好新聞網</title>"
+           "<meta property=\"og:title\" content=\"鐵路局放寬團體票  十張即可辦理--社會--好新聞網\"/>";
+    a = extract(head, "", "");
+    cr_assert_str_eq(a->title, "鐵路局放寬團體票\xc2\xa0\xc2\xa0十張即可辦理");
+    ov_article_free(a);
     /* a social title of its own stays whole */
     head = "<title>Bridge vote delayed again | City | Example News</title>"
            "<meta property=\"og:title\" content=\"Bridge vote delayed again - what it means\"/>";
