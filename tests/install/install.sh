@@ -53,7 +53,7 @@ case "$("$prefix/bin/octavo" --version)" in "octavo "[0-9]*) ;; *) fail "octavo 
 
 # a program built against the install with pkg-config, shared then static
 export PKG_CONFIG_PATH=$libdir/pkgconfig
-grep -q '^Requires.private: libcurl libxml-2.0 libzip uchardet sqlite3 uuid json-c vips zlib libpcre2-8$' "$pc" \
+grep -q '^Requires.private: libcurl libxml-2.0 libzip uchardet sqlite3 uuid json-c vips gmodule-2.0 zlib libpcre2-8$' "$pc" \
   || fail "Requires.private wrong in $pc"
 cflags=$(pkg-config --cflags octavo)
 libs=$(pkg-config --libs octavo)
