@@ -320,6 +320,10 @@ static int package_write(const ov_book *book, int release, const char *path,
     ov_package_options defaults = OV_PACKAGE_OPTIONS_INIT;
     p.b = book;
     p.opts = opts ? *opts : defaults;
+    if (opts && opts->version < 2) { /* fields a version-1 caller does not have */
+        p.opts.load_body = NULL;
+        p.opts.load_body_ud = NULL;
+    }
     p.release_bodies = release;
     pk_spool_open(&p);
     if (!p.opts.max_chapter_bytes)
