@@ -21,6 +21,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -357,6 +360,11 @@ static int make_book(const ov_build_options *o, const ov__build_config *cfg,
     if (rc)
         return rc;
     ov_fetcher_close_connections(res->fetcher); /* no socket open while packaging */
+#ifdef __GLIBC__
+    /* The extraction threads' malloc arenas keep the pages' freed DOM trees
+       resident; packaging, the peak of the run, needs none of it. */
+    malloc_trim(0);
+#endif
     if (res->n_articles == 0) {
         if (res->n_seen > 0) {
             *code = OV_EXIT_NOTHING;

@@ -196,11 +196,106 @@ static int pk_plan(ov__pk *p, ov_error *err)
     return rc ? rc : spool_meta(p, &p->ncx, p->ncx_len, &p->ncx_off, err);
 }
 
+/* Spool files the zip reads ranges of, each opened once (images share one). */
+#define ZW_MAX_FILES 8
+
 typedef struct zw {
     zip_t *za;
     zip_uint16_t dtime, ddate;
     const char *path; /* for messages */
+    const char *file_path[ZW_MAX_FILES];
+    int file_fd[ZW_MAX_FILES];
+    size_t n_files;
 } zw;
+
+/* A zip source for bytes [off, off + len) of an open file: a few bytes of
+ * state, where libzip's own file source costs about 500 bytes an entry,
+ * held until zip_close (30,000 entries in a 10,000-article book). */
+typedef struct zw_range {
+    int fd;
+    uint64_t off, len, pos;
+    zip_error_t error;
+} zw_range;
+
+static zip_int64_t zw_range_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    zw_range *r = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        r->pos = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        uint64_t left = r->len - r->pos, want = len < left ? len : left, done = 0;
+        while (done < want) {
+            ssize_t n = pread(r->fd, (char *)data + done, (size_t)(want - done),
+                              (off_t)(r->off + r->pos + done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                zip_error_set(&r->error, ZIP_ER_READ, n < 0 ? errno : EIO);
+                return -1;
+            }
+            done += (uint64_t)n;
+        }
+        r->pos += done;
+        return (zip_int64_t)done;
+    }
+    case ZIP_SOURCE_CLOSE:
+        return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = data;
+        if (len < sizeof *st) {
+            zip_error_set(&r->error, ZIP_ER_INVAL, 0);
+            return -1;
+        }
+        zip_stat_init(st);
+        st->size = r->len;
+        st->valid |= ZIP_STAT_SIZE;
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&r->error, data, len);
+    case ZIP_SOURCE_FREE:
+        zip_error_fini(&r->error);
+        free(r);
+        return 0;
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              -1);
+    default:
+        zip_error_set(&r->error, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+}
+
+/* A source for [off, off + len) of file `path` (NULL on failure: zw_add says so). */
+static zip_source_t *zw_file_range(zw *z, const char *path, uint64_t off, uint64_t len)
+{
+    int fd = -1;
+    for (size_t i = 0; i < z->n_files && fd < 0; i++)
+        if (!strcmp(z->file_path[i], path))
+            fd = z->file_fd[i];
+    if (fd < 0 && z->n_files < ZW_MAX_FILES && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+        z->file_path[z->n_files] = path;
+        z->file_fd[z->n_files++] = fd;
+    }
+    if (fd < 0) /* more spool files than that: libzip's own source */
+        return zip_source_file(z->za, path, (zip_uint64_t)off, (zip_int64_t)len);
+    zw_range *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->fd = fd;
+    r->off = off;
+    r->len = len;
+    zip_error_init(&r->error);
+    zip_source_t *src = zip_source_function(z->za, zw_range_cb, r);
+    if (!src) {
+        zip_error_fini(&r->error);
+        free(r);
+    }
+    return src;
+}
 
 static int zw_add(zw *z, const char *name, zip_source_t *src, int store, ov_error *err)
 {
@@ -231,9 +326,7 @@ static int zw_part(zw *z, const ov__pk *p, const char *name, const char *data, s
 {
     if (data || !len)
         return zw_mem(z, name, data ? data : "", len, 0, err);
-    return zw_add(z, name,
-                  zip_source_file(z->za, p->spool_path, (zip_uint64_t)off, (zip_int64_t)len), 0,
-                  err);
+    return zw_add(z, name, zw_file_range(z, p->spool_path, off, len), 0, err);
 }
 
 static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
@@ -249,10 +342,7 @@ static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
         return ov_error_set(err, OV_EIO, r->spool_path ? r->spool_path : r->url,
                             "cannot read image for %s: %s", r->url ? r->url : "(cover)",
                             r->spool_path ? strerror(errno) : "no bytes and no spool file");
-    return zw_add(z, name,
-                  zip_source_file(z->za, r->spool_path, (zip_uint64_t)r->spool_offset,
-                                  (zip_int64_t)r->size),
-                  0, err);
+    return zw_add(z, name, zw_file_range(z, r->spool_path, r->spool_offset, r->size), 0, err);
 }
 
 static int zw_entries(zw *z, ov__pk *p, ov_error *err)
@@ -283,7 +373,7 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
 static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
 {
     int zerr = 0;
-    zw z = {NULL, 0, 0, tmp};
+    zw z = {NULL, 0, 0, tmp, {NULL}, {0}, 0};
     time_t t = (time_t)p->b->modified;
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -305,6 +395,8 @@ static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
         z.za = NULL;
     if (z.za)
         zip_discard(z.za);
+    for (size_t i = 0; i < z.n_files; i++) /* the sources that read them are gone */
+        close(z.file_fd[i]);
     return rc;
 }
 
