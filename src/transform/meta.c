@@ -31,11 +31,18 @@ char *ov__node_text(xmlNodePtr n, size_t max)
     xmlNodePtr cur = n ? n->children : NULL;
     while (cur && b.len < max) {
         if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
-            for (const xmlChar *p = cur->content; p && *p && b.len < max; p++) {
-                if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') { space = 1; continue; }
+            /* whitespace runs become one space; a word is copied at once but
+             * ends, as if copied byte by byte, at the first byte past max */
+            for (const xmlChar *p = cur->content; p && *p && b.len < max;) {
+                size_t ws = strspn((const char *)p, " \n\t\r");
+                if (ws) { space = 1; p += ws; continue; }
+                size_t word = strcspn((const char *)p, " \n\t\r");
                 if (space && b.len) ov__buf_putc(&b, ' ');
                 space = 0;
-                ov__buf_putc(&b, (char)*p);
+                size_t room = b.len < max ? max - b.len : 1;
+                size_t take = word < room ? word : room;
+                ov__buf_put(&b, p, take);
+                p += take;
             }
         }
         int skip = cur->type == XML_ELEMENT_NODE &&
