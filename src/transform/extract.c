@@ -24,6 +24,7 @@
 #include "transform/blocks.h"
 #include "transform/transform_priv.h"
 #include "util/buf.h"
+#include "util/strset.h"
 
 #define OV__MAX_ROOTS 64
 #define OV__SCORE_TEXT_MAX (64u * 1024u)
@@ -185,8 +186,9 @@ static int is_meta_line(xmlNodePtr n, const char *t, size_t tl)
     static const char *const words[] = {"byline", "dateline", "meta", "posted", "postmeta", "pubdate",
                                         "timestamp", "date", "time", "author", "info", "kicker", NULL};
     if (tl == 0 || tl > 160) return 0;
-    if (strstr(t, "来源") || strstr(t, "來源") || strstr(t, "Source") || strstr(t, "摄") || strstr(t, "攝"))
-        return 0;
+    static const char *const source_words[] = {"来源", "來源", "Source", "摄", "攝", NULL};
+    static ov__strset sources = OV__STRSET(source_words);
+    if (ov__strset_any(&sources, t)) return 0;
     return has_time_desc(n) || class_word(n, words);
 }
 
@@ -197,7 +199,7 @@ static int name_in(xmlNodePtr n, const char *const *names)
     return 0;
 }
 
-static const char *BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱", "分享到", "上一篇", "下一篇",
+static const char *const BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱", "分享到", "上一篇", "下一篇",
                                "相关新闻", "相关阅读", "相关文章", "关闭窗口", "打印本页", "【打印】",
                                "版权所有", "免责声明", "责任编辑", "责编：", "Copyright", "copyright",
                                "All rights reserved", "All Rights Reserved", "Share this", "Related articles",
@@ -207,7 +209,8 @@ static const char *BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱
                                "相關新聞", "相關閱讀", "延伸閱讀", "延伸阅读", "版權所有", "版權均屬", "免責聲明",
                                "責任編輯", "未經許可", "不得轉載", "分享到：", "上一篇：", "下一篇：",
                                /* pagination and editor credits */
-                               "下一页", "尾页", "下一頁", "尾頁", "字号：", "字號：", "【字体", "字体：", "（编辑：", "(编辑：", "（編輯：", "编辑：", "編輯：", "审核：", "審核："};
+                               "下一页", "尾页", "下一頁", "尾頁", "字号：", "字號：", "【字体", "字体：", "（编辑：", "(编辑：", "（編輯：", "编辑：", "編輯：", "审核：", "審核：", NULL};
+static ov__strset boiler_words = OV__STRSET(BOILER);
 
 static size_t utf8_len(const char *s)
 {
@@ -227,9 +230,7 @@ static int is_boiler(const char *t)
     if (n > 600) return 0;
     for (const char *const *l = LABELS; *l; l++)
         if (!strcmp(t, *l)) return 1;
-    for (size_t i = 0; i < sizeof BOILER / sizeof BOILER[0]; i++)
-        if (strstr(t, BOILER[i])) return 1;
-    return 0;
+    return ov__strset_any(&boiler_words, t);
 }
 
 /* Social networks and share/follow actions, simplified and traditional. */

@@ -43,11 +43,6 @@ int ov__buf_puts(ov__buf *b, const char *s)
     return ov__buf_put(b, s, strlen(s));
 }
 
-int ov__buf_putc(ov__buf *b, char c)
-{
-    return ov__buf_put(b, &c, 1);
-}
-
 int ov__buf_printf(ov__buf *b, const char *fmt, ...)
 {
     va_list ap;
