@@ -184,14 +184,8 @@ static job *add_job(run *r, size_t section, const char *url)
 {
     if (r->n_jobs >= OV_BUILD_MAX_ARTICLES)
         return NULL;
-    if (r->n_jobs == r->cap_jobs) {
-        size_t nc = r->cap_jobs ? r->cap_jobs * 2 : 64;
-        job *p = realloc(r->jobs, nc * sizeof *p);
-        if (!p)
-            return NULL;
-        r->jobs = p;
-        r->cap_jobs = nc;
-    }
+    if (ov__grow_array((void **)&r->jobs, r->n_jobs, &r->cap_jobs, sizeof *r->jobs, 64) != 0)
+        return NULL;
     job *j = &r->jobs[r->n_jobs];
     memset(j, 0, sizeof *j);
     j->section = section;
@@ -1286,15 +1280,8 @@ cleanup:
 /* One more slot in res->bodies, which runs parallel to the book's articles. */
 static int grow_bodies(ov__build_result *res)
 {
-    if (res->n_bodies < res->cap_bodies)
-        return 0;
-    size_t nc = res->cap_bodies ? res->cap_bodies * 2 : 64;
-    ov__body_ref *nb = realloc(res->bodies, nc * sizeof *nb);
-    if (!nb)
-        return OV_ENOMEM;
-    res->bodies = nb;
-    res->cap_bodies = nc;
-    return 0;
+    return ov__grow_array((void **)&res->bodies, res->n_bodies, &res->cap_bodies,
+                          sizeof *res->bodies, 64);
 }
 
 /* Site boilerplate (ov_transform_boiler_keys) over the book's articles: each

@@ -38,4 +38,9 @@ int ov__buf_put_json(ov__buf *b, const char *s);
 char *ov__buf_detach(ov__buf *b, size_t *len);
 void ov__buf_free(ov__buf *b);
 
+/* Room for one more element in the array `*items` of `*n` used and `*cap`
+ * allocated elements of `size` bytes: doubles it (first to `first`) when
+ * full. 0, or OV_ENOMEM (the array unchanged). */
+int ov__grow_array(void **items, size_t n, size_t *cap, size_t size, size_t first);
+
 #endif
