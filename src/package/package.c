@@ -43,6 +43,7 @@
 
 #include "ov_assets.h"
 #include "package/package_internal.h"
+#include "package/zipdeflate.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
@@ -196,106 +197,15 @@ static int pk_plan(ov__pk *p, ov_error *err)
     return rc ? rc : spool_meta(p, &p->ncx, p->ncx_len, &p->ncx_off, err);
 }
 
-/* Spool files the zip reads ranges of, each opened once (images share one). */
-#define ZW_MAX_FILES 8
-
 typedef struct zw {
     zip_t *za;
     zip_uint16_t dtime, ddate;
-    const char *path; /* for messages */
-    const char *file_path[ZW_MAX_FILES];
-    int file_fd[ZW_MAX_FILES];
-    size_t n_files;
+    const char *path;    /* for messages */
+    /* the deflated entries in archive order, mimetype excepted (zipdeflate.h) */
+    ov__zd_entry *ents;
+    char (*names)[64];
+    size_t n, cap;
 } zw;
-
-/* A zip source for bytes [off, off + len) of an open file: a few bytes of
- * state, where libzip's own file source costs about 500 bytes an entry,
- * held until zip_close (30,000 entries in a 10,000-article book). */
-typedef struct zw_range {
-    int fd;
-    uint64_t off, len, pos;
-    zip_error_t error;
-} zw_range;
-
-static zip_int64_t zw_range_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
-{
-    zw_range *r = ud;
-    switch (cmd) {
-    case ZIP_SOURCE_OPEN:
-        r->pos = 0;
-        return 0;
-    case ZIP_SOURCE_READ: {
-        uint64_t left = r->len - r->pos, want = len < left ? len : left, done = 0;
-        while (done < want) {
-            ssize_t n = pread(r->fd, (char *)data + done, (size_t)(want - done),
-                              (off_t)(r->off + r->pos + done));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                zip_error_set(&r->error, ZIP_ER_READ, n < 0 ? errno : EIO);
-                return -1;
-            }
-            done += (uint64_t)n;
-        }
-        r->pos += done;
-        return (zip_int64_t)done;
-    }
-    case ZIP_SOURCE_CLOSE:
-        return 0;
-    case ZIP_SOURCE_STAT: {
-        zip_stat_t *st = data;
-        if (len < sizeof *st) {
-            zip_error_set(&r->error, ZIP_ER_INVAL, 0);
-            return -1;
-        }
-        zip_stat_init(st);
-        st->size = r->len;
-        st->valid |= ZIP_STAT_SIZE;
-        return sizeof *st;
-    }
-    case ZIP_SOURCE_ERROR:
-        return zip_error_to_data(&r->error, data, len);
-    case ZIP_SOURCE_FREE:
-        zip_error_fini(&r->error);
-        free(r);
-        return 0;
-    case ZIP_SOURCE_SUPPORTS:
-        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
-                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
-                                              -1);
-    default:
-        zip_error_set(&r->error, ZIP_ER_OPNOTSUPP, 0);
-        return -1;
-    }
-}
-
-/* A source for [off, off + len) of file `path` (NULL on failure: zw_add says so). */
-static zip_source_t *zw_file_range(zw *z, const char *path, uint64_t off, uint64_t len)
-{
-    int fd = -1;
-    for (size_t i = 0; i < z->n_files && fd < 0; i++)
-        if (!strcmp(z->file_path[i], path))
-            fd = z->file_fd[i];
-    if (fd < 0 && z->n_files < ZW_MAX_FILES && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-        z->file_path[z->n_files] = path;
-        z->file_fd[z->n_files++] = fd;
-    }
-    if (fd < 0) /* more spool files than that: libzip's own source */
-        return zip_source_file(z->za, path, (zip_uint64_t)off, (zip_int64_t)len);
-    zw_range *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    r->fd = fd;
-    r->off = off;
-    r->len = len;
-    zip_error_init(&r->error);
-    zip_source_t *src = zip_source_function(z->za, zw_range_cb, r);
-    if (!src) {
-        zip_error_fini(&r->error);
-        free(r);
-    }
-    return src;
-}
 
 static int zw_add(zw *z, const char *name, zip_source_t *src, int store, ov_error *err)
 {
@@ -315,9 +225,37 @@ static int zw_add(zw *z, const char *name, zip_source_t *src, int store, ov_erro
     return 0;
 }
 
-static int zw_mem(zw *z, const char *name, const void *data, size_t len, int store, ov_error *err)
+/* The next entry of the archive (deflated); its bytes are described by the caller. */
+static ov__zd_entry *zw_next(zw *z, const char *name, ov_error *err)
 {
-    return zw_add(z, name, zip_source_buffer(z->za, data, len, 0), store, err);
+    if (z->n == z->cap) {
+        size_t nc = z->cap ? z->cap * 2 : 64;
+        ov__zd_entry *e = realloc(z->ents, nc * sizeof *e);
+        if (e)
+            z->ents = e;
+        char(*nm)[64] = e ? realloc(z->names, nc * sizeof *nm) : NULL;
+        if (!nm) {
+            ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+            return NULL;
+        }
+        z->names = nm;
+        z->cap = nc;
+    }
+    ov__zd_entry *e = &z->ents[z->n];
+    memset(e, 0, sizeof *e);
+    snprintf(z->names[z->n], sizeof z->names[z->n], "%s", name);
+    z->n++;
+    return e;
+}
+
+static int zw_mem(zw *z, const char *name, const void *data, size_t len, ov_error *err)
+{
+    ov__zd_entry *e = zw_next(z, name, err);
+    if (!e)
+        return OV_ENOMEM;
+    e->data = data;
+    e->len = len;
+    return 0;
 }
 
 /* An entry from memory, or from the spool when `data` went there. */
@@ -325,8 +263,14 @@ static int zw_part(zw *z, const ov__pk *p, const char *name, const char *data, s
                    uint64_t off, ov_error *err)
 {
     if (data || !len)
-        return zw_mem(z, name, data ? data : "", len, 0, err);
-    return zw_add(z, name, zw_file_range(z, p->spool_path, off, len), 0, err);
+        return zw_mem(z, name, data ? data : "", len, err);
+    ov__zd_entry *e = zw_next(z, name, err);
+    if (!e)
+        return OV_ENOMEM;
+    e->path = p->spool_path;
+    e->off = off;
+    e->len = len;
+    return 0;
 }
 
 static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
@@ -334,17 +278,24 @@ static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
     char name[64];
     snprintf(name, sizeof name, "EPUB/%s", im->href);
     if (im->data)
-        return zw_mem(z, name, im->data, im->len, 0, err);
+        return zw_mem(z, name, im->data, im->len, err);
     const ov_resource *r = im->res;
     if (r->data)
-        return zw_mem(z, name, r->data, r->size, 0, err);
+        return zw_mem(z, name, r->data, r->size, err);
     if (!r->spool_path || access(r->spool_path, R_OK) != 0)
         return ov_error_set(err, OV_EIO, r->spool_path ? r->spool_path : r->url,
                             "cannot read image for %s: %s", r->url ? r->url : "(cover)",
                             r->spool_path ? strerror(errno) : "no bytes and no spool file");
-    return zw_add(z, name, zw_file_range(z, r->spool_path, r->spool_offset, r->size), 0, err);
+    ov__zd_entry *e = zw_next(z, name, err);
+    if (!e)
+        return OV_ENOMEM;
+    e->path = r->spool_path;
+    e->off = (uint64_t)r->spool_offset;
+    e->len = (size_t)r->size;
+    return 0;
 }
 
+/* The entries in archive order, then deflated ahead and added to the zip. */
 static int zw_entries(zw *z, ov__pk *p, ov_error *err)
 {
     static const char mimetype[] = "application/epub+zip";
@@ -353,12 +304,13 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
     const unsigned char *cont = ov__asset("templates/container.xml", &cont_len);
     if (!css || !cont)
         return ov_error_set(err, OV_ERROR, NULL, "embedded assets missing from this build");
-    int rc = zw_mem(z, "mimetype", mimetype, sizeof mimetype - 1, 1, err);
-    rc = rc ? rc : zw_mem(z, "META-INF/container.xml", cont, cont_len, 0, err);
+    int rc = zw_add(z, "mimetype", zip_source_buffer(z->za, mimetype, sizeof mimetype - 1, 0), 1,
+                    err);
+    rc = rc ? rc : zw_mem(z, "META-INF/container.xml", cont, cont_len, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/package.opf", p->opf, p->opf_len, p->opf_off, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/nav.xhtml", p->nav, p->nav_len, p->nav_off, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/toc.ncx", p->ncx, p->ncx_len, p->ncx_off, err);
-    rc = rc ? rc : zw_mem(z, "EPUB/css/octavo.css", css, css_len, 0, err);
+    rc = rc ? rc : zw_mem(z, "EPUB/css/octavo.css", css, css_len, err);
     for (size_t i = 0; i < p->n_docs && !rc; i++) {
         char name[64];
         snprintf(name, sizeof name, "EPUB/%s", p->docs[i].href);
@@ -367,13 +319,30 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
     }
     for (size_t i = 0; i < p->n_imgs && !rc; i++)
         rc = zw_image(z, &p->imgs[i], err);
+    if (rc)
+        return rc;
+    int spool = p->spool_fd >= 0 && !p->spool_full ? p->spool_fd : -1;
+    ov__zd_run(z->ents, z->n, spool, &p->spool_off);
+    for (size_t i = 0; i < z->n && !rc; i++) {
+        const ov__zd_entry *e = &z->ents[i];
+        zip_source_t *src;
+        if (e->done)
+            src = ov__zd_source(z->za, z->ents, i, p->spool_fd);
+        else if (e->data || !e->len)
+            src = zip_source_buffer(z->za, e->data ? e->data : "", e->len, 0);
+        else
+            src = zip_source_file(z->za, e->path, (zip_uint64_t)e->off, (zip_int64_t)e->len);
+        rc = zw_add(z, z->names[i], src, 0, err);
+    }
     return rc;
 }
 
 static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
 {
     int zerr = 0;
-    zw z = {NULL, 0, 0, tmp, {NULL}, {0}, 0};
+    zw z;
+    memset(&z, 0, sizeof z);
+    z.path = tmp;
     time_t t = (time_t)p->b->modified;
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -395,8 +364,9 @@ static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
         z.za = NULL;
     if (z.za)
         zip_discard(z.za);
-    for (size_t i = 0; i < z.n_files; i++) /* the sources that read them are gone */
-        close(z.file_fd[i]);
+    ov__zd_free(z.ents, z.n);
+    free(z.ents);
+    free(z.names);
     return rc;
 }
 
