@@ -709,6 +709,8 @@ static int apply_rules(ov__ctx *c, xmlNodePtr *roots, size_t *nroots, ov_error *
 }
 
 #define OV__HEAD_MAX_NODES 32
+/* Longest text read as a bare date line ("2026-03-01 19:47:00", bytes). */
+#define OV__HEAD_DATE_MAX 40
 
 /* Is this text where the article itself starts (a real sentence)? */
 static int body_like(const char *t)
@@ -727,6 +729,7 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
 {
     xmlNodePtr drop[OV__HEAD_MAX_NODES];
     size_t nd = 0;
+    int past_image = 0;
     xmlNodePtr cur = root->children;
     while (cur && cur != root && nd < OV__HEAD_MAX_NODES) {
         int descend = 1;
@@ -735,6 +738,11 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
             if (t[0] && c->art->title && ov__same_title(t, c->art->title)) {
                 drop[nd++] = cur;
                 descend = 0;
+            } else if (!t[0] && (!xmlStrcasecmp(cur->name, BAD_CAST "img") || !xmlStrcasecmp(cur->name, BAD_CAST "figure"))) {
+                /* a source's logo or a lead image without a caption: past it
+                 * only the headline and a bare date line go, a credit line stays */
+                descend = 0;
+                past_image = 1;
             } else if (!xmlStrcasecmp(cur->name, BAD_CAST "img") || !xmlStrcasecmp(cur->name, BAD_CAST "figure") ||
                        !xmlStrcasecmp(cur->name, BAD_CAST "table")) {
                 free(t);
@@ -746,7 +754,9 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
             char date[OV__DATE_MAX];
             if (body_like(t)) break;
             char *by = ov__byline_inline(t);
-            if ((ov__date_parse(t, date) || by) && !strstr(t, "来源") && !strstr(t, "來源"))
+            int dated = ov__date_parse(t, date);
+            if (past_image ? dated && !by && strlen(t) <= OV__HEAD_DATE_MAX
+                           : (dated || by) && !strstr(t, "来源") && !strstr(t, "來源"))
                 drop[nd++] = cur;
             free(by);
         }
