@@ -239,7 +239,7 @@ static const char *const SOCIAL_ACT[] = {"分享", "專頁", "专页", "粉絲�
                                          "關注", "关注", "追蹤", "訂閱", "订阅", "加入", "按此", "扫描", "掃描",
                                          "扫一扫", "轉發", "转发", "Share", "Follow", NULL};
 /* Labels of share-bar buttons (often only an icon's alt text). */
-static const char *const SHARE_LABEL[] = {"分享", "列印", "打印", "轉寄", "转寄", "Send", "收藏", "推薦給", "推荐给",
+static const char *const SHARE_LABEL[] = {"分享", "列印", "打印", "轉寄", "转寄", "Send", "收藏", "推薦給", "推荐给", "書籤", "书签",
                                           "Share", "Print", "Email", "E-mail", "Tweet", NULL};
 
 static int has_any(const char *t, const char *const *w)
@@ -281,12 +281,24 @@ static int is_social_line(const char *t, int linked)
     return n <= OV__SHARE_LABEL_MAX && has_any(t, SHARE_LABEL) && !strstr(t, "。") && !strstr(t, "，");
 }
 
-/* A share bar's icon: an image whose alt text is a share or follow label. */
+/* A share bar's icon: an image whose alt text is a share or follow label,
+ * or a linked image whose alt is a network's name alone ("twitter",
+ * "plurk": the share links of a bookmark bar). */
 static int share_icon(xmlNodePtr n)
 {
+    static const char *const nets[] = {"facebook", "twitter", "plurk", "weibo", "google", "google+", "yahoo",
+                                       "delicious", "digg", "reddit", "linkedin", "line", "email", "rss", NULL};
     if (xmlStrcasecmp(n->name, BAD_CAST "img")) return 0;
     const char *alt = attr(n, "alt");
-    return alt && is_social_line(alt, 0);
+    if (!alt) return 0;
+    if (is_social_line(alt, 0)) return 1;
+    while (*alt == ' ') alt++;
+    int linked = n->parent && n->parent->type == XML_ELEMENT_NODE && !xmlStrcasecmp(n->parent->name, BAD_CAST "a");
+    for (size_t i = 0; linked && nets[i]; i++)
+        if (!strncasecmp(alt, nets[i], strlen(nets[i])) && (!alt[strlen(nets[i])] || alt[strlen(nets[i])] == ' ') &&
+            strlen(alt) <= strlen(nets[i]) + 1)
+            return 1;
+    return 0;
 }
 
 static int block_tag(xmlNodePtr n)
