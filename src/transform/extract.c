@@ -244,7 +244,7 @@ static const char *const SOCIAL_ACT[] = {"分享", "專頁", "专页", "粉絲�
                                          "關注", "关注", "追蹤", "訂閱", "订阅", "加入", "按此", "扫描", "掃描",
                                          "扫一扫", "轉發", "转发", "Share", "Follow", NULL};
 /* Labels of share-bar buttons (often only an icon's alt text). */
-static const char *const SHARE_LABEL[] = {"分享", "列印", "打印", "轉寄", "转寄", "Send", "收藏", "推薦給", "推荐给",
+static const char *const SHARE_LABEL[] = {"分享", "列印", "打印", "轉寄", "转寄", "Send", "收藏", "推薦給", "推荐给", "書籤", "书签",
                                           "Share", "Print", "Email", "E-mail", "Tweet", NULL};
 
 static int has_any(const char *t, const char *const *w)
@@ -286,12 +286,24 @@ static int is_social_line(const char *t, int linked)
     return n <= OV__SHARE_LABEL_MAX && has_any(t, SHARE_LABEL) && !strstr(t, "。") && !strstr(t, "，");
 }
 
-/* A share bar's icon: an image whose alt text is a share or follow label. */
+/* A share bar's icon: an image whose alt text is a share or follow label,
+ * or a linked image whose alt is a network's name alone ("twitter",
+ * "plurk": the share links of a bookmark bar). */
 static int share_icon(xmlNodePtr n)
 {
+    static const char *const nets[] = {"facebook", "twitter", "plurk", "weibo", "google", "google+", "yahoo",
+                                       "delicious", "digg", "reddit", "linkedin", "line", "email", "rss", NULL};
     if (xmlStrcasecmp(n->name, BAD_CAST "img")) return 0;
     const char *alt = attr(n, "alt");
-    return alt && is_social_line(alt, 0);
+    if (!alt) return 0;
+    if (is_social_line(alt, 0)) return 1;
+    while (*alt == ' ') alt++;
+    int linked = n->parent && n->parent->type == XML_ELEMENT_NODE && !xmlStrcasecmp(n->parent->name, BAD_CAST "a");
+    for (size_t i = 0; linked && nets[i]; i++)
+        if (!strncasecmp(alt, nets[i], strlen(nets[i])) && (!alt[strlen(nets[i])] || alt[strlen(nets[i])] == ' ') &&
+            strlen(alt) <= strlen(nets[i]) + 1)
+            return 1;
+    return 0;
 }
 
 static int block_tag(xmlNodePtr n)
@@ -810,6 +822,8 @@ static int apply_rules(ov__ctx *c, xmlNodePtr *roots, size_t *nroots, ov_error *
 }
 
 #define OV__HEAD_MAX_NODES 32
+/* Longest text read as a bare date line ("2026-03-01 19:47:00", bytes). */
+#define OV__HEAD_DATE_MAX 40
 
 /* Is this text where the article itself starts (a real sentence)? */
 static int body_like(const char *t)
@@ -828,6 +842,7 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
 {
     xmlNodePtr drop[OV__HEAD_MAX_NODES];
     size_t nd = 0;
+    int past_image = 0;
     xmlNodePtr cur = root->children;
     while (cur && cur != root && nd < OV__HEAD_MAX_NODES) {
         int descend = 1;
@@ -836,6 +851,11 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
             if (t[0] && c->art->title && ov__same_title(t, c->art->title)) {
                 drop[nd++] = cur;
                 descend = 0;
+            } else if (!t[0] && (!xmlStrcasecmp(cur->name, BAD_CAST "img") || !xmlStrcasecmp(cur->name, BAD_CAST "figure"))) {
+                /* a source's logo or a lead image without a caption: past it
+                 * only the headline and a bare date line go, a credit line stays */
+                descend = 0;
+                past_image = 1;
             } else if (!xmlStrcasecmp(cur->name, BAD_CAST "img") || !xmlStrcasecmp(cur->name, BAD_CAST "figure") ||
                        !xmlStrcasecmp(cur->name, BAD_CAST "table")) {
                 free(t);
@@ -847,7 +867,9 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
             char date[OV__DATE_MAX];
             if (body_like(t)) break;
             char *by = ov__byline_inline(t);
-            if ((ov__date_parse(t, date) || by) && !strstr(t, "来源") && !strstr(t, "來源"))
+            int dated = ov__date_parse(t, date);
+            if (past_image ? dated && !by && strlen(t) <= OV__HEAD_DATE_MAX
+                           : (dated || by) && !strstr(t, "来源") && !strstr(t, "來源"))
                 drop[nd++] = cur;
             free(by);
         }

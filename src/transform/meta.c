@@ -97,18 +97,21 @@ char *ov__abs_url(const ov__ctx *c, const char *ref, int links)
 }
 
 static const char *const title_seps[] = {" - ", " -- ", "--", " | ", " – ", " — ", "_", "｜", " :: ", "－", " · ",
-                                          " « ", " » ", " @ ", "|", " ::"};
+                                          " « ", " » ", " @ ", "|", " ::", "\xe2\x80\x95\xe2\x80\x95", "\xe2\x80\x95"};
 #define OV__N_SEPS (sizeof title_seps / sizeof title_seps[0])
 /* Longest part of a title cut without a known site name (bytes): section
  * and site names are short; "Dress -- STOLEN!!!" is not a site. */
 #define OV__SUFFIX_PART_MAX 36
 
-/* The separator at `p`, its length, or 0. */
+/* The separator at `p` (never the first byte of a title), its length, or 0.
+ * A bare "-" separates only before a non-ASCII character and after one or
+ * a blank: CJK titles write "标题-栏目-网站", while "e-mail" or "2-1" is text. */
 static size_t sep_at(const char *p)
 {
     for (size_t i = 0; i < OV__N_SEPS; i++)
         if (*p == title_seps[i][0] && !strncmp(p, title_seps[i], strlen(title_seps[i])))
             return strlen(title_seps[i]);
+    if (p[0] == '-' && (((unsigned char)p[-1] & 0x80) || p[-1] == ' ') && (unsigned char)p[1] >= 0xC0) return 1;
     return 0;
 }
 
@@ -145,9 +148,6 @@ char *ov__strip_site_suffix(const char *title, const char *const *sites, int gen
         if (sl) { last = p; lastlen = sl; p += sl - 1; }
     }
     if (!last) return strdup(title);
-    const char *sep = NULL;
-    for (size_t i = 0; i < OV__N_SEPS; i++)
-        if (strlen(title_seps[i]) == lastlen && !strncmp(last, title_seps[i], lastlen)) sep = title_seps[i];
     size_t head = (size_t)(last - title), tail = len - head - lastlen;
     if (tail > head || tail > OV__SUFFIX_PART_MAX) return strdup(title);
     if (site) *site = trim_dup(last + lastlen, tail);
@@ -155,7 +155,7 @@ char *ov__strip_site_suffix(const char *title, const char *const *sites, int gen
         /* the previous part, after the same separator */
         const char *prev = NULL;
         for (const char *p = title + 1; p < title + head; p++)
-            if (!strncmp(p, sep, lastlen)) prev = p;
+            if (sep_at(p) == lastlen && !strncmp(p, last, lastlen)) prev = p;
         if (!prev) break;
         size_t part = head - (size_t)(prev - title) - lastlen;
         if (part > OV__SUFFIX_PART_MAX || part * 2 > (size_t)(prev - title)) break;
@@ -537,6 +537,30 @@ static char *dom_byline_text(xmlNodePtr n)
     return r;
 }
 
+/* Longest copyright text kept (bytes, all lines). */
+#define OV__COPYRIGHT_MAX 2048
+
+/* A line that names the page's owner: "© 2026 Example News", "版權所有". */
+static int copyright_line(const char *t)
+{
+    static const char *w[] = {"\xc2\xa9", "copyright", "all rights reserved", "\xe7\x89\x88\xe6\xac\x8a\xe6\x89\x80\xe6\x9c\x89",
+                              "\xe7\x89\x88\xe6\x9d\x83\xe6\x89\x80\xe6\x9c\x89"};
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (strcasestr(t, w[i])) return 1;
+    return 0;
+}
+
+static void keep_copyright(ov__ctx *c, const char *t)
+{
+    size_t have = c->m.copyright ? strlen(c->m.copyright) : 0, n = strlen(t);
+    if (have + n + 2 > OV__COPYRIGHT_MAX) return;
+    char *m = realloc(c->m.copyright, have + n + 2);
+    if (!m) return;
+    if (have) m[have++] = '\n';
+    memcpy(m + have, t, n + 1);
+    c->m.copyright = m;
+}
+
 /* Short text blocks may hold the byline, date and source line. */
 static void on_text_block(ov__ctx *c, cands *k, xmlNodePtr n, long pos)
 {
@@ -556,6 +580,7 @@ static void on_text_block(ov__ctx *c, cands *k, xmlNodePtr n, long pos)
         if (by && !ov__byline_plausible(by, NULL)) { free(by); by = NULL; }
         cand_add(k->byline, &k->n_byline, by, pos);
         if (src) c->m.inline_source = src;
+        if (copyright_line(t)) keep_copyright(c, t);
         if (have_date) cand_add(k->date, &k->n_date, strdup(date), pos);
     }
     free(t);
@@ -613,6 +638,113 @@ static void cands_decide(ov__ctx *c, cands *k)
     }
 }
 
+/* Longest heading text read as a title candidate (bytes). */
+#define OV__HEADING_MAX 400
+
+/* 1 when `s` holds a letter or digit. */
+static int has_letter(const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80 && ov__letter_at(p)) return 1;
+    return 0;
+}
+
+static size_t ws_at(const char *p)
+{
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') return 1;
+    if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) return 2;             /* NBSP */
+    if ((unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
+        return 3; /* ideographic space */
+    return 0;
+}
+
+/* After a heading's last letter in a <title>: closing quotes, brackets and
+ * stops the heading ends with ("“红月亮”", "(圖)", "Why?"), then blanks. */
+static const char *after_heading(const char *p)
+{
+    static const char *close[] = {"\"", "'", ")", "]", "!", "?", ".", "\xe2\x80\x9d", "\xe2\x80\x99", "\xe2\x80\xa6",
+                                  "\xe3\x80\x8d", "\xe3\x80\x8f", "\xe3\x80\x91", "\xe3\x80\x8b", "\xe3\x80\x82",
+                                  "\xef\xbc\x89", "\xef\xbc\x81", "\xef\xbc\x9f"};
+    for (int more = 1; more;) {
+        more = 0;
+        for (size_t i = 0; i < sizeof close / sizeof close[0]; i++)
+            if (!strncmp(p, close[i], strlen(close[i]))) { p += strlen(close[i]); more = 1; }
+    }
+    return p;
+}
+
+/* How the document title holds the heading `h`: 1 when it begins with it
+ * and nothing or a separator follows ("Headline - Site", "Headline｜Section";
+ * not "Blog: Post", not "Headline goes on"); 2 when it ends with it after a
+ * short first part and a separator ("Site - Headline"), *pre set to the
+ * first part's length; else 0. */
+static int title_holds(const char *title, const char *h, size_t *pre)
+{
+    if (!title || !h || !has_letter(h)) return 0;
+    const char *rest = ov__letters_prefix(title, h);
+    if (rest) {
+        rest = after_heading(rest);
+        size_t n, blank = 0;
+        while ((n = ws_at(rest)) && !sep_at(rest)) { rest += n; blank = 1; }
+        /* a blank parts "标题 栏目 网站" too; the caller asks more of a heading then */
+        if (!*rest || sep_at(rest) || (blank && ov__letter_at(rest))) return 1;
+    }
+    for (const char *p = title + 1; *p && (size_t)(p - title) <= OV__SUFFIX_PART_MAX; p++) {
+        size_t sl = sep_at(p);
+        if (!sl) continue;
+        if ((size_t)(p - title) < strlen(h) && ov__same_title(p + sl, h)) {
+            if (pre) *pre = (size_t)(p - title);
+            return 2;
+        }
+        p += sl - 1;
+    }
+    return 0;
+}
+
+/* Is the first `n` bytes of `title` the site's name, as the page's
+ * copyright line gives it ("自由電子報 版權所有", "© 2026 Example News")? */
+static int copyright_names(const ov__ctx *c, const char *title, size_t n)
+{
+    char *site = trim_dup(title, n);
+    int named = site && site[0] && c->m.copyright && strstr(c->m.copyright, site);
+    free(site);
+    return named;
+}
+
+/* An element that may show the headline: h1-h3, or a class/id naming a
+ * title or headline (as trafilatura's title paths and GNE's h1-h3 match). */
+static int heading_like(xmlNodePtr n)
+{
+    static const char *skip[] = {"title", "head", "html", "body", "meta", "link", "script", "style", "a"};
+    const char *nm = (const char *)n->name;
+    if (!strcasecmp(nm, "h1") || !strcasecmp(nm, "h2") || !strcasecmp(nm, "h3")) return 1;
+    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
+        if (!strcasecmp(nm, skip[i])) return 0;
+    const char *v[] = {attr(n, "class"), attr(n, "id")};
+    for (size_t i = 0; i < 2; i++)
+        if (v[i] && (strcasestr(v[i], "title") || strcasestr(v[i], "headline"))) return 1;
+    return 0;
+}
+
+/* Keep the heading `n` when <title> holds its text and it is longer than
+ * the one kept so far; page furniture (related lists, nav) is passed over. */
+static void on_heading(ov__ctx *c, xmlNodePtr n)
+{
+    char *t = ov__node_text(n, OV__HEADING_MAX);
+    int holds = t && strlen(t) < OV__HEADING_MAX ? title_holds(c->m.title, t, NULL) : 0;
+    /* "Headline - Site" is the common shape: a heading the <title> begins
+     * with wins over one it ends with, then the longer wins */
+    if (holds && (!c->m.heading || holds < c->m.heading_holds ||
+                  (holds == c->m.heading_holds && strlen(t) > strlen(c->m.heading))) && !in_furniture(n)) {
+        free(c->m.heading);
+        c->m.heading = t;
+        c->m.heading_holds = holds;
+        c->m.heading_h1 = !strcasecmp((const char *)n->name, "h1");
+        return;
+    }
+    free(t);
+}
+
 void ov__meta_collect(ov__ctx *c)
 {
     xmlNodePtr root = xmlDocGetRootElement(c->doc), cur = root;
@@ -646,6 +778,7 @@ void ov__meta_collect(ov__ctx *c)
                 /* its text is still read below: "By Jane Doe | 2026-03-01" holds the date too */
                 cand_add(k.dom_byline, &k.n_dom, dom_byline_text(cur), pos);
             }
+            if (c->m.title && heading_like(cur)) on_heading(c, cur);
             if (is_block(cur->name) && leafish(cur)) on_text_block(c, &k, cur, pos);
             if (cur->children && strcasecmp(nm, "script") && strcasecmp(nm, "style")) {
                 cur = cur->children;
@@ -677,14 +810,6 @@ static void host_names(const char *url, char out[2][128])
     }
 }
 
-static size_t ws_at(const char *p)
-{
-    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') return 1;
-    if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) return 2;             /* NBSP */
-    if ((unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80)
-        return 3; /* ideographic space */
-    return 0;
-}
 
 /* A social title that is the <title> copied, suffix and all ("Story | Section
  * | Portal" in both): it is read as the <title> is, not as a clean title. */
@@ -730,13 +855,19 @@ char *ov__title_decide(ov__ctx *c)
         /* a page that names itself and whose <title> does not end with that
          * name has no suffix to guess at: "Review - a triumph" stays whole */
         char *doc = ov__strip_site_suffix(c->m.title, list, !c->m.og_site && !c->m.ld_publisher, &site);
-        const char *h1 = c->m.h1;
+        const char *h = c->m.heading ? c->m.heading : c->m.h1;
         if (!t && doc) {
-            /* the h1 is the title when <title> is the h1 plus a suffix */
-            const char *rest = h1 && h1[0] ? ov__letters_prefix(c->m.title, h1) : NULL;
-            if (rest && strlen(h1) * 3 >= strlen(doc) && (!rest[0] || sep_at(rest) || rest[0] == ' ') &&
-                !ov__same_title(doc, h1)) {
-                t = strdup(h1);
+            /* the page's heading is the title when <title> is that heading
+             * plus a suffix (or a site name and the heading): its text is
+             * what the page shows. A heading that is only the start of the
+             * <title> is a section name unless long enough (h1: a third of
+             * the <title> without its guessed suffix, others half). */
+            size_t pre = 0;
+            int holds = h && h[0] ? title_holds(c->m.title, h, &pre) : 0;
+            int h1 = !c->m.heading || c->m.heading_h1;
+            if ((holds == 2 && copyright_names(c, c->m.title, pre)) ||
+                (holds == 1 && strlen(h) * (h1 ? 3 : 2) >= strlen(doc))) {
+                t = strdup(h);
             } else {
                 t = doc;
                 doc = NULL;
@@ -831,7 +962,7 @@ void ov__ctx_free(ov__ctx *c)
                   &c->m.author, &c->m.ld_author, &c->m.rel_author, &c->m.inline_byline, &c->m.ld_date,
                   &c->m.pub_time, &c->m.time_dt, &c->m.inline_date, &c->m.og_site, &c->m.ld_publisher,
                   &c->m.inline_source, &c->m.canonical, &c->m.og_image, &c->m.ld_image, &c->m.description,
-                  &c->m.html_lang, &c->m.meta_lang, &c->m.og_locale, &c->m.ld_lang, &c->m.base, &c->m.app_name, &c->m.dom_byline,
+                  &c->m.html_lang, &c->m.meta_lang, &c->m.og_locale, &c->m.ld_lang, &c->m.base, &c->m.app_name, &c->m.dom_byline, &c->m.heading, &c->m.copyright,
                   &c->first_para, &c->body_text};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         free(*f[i]);

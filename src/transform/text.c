@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "octavo/transform.h"
+#include "transform/transform_internal.h"
 #include "util/buf.h"
 
 #define OV__TEXT_DEPTH (OV_TRANSFORM_MAX_DEPTH + 16)
@@ -86,13 +87,26 @@ cleanup:
     return rc;
 }
 
+/* Longest first paragraph compared with the title (bytes). */
+#define OV__HEADS_LINE_MAX 1024
+
 /* Should `title` be put before `text` (the body's plain text)? Yes when
    there is one and the body does not already begin with it (whitespace
-   runs compared as one space). */
+   runs compared as one space), nor with a first paragraph that is the
+   same title up to punctuation and case (‘Amaro’ and 'Amaro'). */
 static int heads_text(const char *title, const char *text)
 {
     if (!title || !*title)
         return 0;
+    const char *nl = strstr(text, "\n\n");
+    size_t n = nl ? (size_t)(nl - text) : strlen(text);
+    if (n < OV__HEADS_LINE_MAX) {
+        char line[OV__HEADS_LINE_MAX];
+        memcpy(line, text, n);
+        line[n] = '\0';
+        if (ov__same_title(line, title))
+            return 0;
+    }
     const char *t = title, *x = text;
     for (;;) {
         while (*t == ' ' || *t == '\t' || *t == '\n')

@@ -399,6 +399,16 @@ int ov__same_title(const char *a, const char *b)
     }
 }
 
+int ov__letter_at(const char *s)
+{
+    if (!s) return 0;
+    const unsigned char *p = (const unsigned char *)s, *q = p;
+    if (!next_letter(&q)) return 0;
+    /* q is past the first letter: it began at s when nothing was skipped */
+    size_t len = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+    return q == p + len;
+}
+
 const char *ov__letters_prefix(const char *s, const char *prefix)
 {
     if (!s || !prefix) return NULL;

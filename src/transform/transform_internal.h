@@ -26,6 +26,10 @@ char *ov__byline_inline(const char *s);
  * inside a Latin word): the rest of `s` after it; else NULL. */
 const char *ov__letters_prefix(const char *s, const char *prefix);
 
+/* 1 when `s` begins with a letter or digit (not punctuation, a quote or
+ * a blank, as ov__same_title skips them); 0 otherwise or at the end. */
+int ov__letter_at(const char *s);
+
 /* 1 when `s` can be a byline: 2..100 bytes, not a URL, handle, id, nav word
  * ("Home", "首页", "admin") or the site's own name `site` (may be NULL). */
 int ov__byline_plausible(const char *s, const char *site);

@@ -22,6 +22,13 @@ typedef struct ov__meta {
     char *html_lang, *meta_lang, *og_locale, *ld_lang;
     char *base;
     char *app_name, *dom_byline;
+    /* the longest heading (h1-h3, or a class/id naming a title or headline)
+     * that <title> begins with, or ends with after a short part; heading_h1
+     * when it is an h1 */
+    char *heading;
+    int heading_h1, heading_holds;
+    /* short text blocks with a copyright mark, one a line (bounded) */
+    char *copyright;
     /* rank of the <meta> that gave og_title, author, description, pub_time
      * (lower wins; 0 = none yet), see meta.c */
     int title_rank, author_rank, desc_rank, date_rank;

@@ -542,3 +542,31 @@ Test(transform_extract, dateline_or_photo_box_before_the_body_is_not_a_lede)
         ov__buf_free(&b);
     }
 }
+
+Test(transform_extract, headline_and_date_after_a_source_logo_are_left_out)
+{
+    /* a syndicated story: the source paper's logo, then the headline and a
+     * bare date line inside the story cell; a credit line after a lead
+     * image stays */
+    const char *html =
+        "<html><head><meta charset=\"utf-8\"><title>紅磡住宅遭爆竊 - 示例網 - 新聞</title></head><body>"
+        "<div id=\"content\"><p>\xc2\xa0\xc2\xa0</p><img src=\"/logo/paper.gif\"/>"
+        "<div id=\"news_title\">紅磡住宅遭爆竊</div><div>2026-01-17 19:47:00</div>"
+        "<p>紅磡一個單位遭賊人爆竊，損失財物逾萬元，戶主返回住所時發現大門有被人撬過的痕跡。</p>"
+        "<p>警員到場調查，戶主點算後損失三千五百元現金及一批首飾，案件交由刑事部跟進。</p>"
+        "</div></body></html>";
+    char *t = extract_text(html, NULL);
+    cr_assert(strstr(t, "紅磡一個單位遭賊人爆竊"), "got: %s", t);
+    cr_assert(!strstr(t, "紅磡住宅遭爆竊\n"), "headline kept: %s", t);
+    cr_assert(!strstr(t, "2026-01-17"), "date line kept: %s", t);
+    free(t);
+    html = "<html><head><title>Bridge delayed again</title></head><body><div class=\"story\">"
+           "<img src=\"/lead.jpg\"/><p>By Sam Park on Monday, March 2nd, 2026</p>"
+           "<p>The council met on Tuesday evening to discuss the new bridge, which has been delayed for two years "
+           "because of rising costs and a dispute with the contractor over the design of its southern ramp.</p>"
+           "<p>Residents said they were tired of waiting, and several asked whether the money would be better spent "
+           "on the ferry service that already links both banks of the river every half hour.</p></div></body></html>";
+    t = extract_text(html, NULL);
+    cr_assert(strstr(t, "By Sam Park on Monday"), "credit line lost: %s", t);
+    free(t);
+}

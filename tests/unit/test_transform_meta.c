@@ -170,3 +170,101 @@ Test(transform_meta, author_element_gives_the_name_alone)
     cr_assert_str_eq(a->byline, "James Akinaka");
     ov_article_free(a);
 }
+
+/* Separators portals use without spaces: "――" (U+2015), and a bare "-"
+ * before a CJK character; a hyphen inside Latin words is text. */
+Test(transform_meta, cjk_title_separators)
+{
+    char *t = ov__strip_site_suffix("大桥工程再次延期 称与设计变更无关\xe2\x80\x95\xe2\x80\x95示例网", NULL, 1, NULL);
+    cr_assert_str_eq(t, "大桥工程再次延期 称与设计变更无关");
+    free(t);
+    t = ov__strip_site_suffix("大桥工程再次延期 渡轮加开班次-本地-示例新闻网", NULL, 1, NULL);
+    cr_assert_str_eq(t, "大桥工程再次延期 渡轮加开班次");
+    free(t);
+    t = ov__strip_site_suffix("“红月亮”明晚登场-示例网", NULL, 1, NULL);
+    cr_assert_str_eq(t, "“红月亮”明晚登场");
+    free(t);
+    t = ov__strip_site_suffix("Mayor re-elected after e-mail row", NULL, 1, NULL);
+    cr_assert_str_eq(t, "Mayor re-elected after e-mail row");
+    free(t);
+}
+
+/* The <title> is the page's heading (an h1-h3 anywhere, or an element whose
+ * class names a title) plus what the portal adds: the heading's text is the
+ * title, whatever the separators are and whatever og:site_name says. */
+Test(transform_meta, title_is_the_heading_it_begins_with)
+{
+    /* two short parts after "｜": the guessed suffix stops at the first */
+    ov_article *a = extract("<title>多運動 薪水高 ｜即時新聞｜好新聞網</title>",
+                            "<h2>旅遊行程推薦</h2><h3>多運動 薪水高</h3>", "");
+    cr_assert_str_eq(a->title, "多運動 薪水高");
+    ov_article_free(a);
+    /* a bare "-" and a site name that is not og:site_name; the first h1 is the logo */
+    a = extract("<title>大桥工程再次延期_新聞_示例網</title><meta property=\"og:site_name\" content=\"示例網-新聞頻道\">",
+                "<h1>示例網 示例新聞</h1><h1>大桥工程再次延期</h1>", "");
+    cr_assert_str_eq(a->title, "大桥工程再次延期");
+    ov_article_free(a);
+    /* blanks only before the section and site, the headline in a div.title */
+    a = extract("<title> 大桥工程再次延期 质量监督 示例网</title>",
+                "<div class=\"crumbs\"><a href=\"/\">示例网首页</a>&gt;<a href=\"/q/\">质量监督</a></div>"
+                "<div class=\"title\" id=\"DetailTitle\">\n 大桥工程再次延期</div>", "");
+    cr_assert_str_eq(a->title, "大桥工程再次延期");
+    ov_article_free(a);
+    /* the heading's spacing is kept: the page shows "詐保　今被起訴" */
+    a = extract("<title>男子詐保今被起訴 | 即時新聞 | 20260301 | 示例日報</title>",
+                "<h1>示例日報 / EXAMPLE DAILY</h1><h1>男子詐保\xe3\x80\x80今被起訴</h1>", "");
+    cr_assert_str_eq(a->title, "男子詐保\xe3\x80\x80今被起訴");
+    ov_article_free(a);
+}
+
+/* A heading is not the title when the <title> only starts with it: a blog's
+ * name before a colon, a section name before a long headline. */
+Test(transform_meta, heading_that_only_starts_the_title)
+{
+    ov_article *a = extract("<title>Valley Notes: Bridge delayed again</title>", "<h1>Valley Notes</h1>", "");
+    cr_assert_str_eq(a->title, "Valley Notes: Bridge delayed again");
+    ov_article_free(a);
+    a = extract("<title>Opinion - Why the bridge is two years late and what the council can still do | Example News</title>",
+                "<h2>Opinion</h2>", "");
+    cr_assert_str_eq(a->title, "Opinion - Why the bridge is two years late and what the council can still do");
+    ov_article_free(a);
+}
+
+/* "Site - Headline": the heading the <title> ends with is the title when the
+ * first part is the name the copyright line gives; a site's tagline that
+ * ends the <title> is not. */
+Test(transform_meta, site_name_before_the_heading)
+{
+    ov_article *a = extract("<title>示例電子報 - 流感再奪2命 累計20死</title>",
+                            "<span class=\"insubject1\" id=\"newtitle\">流感再奪2命 累計20死</span>",
+                            "<div align=\"center\">示例電子報 版權所有 不得轉載 &copy; 2026 Example Times</div>");
+    cr_assert_str_eq(a->title, "流感再奪2命 累計20死");
+    ov_article_free(a);
+    a = extract("<title>Corn Printing Craft - Things to Make and Do for Kids</title>",
+                "<h2>Things to Make and Do for Kids</h2>", "<p>&copy; 2026 Things to Make</p>");
+    cr_assert_str_eq(a->title, "Corn Printing Craft - Things to Make and Do for Kids");
+    ov_article_free(a);
+}
+
+/* extract --json's text opens with the title unless the body already does,
+ * up to punctuation: a caption with straight quotes under a headline with
+ * curly ones is not said twice. */
+Test(transform_meta, json_text_does_not_repeat_the_headline)
+{
+    ov_article *a = NULL;
+    cr_assert_eq(ov_article_new(&a), 0);
+    cr_assert_eq(ov_strset(&a->title, "Instacane brings \xe2\x80\x98" "Amaro\xe2\x80\x99 photos"), 0);
+    cr_assert_eq(ov_strset(&a->body_xhtml, "<figure><img src=\"a.png\" alt=\"\"/><figcaption>Instacane brings "
+                                           "'Amaro' photos</figcaption></figure><p>It is getting to a point.</p>"), 0);
+    char *json = NULL;
+    ov_error err;
+    cr_assert_eq(ov_article_to_json(a, &json, &err), 0);
+    cr_assert_not_null(strstr(json, "\"text\": \"Instacane brings 'Amaro' photos\\n\\nIt is getting"), "%s", json);
+    free(json);
+    /* a first paragraph that only starts like the title still gets it */
+    cr_assert_eq(ov_strset(&a->body_xhtml, "<p>Instacane brings 'Amaro' photos to the storm.</p>"), 0);
+    cr_assert_eq(ov_article_to_json(a, &json, &err), 0);
+    cr_assert_not_null(strstr(json, "\"text\": \"Instacane brings \xe2\x80\x98" "Amaro\xe2\x80\x99 photos\\n\\n"), "%s", json);
+    free(json);
+    ov_article_free(a);
+}
