@@ -16,8 +16,13 @@
  * its page and the job's feed fields, which nothing changes meanwhile.
  * Once the book's first articles and photo are known, the cover is
  * rendered ahead on a thread of its own (cover_ahead.h). Images are sniffed, prepared for
- * e-readers and spooled to a temporary directory, so memory stays flat as
- * the issue grows; the packager streams them from there.
+ * e-readers and spooled to a temporary directory, and each article's body
+ * is appended to a spool file there once extracted, so memory stays flat
+ * as the issue grows; the packager streams the images from there and reads
+ * each body back as its chapter is written (ov__build_load_body). The site
+ * boilerplate pass is split to fit: the workers hash each body's text
+ * blocks, the repeated ones are decided once the book is assembled, and
+ * they leave each body as it is read back.
  *
  * Anything that goes wrong with one page, feed or image becomes a skip with
  * its URL and reason, and costs only that item. Duplicates (same canonical
