@@ -542,3 +542,29 @@ Test(transform_extract, dateline_or_photo_box_before_the_body_is_not_a_lede)
         ov__buf_free(&b);
     }
 }
+
+Test(transform_extract, short_page_retry_lets_the_weakest_marks_go_first)
+{
+    /* the story's wrapper also holds the site menu, so its text is mostly
+     * links (a weak mark by density); a side column of prose carries a
+     * class word inside a longer name ("rightsidebar", a weak class mark).
+     * With every mark nothing is left; the first retry lets the density
+     * mark go and finds the story, long enough: the side column, which
+     * scores better, stays out. */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div id=\"wrap\"><ul>");
+    for (int i = 0; i < 45; i++) ov__buf_printf(&b, "<li><a href=\"/s/%d\">Section of the site number %02d</a></li>", i, i);
+    ov__buf_puts(&b, "</ul><div>");
+    prose(&b, "p", 8, "Story");
+    ov__buf_puts(&b, "</div></div><div class=\"rightsidebar\"><div class=\"about\">");
+    for (int i = 0; i < 8; i++) ov__buf_printf(&b, "<p>About us %d: a, b, c, and d, here.</p>", i);
+    ov__buf_puts(&b, "</div></div><div class=\"footer\">");
+    prose(&b, "p", 10, "Footer");
+    ov__buf_puts(&b, "</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Story sentence 0") && strstr(t, "Story sentence 7"), "got: %s", t);
+    cr_assert(!strstr(t, "About us"), "side column kept: %s", t);
+    cr_assert(!strstr(t, "Section of the site"), "menu kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
