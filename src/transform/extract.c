@@ -695,6 +695,58 @@ static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
     }
 }
 
+#define OV__DUP_MIN 200u             /* characters of a block worth comparing */
+#define OV__DUP_TEXT_MAX (64u * 1024u) /* longer blocks are not compared */
+#define OV__DUP_SIBLINGS 8           /* earlier siblings compared with each block */
+
+/* Are the texts of elements a and b the same (blanks folded)? */
+static int same_text(xmlNodePtr a, xmlNodePtr b)
+{
+    char *ta = ov__node_text(a, OV__DUP_TEXT_MAX), *tb = ov__node_text(b, OV__DUP_TEXT_MAX);
+    int same = ta && tb && !strcmp(ta, tb);
+    free(ta);
+    free(tb);
+    return same;
+}
+
+/*
+ * A block of paragraphs repeated in a sibling after it (A/B-test variants
+ * of a story's opening, one hidden by a style sheet the page links to):
+ * inside the chosen roots, and among the roots themselves, a block with a
+ * block child whose text equals that of one of its OV__DUP_SIBLINGS
+ * earlier siblings is left out. Like trafilatura's duplicate test, but
+ * for whole blocks only: a single quoted paragraph said twice stays.
+ */
+static void drop_dups(ov__tree *t, const size_t *roots, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        size_t end = roots[r] + 1;
+        while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+        for (size_t i = roots[r]; i < end;) {
+            ov__nstat *s = &t->st[i];
+            int out = s->gone || s->drop != OV__KEEP;
+            if (!out && s->total.chars >= OV__DUP_MIN && s->total.chars <= OV__DUP_TEXT_MAX &&
+                has_block_child(t->node[i])) {
+                size_t seen = 0;
+                for (xmlNodePtr k = t->node[i]->prev; k && seen < OV__DUP_SIBLINGS && !out; k = k->prev) {
+                    size_t ki = k->type == XML_ELEMENT_NODE ? ov__tree_index(t, k) : (size_t)-1;
+                    if (ki == (size_t)-1 || t->st[ki].gone || t->st[ki].drop != OV__KEEP) continue;
+                    seen++;
+                    if (t->st[ki].total.chars == s->total.chars && same_text(k, t->node[i])) {
+                        s->drop = OV__DROP_BAD;
+                        out = 1;
+                    }
+                }
+            }
+            /* what is left out is not looked into */
+            size_t next = i + 1;
+            if (out)
+                while (next < end && parent_of(t, next) >= i) next++;
+            i = next;
+        }
+    }
+}
+
 /* Headings of the lists that follow an article: "most read", "related",
  * "read on", "recommended" (simplified and traditional). */
 static const char *const RELATED_HEAD[] = {"最熱門", "最热门", "熱門新聞", "热门新闻", "熱門文章", "热门文章",
@@ -933,6 +985,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
             if (t.st[i].drop && t.st[i].drop < OV__DROP_BAD && (!level || t.st[i].drop < level)) t.st[i].drop = OV__KEEP;
         drop_bad(&t, ri, na);
         cut_at_related(&t, ri, na);
+        drop_dups(&t, ri, na);
         for (size_t i = 0; i < na; i++) roots[i] = t.node[ri[i]];
         n = na;
     }
