@@ -17,8 +17,10 @@ typedef struct ov__acc {
 /* Paragraph classes, in the spirit of jusText. */
 enum { OV__CLS_NONE, OV__CLS_BAD, OV__CLS_SHORT, OV__CLS_NEARGOOD, OV__CLS_GOOD };
 
-/* Why a node is left out of the article. */
-enum { OV__KEEP, OV__DROP_HINT, OV__DROP_STRONG, OV__DROP_BAD };
+/* Why a node is left out of the article, weakest first: a hint (a tag, a
+ * role, link density, a boilerplate or byline line), a class word inside a
+ * longer name, a whole class word, the classifier's verdict. */
+enum { OV__KEEP, OV__DROP_HINT, OV__DROP_CLASS, OV__DROP_STRONG, OV__DROP_BAD };
 
 typedef struct ov__nstat {
     ov__acc base;   /* text directly in this element */

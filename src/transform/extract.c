@@ -8,8 +8,8 @@
  * holding most of the page's text). Candidate A is the Readability-style
  * best block with the marks, with the lede just before it (a standfirst, a
  * lead video's caption); when they leave under OV__MIN_ARTICLE characters
- * it is chosen again with the strong marks only, and with none only when
- * nothing is left. Candidate B is the smallest block holding most of the
+ * it is chosen again without the weakest marks, then with the strong marks
+ * only, and with none only when nothing is left. Candidate B is the smallest block holding most of the
  * good paragraphs of the jusText-style classifier (blocks.c). The two are
  * compared: A unless it holds too few of the good paragraphs. Inside the
  * choice, link lists and boilerplate that the classifier calls bad are
@@ -522,26 +522,27 @@ static void mark(ov__tree *t)
         if (!xmlStrcasecmp(n->name, BAD_CAST "noscript")) { s->drop = OV__DROP_BAD; continue; }
         if (share_icon(n)) { s->drop = OV__DROP_BAD; continue; }
         const char *role = attr(n, "role");
-        int drop = 0;
+        int drop = OV__KEEP;
         /* the publisher's own schema.org mark of the article body beats a
          * class word of a wrapper around it ("share_wrapper") */
-        if (keep && keep[i]) drop = 0;
-        else if (!most && has_attr(n, OV__POLL_ATTR)) drop = 2;
-        else if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = 2;
-        else if (most) drop = 0;
-        else if (name_in(n, SOFT_DROP) || (role && name_in_list(role, NEG_ROLES)) || (weak && !pos)) drop = 1;
+        if (keep && keep[i]) drop = OV__KEEP;
+        else if (!most && has_attr(n, OV__POLL_ATTR)) drop = OV__DROP_STRONG;
+        else if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = OV__DROP_STRONG;
+        else if (most) drop = OV__KEEP;
+        else if (weak && !pos) drop = OV__DROP_CLASS;
+        else if (name_in(n, SOFT_DROP) || (role && name_in_list(role, NEG_ROLES))) drop = OV__DROP_HINT;
         else if (block_tag(n)) {
             size_t tl = s->total.chars;
             if (tl > 0 && tl <= 600 && !has_block_child(n)) {
                 char *txt = ov__node_text(n, 2048);
                 s->boiler = (uint8_t)(is_boiler(txt) || is_social_line(txt, s->total.links > 0));
-                if (s->boiler) drop = 1;
-                else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = 1;
+                if (s->boiler) drop = OV__DROP_HINT;
+                else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = OV__DROP_HINT;
                 free(txt);
             }
-            if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6) drop = 1;
+            if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6) drop = OV__DROP_HINT;
         }
-        if (drop) s->drop = drop == 2 ? OV__DROP_STRONG : OV__DROP_HINT;
+        if (drop) s->drop = (uint8_t)drop;
     }
     free(keep);
 }
@@ -703,6 +704,58 @@ static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
             int bad = s->cls == OV__CLS_BAD || s->cls == OV__CLS_NONE;
             /* a paragraph with many inline links still reads as prose */
             if (bad && (ld > 0.5 || s->boiler || (ld > 0.25 && !ov__prose_like(&s->total)))) s->drop = OV__DROP_BAD;
+        }
+    }
+}
+
+#define OV__DUP_MIN 200u             /* characters of a block worth comparing */
+#define OV__DUP_TEXT_MAX (64u * 1024u) /* longer blocks are not compared */
+#define OV__DUP_SIBLINGS 8           /* earlier siblings compared with each block */
+
+/* Are the texts of elements a and b the same (blanks folded)? */
+static int same_text(xmlNodePtr a, xmlNodePtr b)
+{
+    char *ta = ov__node_text(a, OV__DUP_TEXT_MAX), *tb = ov__node_text(b, OV__DUP_TEXT_MAX);
+    int same = ta && tb && !strcmp(ta, tb);
+    free(ta);
+    free(tb);
+    return same;
+}
+
+/*
+ * A block of paragraphs repeated in a sibling after it (A/B-test variants
+ * of a story's opening, one hidden by a style sheet the page links to):
+ * inside the chosen roots, and among the roots themselves, a block with a
+ * block child whose text equals that of one of its OV__DUP_SIBLINGS
+ * earlier siblings is left out. Like trafilatura's duplicate test, but
+ * for whole blocks only: a single quoted paragraph said twice stays.
+ */
+static void drop_dups(ov__tree *t, const size_t *roots, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        size_t end = roots[r] + 1;
+        while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+        for (size_t i = roots[r]; i < end;) {
+            ov__nstat *s = &t->st[i];
+            int out = s->gone || s->drop != OV__KEEP;
+            if (!out && s->total.chars >= OV__DUP_MIN && s->total.chars <= OV__DUP_TEXT_MAX &&
+                has_block_child(t->node[i])) {
+                size_t seen = 0;
+                for (xmlNodePtr k = t->node[i]->prev; k && seen < OV__DUP_SIBLINGS && !out; k = k->prev) {
+                    size_t ki = k->type == XML_ELEMENT_NODE ? ov__tree_index(t, k) : (size_t)-1;
+                    if (ki == (size_t)-1 || t->st[ki].gone || t->st[ki].drop != OV__KEEP) continue;
+                    seen++;
+                    if (t->st[ki].total.chars == s->total.chars && same_text(k, t->node[i])) {
+                        s->drop = OV__DROP_BAD;
+                        out = 1;
+                    }
+                }
+            }
+            /* what is left out is not looked into */
+            size_t next = i + 1;
+            if (out)
+                while (next < end && parent_of(t, next) >= i) next++;
+            i = next;
         }
     }
 }
@@ -912,12 +965,17 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
     ov__classify(&t);
     if (n == 0) {
         /* Candidate A with all the cleaning marks; when they leave too
-         * little, again with only the strong ones, then with none: cleaning
-         * is a hint, not a verdict. */
+         * little, again without the weakest (tags, roles, link density,
+         * boilerplate lines), then with the strong ones only, then with
+         * none: cleaning is a hint, not a verdict. Like Readability.js,
+         * which drops its flags one at a time; a retry is kept only when
+         * it holds clearly more text. */
+        static const int retry[] = {OV__DROP_CLASS, OV__DROP_STRONG, 0};
         size_t na = candidate_a(&t, OV__DROP_HINT, ri, OV__MAX_ROOTS);
         int level = OV__DROP_HINT;
         double pa = roots_plain(&t, ri, na);
-        for (int lv = OV__DROP_STRONG; lv >= 0 && (na == 0 || pa < OV__MIN_ARTICLE); lv -= 2) {
+        for (size_t si = 0; si < sizeof retry / sizeof retry[0] && (na == 0 || pa < OV__MIN_ARTICLE); si++) {
+            int lv = retry[si];
             /* strong marks (whole class words) give way only to an empty page */
             if (lv == 0 && na > 0 && pa > 0) break;
             size_t r2[OV__MAX_ROOTS];
@@ -950,6 +1008,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
             if (t.st[i].drop && t.st[i].drop < OV__DROP_BAD && (!level || t.st[i].drop < level)) t.st[i].drop = OV__KEEP;
         drop_bad(&t, ri, na);
         cut_at_related(&t, ri, na);
+        drop_dups(&t, ri, na);
         for (size_t i = 0; i < na; i++) roots[i] = t.node[ri[i]];
         n = na;
     }

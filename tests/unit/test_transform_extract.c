@@ -570,3 +570,60 @@ Test(transform_extract, headline_and_date_after_a_source_logo_are_left_out)
     cr_assert(strstr(t, "By Sam Park on Monday"), "credit line lost: %s", t);
     free(t);
 }
+
+Test(transform_extract, short_page_retry_lets_the_weakest_marks_go_first)
+{
+    /* the story's wrapper also holds the site menu, so its text is mostly
+     * links (a weak mark by density); a side column of prose carries a
+     * class word inside a longer name ("rightsidebar", a weak class mark).
+     * With every mark nothing is left; the first retry lets the density
+     * mark go and finds the story, long enough: the side column, which
+     * scores better, stays out. */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div id=\"wrap\"><ul>");
+    for (int i = 0; i < 45; i++) ov__buf_printf(&b, "<li><a href=\"/s/%d\">Section of the site number %02d</a></li>", i, i);
+    ov__buf_puts(&b, "</ul><div>");
+    prose(&b, "p", 8, "Story");
+    ov__buf_puts(&b, "</div></div><div class=\"rightsidebar\"><div class=\"about\">");
+    for (int i = 0; i < 8; i++) ov__buf_printf(&b, "<p>About us %d: a, b, c, and d, here.</p>", i);
+    ov__buf_puts(&b, "</div></div><div class=\"footer\">");
+    prose(&b, "p", 10, "Footer");
+    ov__buf_puts(&b, "</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Story sentence 0") && strstr(t, "Story sentence 7"), "got: %s", t);
+    cr_assert(!strstr(t, "About us"), "side column kept: %s", t);
+    cr_assert(!strstr(t, "Section of the site"), "menu kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+/* How many times does needle occur in hay? */
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle)) n++;
+    return n;
+}
+
+Test(transform_extract, story_opening_repeated_in_a_sibling_block_is_kept_once)
+{
+    /* two variants of the story's opening (an A/B test; a style sheet
+     * hides one), then the rest; a paragraph quoted twice stays twice */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><article><h1>Prices rise</h1>");
+    for (int v = 0; v < 2; v++) {
+        ov__buf_printf(&b, "<div class=\"snippet variant%d\">", v);
+        prose(&b, "p", 4, "Opening");
+        ov__buf_puts(&b, "</div>");
+    }
+    ov__buf_puts(&b, "<div class=\"rest\"><p>He said: \"We will build it, and they will come to it.\"</p>");
+    prose(&b, "p", 4, "Rest");
+    ov__buf_puts(&b, "<p>He said: \"We will build it, and they will come to it.\"</p></div></article></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert_eq(count_of(t, "Opening sentence 0"), 1, "got: %s", t);
+    cr_assert_eq(count_of(t, "Opening sentence 3"), 1, "got: %s", t);
+    cr_assert(strstr(t, "Rest sentence 3"), "got: %s", t);
+    cr_assert_eq(count_of(t, "We will build it"), 2, "quote not kept twice: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
