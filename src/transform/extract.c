@@ -768,7 +768,7 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
             char *by = ov__byline_inline(t);
             int dated = ov__date_parse(t, date);
             if (past_image ? dated && !by && strlen(t) <= OV__HEAD_DATE_MAX
-                           : (dated || by) && !strstr(t, "来源") && !strstr(t, "來源"))
+                           : (dated || by))
                 drop[nd++] = cur;
             free(by);
         }
