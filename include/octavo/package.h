@@ -22,7 +22,7 @@ extern "C" {
 /** Chapters above this many bytes of XHTML are split (Adobe engine limit). */
 #define OV_PACKAGE_MAX_CHAPTER_BYTES (260u * 1024u)
 
-#define OV_PACKAGE_OPTIONS_VERSION 1
+#define OV_PACKAGE_OPTIONS_VERSION 2
 
 /** Options for ov_package_write(). Initialise with OV_PACKAGE_OPTIONS_INIT. */
 typedef struct ov_package_options {
@@ -33,9 +33,16 @@ typedef struct ov_package_options {
     int in_memory;            /**< non-zero: hold every chapter in memory until the zip is
                                    written, instead of spooling each to a temporary file in
                                    $TMPDIR as it is made (same bytes; more memory) */
+    /** Version 2. Optional: called when the chapter of article number `ord`
+        (0-based, in book order) is written, for a book that keeps its bodies
+        elsewhere (a spool file). Returns 0 with a malloc'd body into `*out`
+        (the packager frees it) or with `*out` NULL to use a->body_xhtml; an
+        error code fails the write. `a` is borrowed. */
+    int (*load_body)(void *ud, size_t ord, const ov_article *a, char **out, ov_error *err);
+    void *load_body_ud;       /**< passed to load_body */
 } ov_package_options;
 
-#define OV_PACKAGE_OPTIONS_INIT {OV_PACKAGE_OPTIONS_VERSION, 0, 1, 1, 0}
+#define OV_PACKAGE_OPTIONS_INIT {OV_PACKAGE_OPTIONS_VERSION, 0, 1, 1, 0, NULL, NULL}
 
 /**
  * Write `book` to `path` as EPUB 3 (package version 3.0, nav, NCX, cover,

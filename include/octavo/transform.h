@@ -105,6 +105,38 @@ int ov_article_to_json(const ov_article *a, char **out, ov_error *err);
 int ov_transform_site_boilerplate(ov_article *const *articles, size_t n, size_t *removed, ov_error *err);
 
 /**
+ * The same pass in three steps, for a caller that does not hold every body
+ * in memory at once (ov_transform_site_boilerplate() is these three):
+ *
+ * ov_transform_block_keys(): the keys (hashes of the whitespace-collapsed
+ * text) of the text blocks of `body_xhtml` (borrowed; NULL or a body that
+ * does not parse has none), sorted ascending, each once. `*keys` is
+ * malloc'd (the caller frees it; NULL when `*n` is 0). Errors: OV_ENOMEM.
+ */
+int ov_transform_block_keys(const char *body_xhtml, uint64_t **keys, size_t *n, ov_error *err);
+
+/**
+ * ov_transform_boiler_keys(): given the `n` articles (borrowed; only their
+ * URLs are read, for the host) and each one's keys from
+ * ov_transform_block_keys(), decide each host's boilerplate as
+ * ov_transform_site_boilerplate() does and keep in keys[i] only those of
+ * article i's keys that are boilerplate (in place: n_keys[i] shrinks, the
+ * order stays ascending). Errors: OV_ENOMEM (the keys are then unchanged).
+ */
+int ov_transform_boiler_keys(const ov_article *const *articles, uint64_t *const *keys, size_t *n_keys,
+                             size_t n, ov_error *err);
+
+/**
+ * ov_transform_strip_keys(): remove from `a`'s body the text blocks whose
+ * key is one of `keys` (ascending, as ov_transform_boiler_keys() leaves
+ * them), with the exceptions of ov_transform_site_boilerplate(). A changed
+ * `a->body_xhtml` is replaced by a new malloc'd string owned by `a`; an
+ * unchanged one keeps its bytes. `*removed` (may be NULL) receives the
+ * number of blocks removed. Errors: OV_ENOMEM (the body is unchanged).
+ */
+int ov_transform_strip_keys(ov_article *a, const uint64_t *keys, size_t n, size_t *removed, ov_error *err);
+
+/**
  * ov_transform_site_boilerplate() over every article of every section of
  * `book` (borrowed; its articles' bodies are changed in place as above).
  */

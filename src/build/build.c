@@ -21,6 +21,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -317,7 +320,7 @@ static int to_result(const ov_build_options *o, ov__build_result *in, int code,
         out->n_skips = in->n_skips;
     }
     if (!o->output && (code == OV_EXIT_OK || code == OV_EXIT_PARTIAL)) {
-        if (unspool(in->book) != 0)
+        if (unspool(in->book) != 0 || ov__build_unspool_bodies(in) != 0)
             return OV_ENOMEM;
         out->book = in->book;
         in->book = NULL;
@@ -357,6 +360,11 @@ static int make_book(const ov_build_options *o, const ov__build_config *cfg,
     if (rc)
         return rc;
     ov_fetcher_close_connections(res->fetcher); /* no socket open while packaging */
+#ifdef __GLIBC__
+    /* The extraction threads' malloc arenas keep the pages' freed DOM trees
+       resident; packaging, the peak of the run, needs none of it. */
+    malloc_trim(0);
+#endif
     if (res->n_articles == 0) {
         if (res->n_seen > 0) {
             *code = OV_EXIT_NOTHING;
@@ -380,9 +388,20 @@ static int make_book(const ov_build_options *o, const ov__build_config *cfg,
     res->n_images = res->book->n_resources;
     if (o->output) {
         progress(o, OV_BUILD_STAGE_PACKAGE, res);
-        /* nobody reads the bodies after writing unless on_written is set */
-        rc = o->on_written ? ov_package_write(res->book, o->output, &cfg->package, err)
-                           : ov_package_write_release(res->book, o->output, &cfg->package, err);
+        /* nobody reads the bodies after writing unless on_written is set:
+           then they come back into the book first, else each is read from
+           the spool as its chapter is written and freed after it */
+        ov_package_options po = cfg->package;
+        if (o->on_written) {
+            if ((rc = ov__build_unspool_bodies(res)) != 0)
+                return ov_error_set(err, rc, NULL, "cannot read the articles back from their spool");
+            rc = ov_package_write(res->book, o->output, &po, err);
+        } else {
+            po.version = OV_PACKAGE_OPTIONS_VERSION;
+            po.load_body = ov__build_load_body;
+            po.load_body_ud = res;
+            rc = ov_package_write_release(res->book, o->output, &po, err);
+        }
         if (rc)
             return rc;
     }

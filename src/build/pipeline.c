@@ -16,8 +16,13 @@
  * its page and the job's feed fields, which nothing changes meanwhile.
  * Once the book's first articles and photo are known, the cover is
  * rendered ahead on a thread of its own (cover_ahead.h). Images are sniffed, prepared for
- * e-readers and spooled to a temporary directory, so memory stays flat as
- * the issue grows; the packager streams them from there.
+ * e-readers and spooled to a temporary directory, and each article's body
+ * is appended to a spool file there once extracted, so memory stays flat
+ * as the issue grows; the packager streams the images from there and reads
+ * each body back as its chapter is written (ov__build_load_body). The site
+ * boilerplate pass is split to fit: the workers hash each body's text
+ * blocks, the repeated ones are decided once the book is assembled, and
+ * they leave each body as it is read back.
  *
  * Anything that goes wrong with one page, feed or image becomes a skip with
  * its URL and reason, and costs only that item. Duplicates (same canonical
@@ -76,6 +81,13 @@ typedef struct job {
     unsigned char *body;
     size_t body_len;
     char *body_url, *body_type;
+    /* Set with the article: the hash of its body as extracted (duplicates,
+       state), the keys of its text blocks (site boilerplate), and where the
+       body went when it was spooled (article->body_xhtml is then NULL). */
+    char body_hash[17];
+    uint64_t *keys;
+    size_t n_keys;
+    ov__body_ref ref;
 } job;
 
 typedef struct run {
@@ -177,14 +189,8 @@ static job *add_job(run *r, size_t section, const char *url)
 {
     if (r->n_jobs >= OV_BUILD_MAX_ARTICLES)
         return NULL;
-    if (r->n_jobs == r->cap_jobs) {
-        size_t nc = r->cap_jobs ? r->cap_jobs * 2 : 64;
-        job *p = realloc(r->jobs, nc * sizeof *p);
-        if (!p)
-            return NULL;
-        r->jobs = p;
-        r->cap_jobs = nc;
-    }
+    if (ov__grow_array((void **)&r->jobs, r->n_jobs, &r->cap_jobs, sizeof *r->jobs, 64) != 0)
+        return NULL;
     job *j = &r->jobs[r->n_jobs];
     memset(j, 0, sizeof *j);
     j->section = section;
@@ -208,6 +214,7 @@ static void job_free(job *j)
     free(j->body);
     free(j->body_url);
     free(j->body_type);
+    free(j->keys);
     ov_article_free(j->article);
 }
 
@@ -387,8 +394,9 @@ static void relativize(char **url, const char *root)
     free(path);
 }
 
-/* Bodies stay in memory until the book is written: give back the slack of
- * the buffer they were built in (about half of it, as buffers double). */
+/* A body kept in memory (its spool could not be written) stays until the
+ * book is written: give back the slack of the buffer it was built in
+ * (about half of it, as buffers double). */
 static void fit_body(ov_article *a)
 {
     if (!a->body_xhtml)
@@ -426,8 +434,7 @@ static int cover_scan_job(run *r, const job *j)
         return 1;
     if (!r->cover_keyed) { /* the duplicate check of assemble(), once per job */
         const char *canon = a->canonical_url ? a->canonical_url : a->url;
-        char hash[17];
-        ov__body_hash(a->body_xhtml, hash);
+        const char *hash = j->body_hash;
         r->cover_dup = ov__hmap_get(&r->cover_keys, canon) || ov__hmap_get(&r->cover_keys, hash);
         if (!r->cover_dup && (ov__hmap_put(&r->cover_keys, canon, 0, NULL) < 0 ||
                               ov__hmap_put(&r->cover_keys, hash, 0, NULL) < 0)) {
@@ -538,6 +545,9 @@ typedef struct page_work {
     size_t len;
     char *url, *content_type;   /* owned; content_type may be NULL */
     ov_article *article;        /* out: the article, or NULL */
+    char body_hash[17];         /* out: with the article, ov__body_hash of its body */
+    uint64_t *keys;             /* out: with the article, its block keys (owned) */
+    size_t n_keys;
     char skip[OV_ERROR_MESSAGE_MAX]; /* out: why not, when article is NULL */
 } page_work;
 
@@ -546,6 +556,7 @@ static void page_work_free(page_work *pw)
     free(pw->data);
     free(pw->url);
     free(pw->content_type);
+    free(pw->keys);
     ov_article_free(pw->article);
     free(pw);
 }
@@ -583,10 +594,112 @@ static void extract_page(ov__work *w)
     fill_from_entry(a, j);
     if (!a->title)
         ov_strset(&a->title, j->url);
-    fit_body(a);
     relativize(&a->url, j->root);
     relativize(&a->canonical_url, j->root);
+    ov__body_hash(a->body_xhtml, pw->body_hash);
+    if (ov_transform_block_keys(a->body_xhtml, &pw->keys, &pw->n_keys, &err) != 0) {
+        pw->keys = NULL; /* out of memory: the page only escapes the boilerplate pass */
+        pw->n_keys = 0;
+    }
     pw->article = a;
+}
+
+/* ---------- bodies, spooled ---------- */
+
+/* Each article's body is appended to one spool file as soon as it is
+ * applied and read back when its chapter is written, so the bodies of a
+ * large issue are never all in memory. If the spool cannot be written the
+ * body simply stays in memory. */
+#define BODY_SPOOL_NAME "bodies.spool"
+
+static void spool_body(run *r, job *j)
+{
+    ov__build_result *res = r->res;
+    ov_article *a = j->article;
+    size_t len = a->body_xhtml ? strlen(a->body_xhtml) : 0;
+    if (!res->body_fd_open) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/" BODY_SPOOL_NAME, res->spool_dir);
+        res->body_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        res->body_fd_open = res->body_fd >= 0 ? 1 : -1;
+    }
+    if (res->body_fd_open < 0 || !a->body_xhtml ||
+        spool_write(res->body_fd, a->body_xhtml, len, res->body_off) != 0) {
+        fit_body(a);
+        return;
+    }
+    j->ref.off = res->body_off;
+    j->ref.len = len;
+    j->ref.spooled = 1;
+    res->body_off += len;
+    free(a->body_xhtml);
+    a->body_xhtml = NULL;
+}
+
+/* The body of `ref` read back from the spool into `*out` (malloc'd). */
+static int read_body(const ov__build_result *res, const ov__body_ref *ref, const char *url,
+                     char **out, ov_error *err)
+{
+    char *b = malloc(ref->len + 1);
+    if (!b)
+        return ov_error_set(err, OV_ENOMEM, url, "out of memory");
+    size_t done = 0;
+    while (done < ref->len) {
+        ssize_t n = pread(res->body_fd, b + done, ref->len - done, (off_t)(ref->off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int e = n < 0 ? errno : EIO;
+            free(b);
+            return ov_error_set(err, OV_EIO, url, "cannot read the article back from its spool: %s",
+                                strerror(e));
+        }
+        done += (size_t)n;
+    }
+    b[ref->len] = '\0';
+    *out = b;
+    return 0;
+}
+
+int ov__build_load_body(void *ud, size_t ord, const ov_article *a, char **out, ov_error *err)
+{
+    ov__build_result *res = ud;
+    *out = NULL;
+    if (ord >= res->n_bodies || !res->bodies[ord].spooled)
+        return 0; /* in memory, boilerplate already removed */
+    const ov__body_ref *ref = &res->bodies[ord];
+    ov_article tmp = *a; /* its body is the one read back; nothing else changes */
+    int rc = read_body(res, ref, a->url, &tmp.body_xhtml, err);
+    if (rc)
+        return rc;
+    if ((rc = ov_transform_strip_keys(&tmp, ref->keys, ref->n_keys, NULL, err)) != 0) {
+        free(tmp.body_xhtml);
+        return rc;
+    }
+    *out = tmp.body_xhtml;
+    return 0;
+}
+
+int ov__build_unspool_bodies(ov__build_result *res)
+{
+    size_t ord = 0;
+    ov_book *b = res->book;
+    for (size_t s = 0; b && s < b->n_sections; s++)
+        for (size_t i = 0; i < b->sections[s]->n_articles; i++, ord++) {
+            ov_article *a = b->sections[s]->articles[i];
+            if (ord >= res->n_bodies || !res->bodies[ord].spooled)
+                continue;
+            ov_error e;
+            ov_error_clear(&e);
+            char *body = NULL;
+            int rc = ov__build_load_body(res, ord, a, &body, &e);
+            if (rc)
+                return rc;
+            free(a->body_xhtml);
+            a->body_xhtml = body;
+            res->bodies[ord].spooled = 0;
+        }
+    return 0;
 }
 
 /* On the pipeline's thread: the article into its job, its images queued. */
@@ -598,6 +711,11 @@ static void page_done(run *r, page_work *pw)
     } else {
         ov_article *a = j->article = pw->article;
         pw->article = NULL;
+        memcpy(j->body_hash, pw->body_hash, sizeof j->body_hash);
+        j->keys = pw->keys;
+        j->n_keys = pw->n_keys;
+        pw->keys = NULL;
+        spool_body(r, j);
         if (!r->cfg->no_images)
             for (size_t i = 0; i < a->n_images && !r->fatal; i++)
                 queue_image(r, j, a->images[i]);
@@ -873,6 +991,29 @@ static void list_html(const char *dir, int depth, char ***out, size_t *n, size_t
     closedir(d);
 }
 
+/* The feed file `path` (its bytes `data`, taken) of folder `dir` into jobs:
+ * 1 when it was a feed, 0 when it did not parse (a skip says why). */
+static int local_feed(run *r, const ov__input *in, const char *path, const char *dir,
+                      const char *fallback_title, unsigned char *data, size_t len, int *rc_out)
+{
+    ov_error err;
+    ov_error_clear(&err);
+    char *url = ov__path_to_file_url(path);
+    ov_entries *es = NULL;
+    ov_feed_options fo = OV_FEED_OPTIONS_INIT;
+    fo.base_url = url;
+    int rc = url ? ov_feed_parse(data, len, &fo, &es, &err) : OV_ENOMEM;
+    free(data);
+    free(url);
+    if (rc == 0) {
+        *rc_out = add_entries(r, in, es, fallback_title, dir);
+        ov_entries_free(es);
+        return 1;
+    }
+    ov__build_skip(r->res, path, "feed: %s", err.message);
+    return 0;
+}
+
 static int collect_folder(run *r, const ov__input *in, const char *dir)
 {
     ov_error err;
@@ -892,19 +1033,9 @@ static int collect_folder(run *r, const ov__input *in, const char *dir)
             ov__build_skip(r->res, path, "%s", err.message);
             continue;
         }
-        char *url = ov__path_to_file_url(path);
-        ov_entries *es = NULL;
-        ov_feed_options fo = OV_FEED_OPTIONS_INIT;
-        fo.base_url = url;
-        int rc = url ? ov_feed_parse(data, len, &fo, &es, &err) : OV_ENOMEM;
-        free(data);
-        free(url);
-        if (rc == 0) {
-            rc = add_entries(r, in, es, base, dir);
-            ov_entries_free(es);
+        int rc = 0;
+        if (local_feed(r, in, path, dir, base, data, len, &rc))
             return rc;
-        }
-        ov__build_skip(r->res, path, "feed: %s", err.message);
     }
     char **files = NULL;
     size_t n = 0, cap = 0, over = 0;
@@ -943,6 +1074,9 @@ cleanup:
     return rc;
 }
 
+typedef enum doc_kind { DOC_HTML, DOC_FEED, DOC_SITEMAP } doc_kind;
+static doc_kind sniff_doc(const unsigned char *d, size_t len);
+
 static int collect_local(run *r, const ov__input *in)
 {
     char abs[PATH_MAX];
@@ -952,24 +1086,39 @@ static int collect_local(run *r, const ov__input *in)
     }
     if (ov__is_dir(abs))
         return collect_folder(r, in, abs);
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", abs);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    /* a feed file given by name is read as the folder's feed would be */
+    unsigned char *data = NULL;
+    size_t len = 0;
+    ov_error err;
+    ov_error_clear(&err);
+    if (ov__read_file(abs, OV_FETCH_MAX_PAGE_BYTES, &data, &len, &err) == 0) {
+        if (sniff_doc(data, len) == DOC_FEED) {
+            const char *base = strrchr(dir, '/');
+            base = base && base[1] ? base + 1 : dir;
+            int rc = 0;
+            if (local_feed(r, in, abs, dir, base, data, len, &rc))
+                return rc;
+            data = NULL;
+        }
+        free(data);
+    }
     long s = loose_section(r, in);
     char *url = ov__path_to_file_url(abs);
     job *j = (s >= 0 && url) ? add_job(r, (size_t)s, url) : NULL;
     free(url);
     if (!j)
         return set_fatal(r, OV_ENOMEM, in->where, "out of memory");
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", abs);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *(slash == dir ? slash + 1 : slash) = '\0';
     if (ov_strset(&j->path, abs) || ov_strset(&j->root, dir))
         return set_fatal(r, OV_ENOMEM, in->where, "out of memory");
     return 0;
 }
 
 /* What a fetched document is, from its first bytes. */
-typedef enum doc_kind { DOC_HTML, DOC_FEED, DOC_SITEMAP } doc_kind;
 
 static doc_kind sniff_doc(const unsigned char *d, size_t len)
 {
@@ -1133,6 +1282,57 @@ cleanup:
     return best;
 }
 
+/* One more slot in res->bodies, which runs parallel to the book's articles. */
+static int grow_bodies(ov__build_result *res)
+{
+    return ov__grow_array((void **)&res->bodies, res->n_bodies, &res->cap_bodies,
+                          sizeof *res->bodies, 64);
+}
+
+/* Site boilerplate (ov_transform_boiler_keys) over the book's articles: each
+ * keeps only its boilerplate keys; bodies still in memory lose those blocks
+ * now, spooled ones when they are read back (ov__build_load_body). */
+static int site_boilerplate(ov__build_result *res, ov_error *err)
+{
+    size_t n = res->n_bodies, k = 0;
+    if (n < OV_SITEBOILER_MIN_PAGES)
+        return 0;
+    const ov_article **arts = malloc(n * sizeof *arts);
+    uint64_t **keys = malloc(n * sizeof *keys);
+    size_t *n_keys = malloc(n * sizeof *n_keys);
+    int rc = 0;
+    if (!arts || !keys || !n_keys) {
+        rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+        goto cleanup;
+    }
+    for (size_t s = 0; s < res->book->n_sections; s++)
+        for (size_t i = 0; i < res->book->sections[s]->n_articles && k < n; i++, k++) {
+            arts[k] = res->book->sections[s]->articles[i];
+            keys[k] = res->bodies[k].keys;
+            n_keys[k] = res->bodies[k].n_keys;
+        }
+    if ((rc = ov_transform_boiler_keys(arts, keys, n_keys, k, err)) != 0)
+        goto cleanup;
+    for (size_t i = 0; i < k && rc == 0; i++) {
+        ov__body_ref *ref = &res->bodies[i];
+        ref->n_keys = n_keys[i];
+        if (!ref->n_keys) {
+            free(ref->keys);
+            ref->keys = NULL;
+        } else if (!ref->spooled) {
+            rc = ov_transform_strip_keys((ov_article *)arts[i], ref->keys, ref->n_keys, NULL, err);
+            free(ref->keys);
+            ref->keys = NULL;
+            ref->n_keys = 0;
+        }
+    }
+cleanup:
+    free(arts);
+    free(keys);
+    free(n_keys);
+    return rc;
+}
+
 /* Move articles into the book in job order, dropping duplicates. */
 static int assemble(run *r)
 {
@@ -1147,8 +1347,7 @@ static int assemble(run *r)
                 continue;
             ov_article *a = j->article;
             const char *canon = a->canonical_url ? a->canonical_url : a->url;
-            char hash[17];
-            ov__body_hash(a->body_xhtml, hash);
+            const char *hash = j->body_hash;
             if (ov__hmap_get(&keys, canon) || ov__hmap_get(&keys, hash)) {
                 r->res->n_duplicates++;
                 continue;
@@ -1165,10 +1364,15 @@ static int assemble(run *r)
                 rc = OV_ENOMEM;
                 break;
             }
-            if (ov_section_add_article(sec, a) != 0) {
+            if (grow_bodies(r->res) != 0 || ov_section_add_article(sec, a) != 0) {
                 rc = OV_ENOMEM;
                 break;
             }
+            ov__body_ref *ref = &r->res->bodies[r->res->n_bodies++];
+            *ref = j->ref;
+            ref->keys = j->keys;
+            ref->n_keys = j->n_keys;
+            j->keys = NULL;
             j->article = NULL;
             r->res->n_articles++;
         }
@@ -1280,7 +1484,7 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
         ov_error_set(err, rc, NULL, "out of memory");
         goto cleanup;
     }
-    if ((rc = ov_transform_book_site_boilerplate(res->book, NULL, err)) != 0)
+    if ((rc = site_boilerplate(res, err)) != 0)
         goto cleanup;
     res->n_images = res->book->n_resources;
     if (!cfg->language && majority_language(&r))
@@ -1314,6 +1518,14 @@ void ov__build_result_free(ov__build_result *res)
     res->skips = NULL;
     ov_fetcher_free(res->fetcher);
     res->fetcher = NULL;
+    for (size_t i = 0; i < res->n_bodies; i++)
+        free(res->bodies[i].keys);
+    free(res->bodies);
+    res->bodies = NULL;
+    res->n_bodies = res->cap_bodies = 0;
+    if (res->body_fd_open > 0)
+        close(res->body_fd);
+    res->body_fd_open = 0;
     if (res->spool_dir) /* with whatever a failed run left in it */
         ov__build_remove_spool(res->spool_dir);
     free(res->spool_dir);

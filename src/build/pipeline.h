@@ -74,6 +74,15 @@ typedef struct ov__skip {
     char *reason;
 } ov__skip;
 
+/* Where an article's body is while the book is assembled (pipeline.c). */
+typedef struct ov__body_ref {
+    int spooled;        /* the body is [off, off + len) of the bodies' spool file */
+    uint64_t off;
+    size_t len;
+    uint64_t *keys;     /* its site-boilerplate keys still to remove (owned), ascending */
+    size_t n_keys;
+} ov__body_ref;
+
 /* What a run produced. Free with ov__build_result_free. */
 typedef struct ov__build_result {
     ov_book *book;          /* the book (owned), or NULL */
@@ -87,6 +96,11 @@ typedef struct ov__build_result {
     ov_fetcher *fetcher;    /* kept for the report; may be NULL */
     char *spool_dir;        /* temporary directory of spooled resources */
     struct ov__cover_ahead *cover_ahead; /* the cover rendered ahead (cover_ahead.h), or NULL */
+    ov__body_ref *bodies;   /* one per article of book, in book order */
+    size_t n_bodies, cap_bodies;
+    int body_fd;            /* the bodies' spool file, when body_fd_open > 0 */
+    int body_fd_open;       /* 0 not tried, 1 open, -1 could not be made */
+    uint64_t body_off;      /* where the next body goes in it */
     ov_build_skip_fn on_skip; /* told of each skip instead of stderr, or NULL */
     void *skip_ud;
 } ov__build_result;
@@ -104,6 +118,14 @@ void ov__build_skip(ov__build_result *res, const char *url, const char *fmt, ...
     __attribute__((format(printf, 3, 4)));
 
 void ov__build_result_free(ov__build_result *res);
+
+/* ov_package_options.load_body for res->book (ud = res): article `ord`'s
+ * body read back from the spool, its site boilerplate removed. */
+int ov__build_load_body(void *ud, size_t ord, const ov_article *a, char **out, ov_error *err);
+
+/* Every spooled body back into its article (for a book read after the
+ * run: returned, or given to on_written). OV_ENOMEM or OV_EIO. */
+int ov__build_unspool_bodies(ov__build_result *res);
 
 /* 64-bit FNV-1a of the article body as 16 hex digits into `out` (17 bytes). */
 void ov__body_hash(const char *body, char out[17]);

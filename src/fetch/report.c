@@ -5,18 +5,14 @@
 
 #include "fetch/fetch_core.h"
 #include "util/fs.h"
+#include "util/buf.h"
 #include "util/progress.h"
 
 int ov__record_add(ov_fetcher *f, const ov_response *resp)
 {
-    if (f->n_records == f->cap_records) {
-        size_t ncap = f->cap_records ? f->cap_records * 2 : 64;
-        ov__record *p = realloc(f->records, ncap * sizeof *p);
-        if (!p)
-            return OV_ENOMEM;
-        f->records = p;
-        f->cap_records = ncap;
-    }
+    if (ov__grow_array((void **)&f->records, f->n_records, &f->cap_records, sizeof *f->records,
+                       64) != 0)
+        return OV_ENOMEM;
     ov__record *rec = &f->records[f->n_records];
     memset(rec, 0, sizeof *rec);
     rec->url = strdup(resp->url);

@@ -458,8 +458,15 @@ static int body_blocks(ov__pk *p, size_t ord, const ov_article *a, char ***block
     static const char open[] = "<div xmlns=\"" XHTML_NS "\" xmlns:epub=\"http://www.idpf.org/2007/ops\">";
     ov__buf w = OV__BUF_INIT;
     xmlDoc *doc = NULL;
-    int rc = ov__buf_puts(&w, open);
-    rc = rc ? rc : ov__buf_puts(&w, a->body_xhtml ? a->body_xhtml : "");
+    char *loaded = NULL; /* the body from opts.load_body, when it gives one */
+    int rc = 0;
+    if (p->opts.load_body && (rc = p->opts.load_body(p->opts.load_body_ud, ord - 1, a, &loaded, err)) != 0)
+        goto cleanup;
+    const char *body = loaded ? loaded : a->body_xhtml;
+    rc = ov__buf_puts(&w, open);
+    rc = rc ? rc : ov__buf_puts(&w, body ? body : "");
+    free(loaded);
+    loaded = NULL;
     rc = rc ? rc : ov__buf_puts(&w, "</div>");
     if (rc) {
         rc = ov_error_set(err, rc, a->url, "out of memory");

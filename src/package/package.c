@@ -43,6 +43,7 @@
 
 #include "ov_assets.h"
 #include "package/package_internal.h"
+#include "package/zipdeflate.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
@@ -199,7 +200,11 @@ static int pk_plan(ov__pk *p, ov_error *err)
 typedef struct zw {
     zip_t *za;
     zip_uint16_t dtime, ddate;
-    const char *path; /* for messages */
+    const char *path;    /* for messages */
+    /* the deflated entries in archive order, mimetype excepted (zipdeflate.h) */
+    ov__zd_entry *ents;
+    char (*names)[64];
+    size_t n, cap;
 } zw;
 
 static int zw_add(zw *z, const char *name, zip_source_t *src, int store, ov_error *err)
@@ -220,9 +225,37 @@ static int zw_add(zw *z, const char *name, zip_source_t *src, int store, ov_erro
     return 0;
 }
 
-static int zw_mem(zw *z, const char *name, const void *data, size_t len, int store, ov_error *err)
+/* The next entry of the archive (deflated); its bytes are described by the caller. */
+static ov__zd_entry *zw_next(zw *z, const char *name, ov_error *err)
 {
-    return zw_add(z, name, zip_source_buffer(z->za, data, len, 0), store, err);
+    if (z->n == z->cap) {
+        size_t nc = z->cap ? z->cap * 2 : 64;
+        ov__zd_entry *e = realloc(z->ents, nc * sizeof *e);
+        if (e)
+            z->ents = e;
+        char(*nm)[64] = e ? realloc(z->names, nc * sizeof *nm) : NULL;
+        if (!nm) {
+            ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+            return NULL;
+        }
+        z->names = nm;
+        z->cap = nc;
+    }
+    ov__zd_entry *e = &z->ents[z->n];
+    memset(e, 0, sizeof *e);
+    snprintf(z->names[z->n], sizeof z->names[z->n], "%s", name);
+    z->n++;
+    return e;
+}
+
+static int zw_mem(zw *z, const char *name, const void *data, size_t len, ov_error *err)
+{
+    ov__zd_entry *e = zw_next(z, name, err);
+    if (!e)
+        return OV_ENOMEM;
+    e->data = data;
+    e->len = len;
+    return 0;
 }
 
 /* An entry from memory, or from the spool when `data` went there. */
@@ -230,10 +263,14 @@ static int zw_part(zw *z, const ov__pk *p, const char *name, const char *data, s
                    uint64_t off, ov_error *err)
 {
     if (data || !len)
-        return zw_mem(z, name, data ? data : "", len, 0, err);
-    return zw_add(z, name,
-                  zip_source_file(z->za, p->spool_path, (zip_uint64_t)off, (zip_int64_t)len), 0,
-                  err);
+        return zw_mem(z, name, data ? data : "", len, err);
+    ov__zd_entry *e = zw_next(z, name, err);
+    if (!e)
+        return OV_ENOMEM;
+    e->path = p->spool_path;
+    e->off = off;
+    e->len = len;
+    return 0;
 }
 
 static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
@@ -241,20 +278,24 @@ static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
     char name[64];
     snprintf(name, sizeof name, "EPUB/%s", im->href);
     if (im->data)
-        return zw_mem(z, name, im->data, im->len, 0, err);
+        return zw_mem(z, name, im->data, im->len, err);
     const ov_resource *r = im->res;
     if (r->data)
-        return zw_mem(z, name, r->data, r->size, 0, err);
+        return zw_mem(z, name, r->data, r->size, err);
     if (!r->spool_path || access(r->spool_path, R_OK) != 0)
         return ov_error_set(err, OV_EIO, r->spool_path ? r->spool_path : r->url,
                             "cannot read image for %s: %s", r->url ? r->url : "(cover)",
                             r->spool_path ? strerror(errno) : "no bytes and no spool file");
-    return zw_add(z, name,
-                  zip_source_file(z->za, r->spool_path, (zip_uint64_t)r->spool_offset,
-                                  (zip_int64_t)r->size),
-                  0, err);
+    ov__zd_entry *e = zw_next(z, name, err);
+    if (!e)
+        return OV_ENOMEM;
+    e->path = r->spool_path;
+    e->off = (uint64_t)r->spool_offset;
+    e->len = (size_t)r->size;
+    return 0;
 }
 
+/* The entries in archive order, then deflated ahead and added to the zip. */
 static int zw_entries(zw *z, ov__pk *p, ov_error *err)
 {
     static const char mimetype[] = "application/epub+zip";
@@ -263,12 +304,13 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
     const unsigned char *cont = ov__asset("templates/container.xml", &cont_len);
     if (!css || !cont)
         return ov_error_set(err, OV_ERROR, NULL, "embedded assets missing from this build");
-    int rc = zw_mem(z, "mimetype", mimetype, sizeof mimetype - 1, 1, err);
-    rc = rc ? rc : zw_mem(z, "META-INF/container.xml", cont, cont_len, 0, err);
+    int rc = zw_add(z, "mimetype", zip_source_buffer(z->za, mimetype, sizeof mimetype - 1, 0), 1,
+                    err);
+    rc = rc ? rc : zw_mem(z, "META-INF/container.xml", cont, cont_len, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/package.opf", p->opf, p->opf_len, p->opf_off, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/nav.xhtml", p->nav, p->nav_len, p->nav_off, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/toc.ncx", p->ncx, p->ncx_len, p->ncx_off, err);
-    rc = rc ? rc : zw_mem(z, "EPUB/css/octavo.css", css, css_len, 0, err);
+    rc = rc ? rc : zw_mem(z, "EPUB/css/octavo.css", css, css_len, err);
     for (size_t i = 0; i < p->n_docs && !rc; i++) {
         char name[64];
         snprintf(name, sizeof name, "EPUB/%s", p->docs[i].href);
@@ -277,13 +319,30 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
     }
     for (size_t i = 0; i < p->n_imgs && !rc; i++)
         rc = zw_image(z, &p->imgs[i], err);
+    if (rc)
+        return rc;
+    int spool = p->spool_fd >= 0 && !p->spool_full ? p->spool_fd : -1;
+    ov__zd_run(z->ents, z->n, spool, &p->spool_off);
+    for (size_t i = 0; i < z->n && !rc; i++) {
+        const ov__zd_entry *e = &z->ents[i];
+        zip_source_t *src;
+        if (e->done)
+            src = ov__zd_source(z->za, z->ents, i, p->spool_fd);
+        else if (e->data || !e->len)
+            src = zip_source_buffer(z->za, e->data ? e->data : "", e->len, 0);
+        else
+            src = zip_source_file(z->za, e->path, (zip_uint64_t)e->off, (zip_int64_t)e->len);
+        rc = zw_add(z, z->names[i], src, 0, err);
+    }
     return rc;
 }
 
 static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
 {
     int zerr = 0;
-    zw z = {NULL, 0, 0, tmp};
+    zw z;
+    memset(&z, 0, sizeof z);
+    z.path = tmp;
     time_t t = (time_t)p->b->modified;
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -305,6 +364,9 @@ static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
         z.za = NULL;
     if (z.za)
         zip_discard(z.za);
+    ov__zd_free(z.ents, z.n);
+    free(z.ents);
+    free(z.names);
     return rc;
 }
 
@@ -320,6 +382,10 @@ static int package_write(const ov_book *book, int release, const char *path,
     ov_package_options defaults = OV_PACKAGE_OPTIONS_INIT;
     p.b = book;
     p.opts = opts ? *opts : defaults;
+    if (opts && opts->version < 2) { /* fields a version-1 caller does not have */
+        p.opts.load_body = NULL;
+        p.opts.load_body_ud = NULL;
+    }
     p.release_bodies = release;
     pk_spool_open(&p);
     if (!p.opts.max_chapter_bytes)

@@ -1,18 +1,20 @@
 /* extract.c - choose the article root.
  *
  * Site rules when given; otherwise: hidden elements, scripts and form
- * controls go; navigation, boilerplate, bylines and link lists are only
- * MARKED (strong marks for whole class words such as "comments", weak ones
- * for tags, layout-ish words and link density; a weak mark never falls on a
- * block holding most of the page's text). Candidate A is the Readability-
- * style best block with the marks; when they leave under OV__MIN_ARTICLE
- * characters it is chosen again with the strong marks only, and with none
- * only when nothing is left. Candidate B is the smallest block holding most
- * of the good paragraphs of the jusText-style classifier (blocks.c). The two
- * are compared: A unless it holds too few of the good paragraphs. Inside
- * the choice, link lists and boilerplate that the classifier calls bad are
- * left out. Nothing is
- * deleted from the tree: emit.c skips what is marked. */
+ * controls go (an <object>'s fallback content stays in its place);
+ * navigation, boilerplate, bylines and link lists are only MARKED (strong
+ * marks for whole class words such as "comments", weak ones for tags,
+ * layout-ish words and link density; a weak mark never falls on a block
+ * holding most of the page's text). Candidate A is the Readability-style
+ * best block with the marks, with the lede just before it (a standfirst, a
+ * lead video's caption); when they leave under OV__MIN_ARTICLE characters
+ * it is chosen again with the strong marks only, and with none only when
+ * nothing is left. Candidate B is the smallest block holding most of the
+ * good paragraphs of the jusText-style classifier (blocks.c). The two are
+ * compared: A unless it holds too few of the good paragraphs. Inside the
+ * choice, link lists and boilerplate that the classifier calls bad are
+ * left out. Nothing is deleted from the tree: emit.c skips what is
+ * marked. */
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 #include <ctype.h>
@@ -24,6 +26,7 @@
 #include "transform/blocks.h"
 #include "transform/transform_priv.h"
 #include "util/buf.h"
+#include "util/strset.h"
 
 #define OV__MAX_ROOTS 64
 #define OV__SCORE_TEXT_MAX (64u * 1024u)
@@ -180,14 +183,17 @@ static int has_time_desc(xmlNodePtr n)
  * meta-like class word. The metadata is already collected from the whole
  * page; in the body it is noise. Source lines (来源, Source) stay.
  */
+/* Class words of metadata blocks (bylines, author boxes, datelines). */
+static const char *const META_WORDS[] = {"byline", "dateline", "meta", "posted", "postmeta", "pubdate",
+                                         "timestamp", "date", "time", "author", "info", "kicker", NULL};
+
 static int is_meta_line(xmlNodePtr n, const char *t, size_t tl)
 {
-    static const char *const words[] = {"byline", "dateline", "meta", "posted", "postmeta", "pubdate",
-                                        "timestamp", "date", "time", "author", "info", "kicker", NULL};
     if (tl == 0 || tl > 160) return 0;
-    if (strstr(t, "来源") || strstr(t, "來源") || strstr(t, "Source") || strstr(t, "摄") || strstr(t, "攝"))
-        return 0;
-    return has_time_desc(n) || class_word(n, words);
+    static const char *const source_words[] = {"来源", "來源", "Source", "摄", "攝", NULL};
+    static ov__strset sources = OV__STRSET(source_words);
+    if (ov__strset_any(&sources, t)) return 0;
+    return has_time_desc(n) || class_word(n, META_WORDS);
 }
 
 static int name_in(xmlNodePtr n, const char *const *names)
@@ -197,7 +203,7 @@ static int name_in(xmlNodePtr n, const char *const *names)
     return 0;
 }
 
-static const char *BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱", "分享到", "上一篇", "下一篇",
+static const char *const BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱", "分享到", "上一篇", "下一篇",
                                "相关新闻", "相关阅读", "相关文章", "关闭窗口", "打印本页", "【打印】",
                                "版权所有", "免责声明", "责任编辑", "责编：", "Copyright", "copyright",
                                "All rights reserved", "All Rights Reserved", "Share this", "Related articles",
@@ -211,7 +217,8 @@ static const char *BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱
                                "【编辑:", "【編輯:", "字級設定", "字级设定",
                                /* reader widgets: comment counts, polls, keyword and feedback boxes */
                                "参与互动(", "參與互動(", "我来说两句", "我來說兩句", "热门关键词", "熱門關鍵詞",
-                               "讓您覺得？", "让您觉得？", "请到交流平台反馈", "請到交流平台反饋"};
+                               "讓您覺得？", "让您觉得？", "请到交流平台反馈", "請到交流平台反饋", NULL};
+static ov__strset boiler_words = OV__STRSET(BOILER);
 
 static size_t utf8_len(const char *s)
 {
@@ -231,9 +238,7 @@ static int is_boiler(const char *t)
     if (n > 600) return 0;
     for (const char *const *l = LABELS; *l; l++)
         if (!strcmp(t, *l)) return 1;
-    for (size_t i = 0; i < sizeof BOILER / sizeof BOILER[0]; i++)
-        if (strstr(t, BOILER[i])) return 1;
-    return 0;
+    return ov__strset_any(&boiler_words, t);
 }
 
 /* Social networks and share/follow actions, simplified and traditional. */
@@ -320,7 +325,7 @@ static int has_block_child(xmlNodePtr n)
 }
 
 /* Never part of an article; removed before anything is measured. */
-static const char *const HARD_DROP[] = {"script", "style", "template", "svg", "canvas", "iframe", "object",
+static const char *const HARD_DROP[] = {"script", "style", "template", "svg", "canvas", "iframe", "param",
                                         "embed", "button", "select", "textarea", "input", "link", "meta",
                                         "head", "dialog", "map", "video", "audio", "label", "frame",
                                         "frameset", "applet", NULL};
@@ -401,6 +406,40 @@ static void mark_poll(xmlNodePtr n)
         xmlSetProp(n, BAD_CAST OV__POLL_ATTR, BAD_CAST "1");
 }
 
+/*
+ * An <object> (a Flash player) shows its fallback content where the plugin
+ * is missing, and pages put the video's caption or the whole story there
+ * (HTML's "nested browsing context" fallback). Like a browser without the
+ * plugin, keep that content in place of the element: its children move
+ * before it and it goes; <param> and <embed> go with the hard drops.
+ * Returns the node where the walk goes on (the first moved child, else
+ * the next node after the object), or NULL at the end of root's subtree.
+ */
+static xmlNodePtr unwrap_next(xmlNodePtr n, xmlNodePtr root)
+{
+    xmlNodePtr cur = n;
+    while (cur != root && !cur->next) cur = cur->parent;
+    return cur == root ? NULL : cur->next;
+}
+
+static xmlNodePtr unwrap_object(xmlNodePtr n, xmlNodePtr root)
+{
+    xmlNodePtr first = NULL;
+    for (xmlNodePtr k = n->children; k;) {
+        xmlNodePtr nx = k->next;
+        xmlUnlinkNode(k);
+        /* a text child may merge into a text node before the object: the
+         * node returned is where it went */
+        xmlNodePtr at = xmlAddPrevSibling(n, k);
+        if (!first) first = at;
+        k = nx;
+    }
+    xmlNodePtr nx = first ? first : unwrap_next(n, root);
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+    return nx;
+}
+
 static void preclean(xmlNodePtr root)
 {
     xmlNodePtr cur = root->children;
@@ -415,6 +454,11 @@ static void preclean(xmlNodePtr root)
             xmlFreeNode(victim);
             if (!nx) break;
             cur = nx;
+            continue;
+        }
+        if (cur->type == XML_ELEMENT_NODE && !xmlStrcasecmp(cur->name, BAD_CAST "object")) {
+            cur = unwrap_object(cur, root);
+            if (!cur) break;
             continue;
         }
         if (cur->type == XML_ELEMENT_NODE) mark_poll(cur);
@@ -523,6 +567,62 @@ static double roots_good(const ov__tree *t, const size_t *r, size_t n)
 
 static size_t parent_of(const ov__tree *t, size_t i) { return t->st[i].parent ? t->st[i].parent - 1 : (size_t)-1; }
 
+#define OV__LEDE_UP 1            /* wrapper levels above the article searched for its lede */
+#define OV__LEDE_MIN 80.0        /* characters of prose in a lede */
+#define OV__LEDE_DATE_BYTES 400 /* text of a lede looked at for a date */
+#define OV__LEDE_WRAP 0.8        /* share of a wrapper's text the body holds */
+
+/* Does block i read as a lede: prose, hardly any links, no metadata class,
+ * no date, not a table or a list? */
+static int is_lede(const ov__tree *t, size_t i)
+{
+    const ov__nstat *s = &t->st[i];
+    if (!s->total.chars || ov__acc_len(&s->total) < OV__LEDE_MIN || s->total.links * 10 >= s->total.chars) return 0;
+    if (!(s->total.punct > 0 && ov__prose_like(&s->total)) || class_word(t->node[i], META_WORDS)) return 0;
+    /* a photo box or a list is not a lede; a dateline is metadata */
+    if (name_in(t->node[i], (const char *const[]){"table", "ul", "ol", "dl", "figure", NULL})) return 0;
+    char *txt = ov__node_text(t->node[i], OV__LEDE_DATE_BYTES);
+    char date[OV__DATE_MAX];
+    int dated = txt && ov__date_parse(txt, date);
+    free(txt);
+    if (dated) return 0;
+    return 1;
+}
+
+/*
+ * The lede just before the article: a standfirst, or the caption of the
+ * lead video, often sits in its own block before the body's container,
+ * or before a wrapper holding little else than the body (the sibling
+ * merge, which compares scores, misses it: a single paragraph scores low).
+ * Walk up from the top block through such wrappers (OV__LEDE_UP levels at
+ * most); the first block with text before it is taken when it reads as a
+ * lede. Roots stay in document order; returns their new count.
+ */
+static size_t add_lede(const ov__tree *t, size_t top, size_t *roots, size_t n, size_t max)
+{
+    size_t cur = top;
+    for (int up = 0; up <= OV__LEDE_UP && n < max; up++) {
+        size_t ki = (size_t)-1;
+        for (xmlNodePtr k = t->node[cur]->prev; k && ki == (size_t)-1; k = k->prev) {
+            size_t i = k->type == XML_ELEMENT_NODE ? ov__tree_index(t, k) : (size_t)-1;
+            if (i != (size_t)-1 && !t->st[i].gone && t->st[i].total.chars) ki = i;
+        }
+        if (ki != (size_t)-1) {
+            if (!is_lede(t, ki)) return n;
+            size_t at = 0;
+            while (at < n && roots[at] < ki) at++;
+            if (at < n && roots[at] == ki) return n;
+            memmove(roots + at + 1, roots + at, (n - at) * sizeof *roots);
+            roots[at] = ki;
+            return n + 1;
+        }
+        size_t p = parent_of(t, cur);
+        if (p == (size_t)-1 || p == 0 || plain_of(&t->st[cur].total) < OV__LEDE_WRAP * plain_of(&t->st[p].total)) return n;
+        cur = p;
+    }
+    return n;
+}
+
 /*
  * Candidate A: the best scored block, moved up while its parent scores
  * about as well (the article split over a few divs), then its siblings that
@@ -571,6 +671,7 @@ static size_t candidate_a(ov__tree *t, int level, size_t *roots, size_t max)
         }
         if (keep) roots[n++] = ki;
     }
+    n = add_lede(t, top, roots, n, max);
     return n;
 }
 

@@ -12,6 +12,8 @@
 #include "util/buf.h"
 
 #define OV__META_TEXT_MAX 4096
+/* Longest text block (bytes) read for a byline, date or source line. */
+#define OV__META_SHORT_BLOCK 300
 
 static void take(char **field, char *v)
 {
@@ -24,18 +26,26 @@ static void take_dup(char **field, const char *v)
     if (!*field && v && v[0]) *field = strdup(v);
 }
 
-char *ov__node_text(xmlNodePtr n, size_t max)
+/* ov__node_text; *cut set when the text reached max (was, or may have been, shortened). */
+static char *node_text(xmlNodePtr n, size_t max, int *cut)
 {
     ov__buf b = OV__BUF_INIT;
     int space = 0;
     xmlNodePtr cur = n ? n->children : NULL;
     while (cur && b.len < max) {
         if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
-            for (const xmlChar *p = cur->content; p && *p && b.len < max; p++) {
-                if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') { space = 1; continue; }
+            /* whitespace runs become one space; a word is copied at once but
+             * ends, as if copied byte by byte, at the first byte past max */
+            for (const xmlChar *p = cur->content; p && *p && b.len < max;) {
+                size_t ws = strspn((const char *)p, " \n\t\r");
+                if (ws) { space = 1; p += ws; continue; }
+                size_t word = strcspn((const char *)p, " \n\t\r");
                 if (space && b.len) ov__buf_putc(&b, ' ');
                 space = 0;
-                ov__buf_putc(&b, (char)*p);
+                size_t room = b.len < max ? max - b.len : 1;
+                size_t take = word < room ? word : room;
+                ov__buf_put(&b, p, take);
+                p += take;
             }
         }
         int skip = cur->type == XML_ELEMENT_NODE &&
@@ -47,6 +57,7 @@ char *ov__node_text(xmlNodePtr n, size_t max)
         if (!cur || cur == n) break;
         cur = cur->next;
     }
+    *cut = b.len >= max;
     /* never cut inside a UTF-8 sequence */
     if (b.len >= max) {
         /* back to the start of the last sequence; drop it unless complete */
@@ -60,6 +71,12 @@ char *ov__node_text(xmlNodePtr n, size_t max)
     }
     if (!b.data) return strdup("");
     return ov__buf_detach(&b, NULL);
+}
+
+char *ov__node_text(xmlNodePtr n, size_t max)
+{
+    int cut;
+    return node_text(n, max, &cut);
 }
 
 char *ov__abs_url(const ov__ctx *c, const char *ref, int links)
@@ -92,7 +109,8 @@ static const char *const title_seps[] = {" - ", " -- ", "--", " | ", " – ", " 
 static size_t sep_at(const char *p)
 {
     for (size_t i = 0; i < OV__N_SEPS; i++)
-        if (!strncmp(p, title_seps[i], strlen(title_seps[i]))) return strlen(title_seps[i]);
+        if (*p == title_seps[i][0] && !strncmp(p, title_seps[i], strlen(title_seps[i])))
+            return strlen(title_seps[i]);
     if (p[0] == '-' && (((unsigned char)p[-1] & 0x80) || p[-1] == ' ') && (unsigned char)p[1] >= 0xC0) return 1;
     return 0;
 }
@@ -546,9 +564,11 @@ static void keep_copyright(ov__ctx *c, const char *t)
 /* Short text blocks may hold the byline, date and source line. */
 static void on_text_block(ov__ctx *c, cands *k, xmlNodePtr n, long pos)
 {
-    char *t = ov__node_text(n, OV__META_TEXT_MAX);
+    /* only a short text is read: never more of it than that */
+    int cut = 0;
+    char *t = node_text(n, OV__META_SHORT_BLOCK, &cut);
     char date[OV__DATE_MAX];
-    if (t && strlen(t) < 300) {
+    if (t && !cut) {
         char *by = ov__byline_inline(t);
         char *src = c->m.inline_source ? NULL : ov__source_inline(t);
         int have_date = strlen(t) < 160 && ov__date_parse(t, date);
@@ -874,20 +894,36 @@ static int utf8_cp(const unsigned char **p)
     return cp;
 }
 
+/* Characters in each of detect_lang's lists, at most. */
+#define OV__LANG_MARKS 64
+
+static int cp_in(const int *cps, size_t n, int cp)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cps[i] == cp) return 1;
+    return 0;
+}
+
 static const char *detect_lang(const char *text)
 {
     static const char *trad = "們這個說來時會對國學發過還進與為無後從開關經點體實現圖傳報導記辦";
     static const char *simp = "们这个说来时会对国学发过还进与为无后从开关经点体实现图传报导记办";
     long cjk = 0, latin = 0, kana = 0, hangul = 0, t = 0, s = 0;
+    /* the lists as code points: a lookup per character, not a strstr */
+    int tcp[OV__LANG_MARKS], scp[OV__LANG_MARKS];
+    size_t nt = 0, ns = 0;
+    for (const unsigned char *p = (const unsigned char *)trad; *p && nt < OV__LANG_MARKS;) tcp[nt++] = utf8_cp(&p);
+    for (const unsigned char *p = (const unsigned char *)simp; *p && ns < OV__LANG_MARKS;) scp[ns++] = utf8_cp(&p);
     for (const unsigned char *p = (const unsigned char *)text; p && *p;) {
         const unsigned char *start = p;
         int cp = utf8_cp(&p);
         if (cp >= 0x4E00 && cp <= 0x9FFF) {
             cjk++;
-            char ch[5] = {0};
-            memcpy(ch, start, (size_t)(p - start) < 4 ? (size_t)(p - start) : 4);
-            if (strstr(trad, ch) && !strstr(simp, ch)) t++;
-            else if (strstr(simp, ch) && !strstr(trad, ch)) s++;
+            /* only a well-formed sequence can occur in the (UTF-8) lists */
+            if (p - start != 3 || (start[1] & 0xC0) != 0x80 || (start[2] & 0xC0) != 0x80) continue;
+            int in_t = cp_in(tcp, nt, cp), in_s = cp_in(scp, ns, cp);
+            if (in_t && !in_s) t++;
+            else if (in_s && !in_t) s++;
         } else if (cp >= 0x3040 && cp <= 0x30FF) kana++;
         else if (cp >= 0xAC00 && cp <= 0xD7AF) hangul++;
         else if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) latin++;

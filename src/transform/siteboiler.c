@@ -38,8 +38,6 @@
 
 typedef struct sb_key { uint64_t hash; size_t article; } sb_key;
 
-typedef struct sb_keys { sb_key *v; size_t n, cap; } sb_keys;
-
 static int is_named(xmlNodePtr n, const char *const *names)
 {
     for (size_t i = 0; names[i]; i++)
@@ -136,21 +134,10 @@ static xmlNodePtr next_node(xmlNodePtr n, xmlNodePtr root, int skip)
     return n && n != root ? n->next : NULL;
 }
 
-static int keys_push(sb_keys *k, uint64_t h, size_t article, int once_per_page)
+static int cmp_u64(const void *a, const void *b)
 {
-    for (size_t i = k->n; once_per_page && i > 0 && k->v[i - 1].article == article; i--)
-        if (k->v[i - 1].hash == h) return 0; /* once per page */
-    if (k->n == k->cap) {
-        size_t nc = k->cap ? k->cap * 2 : 256;
-        sb_key *nv = realloc(k->v, nc * sizeof *nv);
-        if (!nv) return OV_ENOMEM;
-        k->v = nv;
-        k->cap = nc;
-    }
-    k->v[k->n].hash = h;
-    k->v[k->n].article = article;
-    k->n++;
-    return 0;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -174,20 +161,125 @@ static void host_of(const ov_article *a, char out[OV__SB_HOST_MAX])
     out[n] = '\0';
 }
 
-static int is_boiler(const sb_keys *k, uint64_t h)
+static int has_key(const uint64_t *keys, size_t n, uint64_t h)
 {
-    size_t lo = 0, hi = k->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (k->v[mid].hash < h) lo = mid + 1;
+        if (keys[mid] < h) lo = mid + 1;
         else hi = mid;
     }
-    return lo < k->n && k->v[lo].hash == h;
+    return lo < n && keys[lo] == h;
+}
+
+int ov_transform_block_keys(const char *body_xhtml, uint64_t **out, size_t *n_out, ov_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    xmlDocPtr d = parse_body(body_xhtml);
+    if (!d) return 0; /* not ours to judge: the packager reports a bad body */
+    xmlNodePtr root = xmlDocGetRootElement(d);
+    uint64_t *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (xmlNodePtr b = root->children; b;) {
+        int skip = is_text_block(b);
+        if (skip) {
+            size_t len;
+            uint64_t h = block_hash(b, &len);
+            if (h && n == cap) {
+                size_t nc = cap ? cap * 2 : 32;
+                uint64_t *nv = realloc(v, nc * sizeof *nv);
+                if (!nv) { rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory"); break; }
+                v = nv;
+                cap = nc;
+            }
+            if (h) v[n++] = h;
+        }
+        b = next_node(b, root, skip);
+    }
+    xmlFreeDoc(d);
+    if (rc) { free(v); return rc; }
+    qsort(v, n, sizeof *v, cmp_u64);
+    size_t u = 0; /* each key once per page */
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || v[u - 1] != v[i]) v[u++] = v[i];
+    if (u == 0) { free(v); v = NULL; }
+    *out = v;
+    *n_out = u;
+    return 0;
+}
+
+int ov_transform_boiler_keys(const ov_article *const *articles, uint64_t *const *keys, size_t *n_keys,
+                             size_t n, ov_error *err)
+{
+    int rc = 0;
+    char (*hosts)[OV__SB_HOST_MAX] = n ? calloc(n, sizeof *hosts) : NULL;
+    unsigned char *done = n ? calloc(n, 1) : NULL;
+    sb_key *all = NULL;
+    uint64_t *boiler = NULL;
+    if (n && (!hosts || !done)) { rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory"); goto cleanup; }
+    for (size_t i = 0; i < n; i++) host_of(articles[i], hosts[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i]) continue;
+        /* the host's pages, and their keys */
+        size_t pages = 0, total = 0;
+        for (size_t j = i; j < n; j++) {
+            if (done[j] || strcmp(hosts[i], hosts[j])) continue;
+            done[j] = 1;
+            pages++;
+            total += n_keys[j];
+        }
+        size_t need = (pages * OV_SITEBOILER_SHARE + 99) / 100;
+        if (need < OV_SITEBOILER_MIN_PAGES) need = OV_SITEBOILER_MIN_PAGES;
+        size_t n_all = 0, n_boiler = 0;
+        if (hosts[i][0] && pages >= OV_SITEBOILER_MIN_PAGES && total) {
+            free(all);
+            free(boiler);
+            all = malloc(total * sizeof *all);
+            boiler = NULL;
+            if (!all) { rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory"); goto cleanup; }
+            for (size_t j = i; j < n; j++) {
+                if (strcmp(hosts[i], hosts[j])) continue;
+                for (size_t k = 0; k < n_keys[j]; k++) all[n_all++] = (sb_key){keys[j][k], j};
+            }
+            qsort(all, n_all, sizeof *all, cmp_key);
+            for (size_t a = 0; a < n_all;) { /* keys are once per page: a run's length is its pages */
+                size_t b = a;
+                while (b < n_all && all[b].hash == all[a].hash) b++;
+                if (b - a >= need) all[n_boiler++].hash = all[a].hash;
+                a = b;
+            }
+            if (n_boiler && !(boiler = malloc(n_boiler * sizeof *boiler))) {
+                rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+                goto cleanup;
+            }
+            for (size_t k = 0; k < n_boiler; k++) boiler[k] = all[k].hash;
+        }
+        /* each page keeps only its keys that are the host's boilerplate */
+        for (size_t j = i; j < n; j++) {
+            if (strcmp(hosts[i], hosts[j])) continue;
+            size_t u = 0;
+            for (size_t k = 0; k < n_keys[j]; k++)
+                if (has_key(boiler, n_boiler, keys[j][k])) keys[j][u++] = keys[j][k];
+            n_keys[j] = u;
+        }
+    }
+cleanup:
+    free(all);
+    free(boiler);
+    free(hosts);
+    free(done);
+    return rc;
 }
 
 /* Remove the boilerplate blocks of one article; *removed counts them. */
-static int strip_article(ov_article *a, const sb_keys *boiler, size_t *removed, ov_error *err)
+int ov_transform_strip_keys(ov_article *a, const uint64_t *keys, size_t n_keys, size_t *removed, ov_error *err)
 {
+    size_t dummy = 0;
+    if (!removed) removed = &dummy;
+    *removed = 0;
+    if (!n_keys || !a->body_xhtml) return 0;
     xmlDocPtr d = parse_body(a->body_xhtml);
     if (!d) return 0; /* not ours to judge: the packager reports a bad body */
     xmlNodePtr root = xmlDocGetRootElement(d);
@@ -201,7 +293,7 @@ static int strip_article(ov_article *a, const sb_keys *boiler, size_t *removed, 
             uint64_t h = block_hash(n, &len);
             total += len;
             skip = 1;
-            if (h && is_boiler(boiler, h) && !has_image(n, 0)) {
+            if (h && has_key(keys, n_keys, h) && !has_image(n, 0)) {
                 char *t = (char *)xmlNodeGetContent(n);
                 int title = t && a->title && ov__same_title(t, a->title);
                 xmlFree(t);
@@ -249,7 +341,7 @@ static int strip_article(ov_article *a, const sb_keys *boiler, size_t *removed, 
     if (rc == 0) {
         free(a->body_xhtml);
         a->body_xhtml = ov__buf_detach(&out, NULL);
-        *removed += n_gone;
+        *removed = n_gone;
     } else {
         ov__buf_free(&out);
         rc = ov_error_set(err, OV_ENOMEM, a->url, "out of memory");
@@ -265,62 +357,21 @@ int ov_transform_site_boilerplate(ov_article *const *articles, size_t n, size_t 
     size_t dummy = 0;
     if (!removed) removed = &dummy;
     *removed = 0;
-    char (*hosts)[OV__SB_HOST_MAX] = n ? calloc(n, sizeof *hosts) : NULL;
-    unsigned char *done = n ? calloc(n, 1) : NULL;
-    sb_keys all = {0}, boiler = {0};
-    if (n && (!hosts || !done)) { rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory"); goto cleanup; }
-    for (size_t i = 0; i < n; i++) host_of(articles[i], hosts[i]);
+    uint64_t **keys = n ? calloc(n, sizeof *keys) : NULL;
+    size_t *n_keys = n ? calloc(n, sizeof *n_keys) : NULL;
+    if (n && (!keys || !n_keys)) { rc = ov_error_set(err, OV_ENOMEM, NULL, "out of memory"); goto cleanup; }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = ov_transform_block_keys(articles[i]->body_xhtml, &keys[i], &n_keys[i], err);
+    if (rc == 0) rc = ov_transform_boiler_keys((const ov_article *const *)articles, keys, n_keys, n, err);
     for (size_t i = 0; i < n && rc == 0; i++) {
-        if (done[i] || !hosts[i][0]) continue;
-        /* the host's pages */
-        size_t pages = 0;
-        all.n = boiler.n = 0;
-        for (size_t j = i; j < n; j++) {
-            if (done[j] || strcmp(hosts[i], hosts[j])) continue;
-            done[j] = 1;
-            pages++;
-        }
-        if (pages < OV_SITEBOILER_MIN_PAGES) continue;
-        size_t need = (pages * OV_SITEBOILER_SHARE + 99) / 100;
-        if (need < OV_SITEBOILER_MIN_PAGES) need = OV_SITEBOILER_MIN_PAGES;
-        for (size_t j = i; j < n && rc == 0; j++) {
-            if (strcmp(hosts[i], hosts[j]) || !articles[j]->body_xhtml) continue;
-            xmlDocPtr d = parse_body(articles[j]->body_xhtml);
-            if (!d) continue;
-            xmlNodePtr root = xmlDocGetRootElement(d);
-            for (xmlNodePtr b = root->children; b && rc == 0;) {
-                int skip = is_text_block(b);
-                if (skip) {
-                    size_t len;
-                    uint64_t h = block_hash(b, &len);
-                    if (h) rc = keys_push(&all, h, j, 1);
-                }
-                b = next_node(b, root, skip);
-            }
-            xmlFreeDoc(d);
-        }
-        if (rc) { rc = ov_error_set(err, rc, NULL, "out of memory"); break; }
-        qsort(all.v, all.n, sizeof *all.v, cmp_key);
-        for (size_t a = 0; a < all.n && rc == 0;) {
-            size_t b = a, distinct = 0;
-            while (b < all.n && all.v[b].hash == all.v[a].hash) {
-                if (b == a || all.v[b].article != all.v[b - 1].article) distinct++;
-                b++;
-            }
-            if (distinct >= need) rc = keys_push(&boiler, all.v[a].hash, SIZE_MAX, 0);
-            a = b;
-        }
-        if (rc) { rc = ov_error_set(err, rc, NULL, "out of memory"); break; }
-        if (!boiler.n) continue;
-        for (size_t j = i; j < n && rc == 0; j++)
-            if (!strcmp(hosts[i], hosts[j]) && articles[j]->body_xhtml)
-                rc = strip_article(articles[j], &boiler, removed, err);
+        size_t gone = 0;
+        rc = ov_transform_strip_keys(articles[i], keys[i], n_keys[i], &gone, err);
+        *removed += gone;
     }
 cleanup:
-    free(all.v);
-    free(boiler.v);
-    free(hosts);
-    free(done);
+    for (size_t i = 0; keys && i < n; i++) free(keys[i]);
+    free(keys);
+    free(n_keys);
     return rc;
 }
 

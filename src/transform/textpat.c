@@ -9,6 +9,7 @@
 
 #include "transform/transform_internal.h"
 #include "util/buf.h"
+#include "util/strset.h"
 
 static int num(const char **p, int maxd, int *v)
 {
@@ -183,11 +184,14 @@ static int is_calendar_word(const char *w, size_t n)
 
 char *ov__byline_inline(const char *s)
 {
-    static const char *cjk[] = {"作者：", "作者:", "文／", "文/", "记者：", "记者:", "记者 ", "记者",
-                                "記者：", "記者:", "記者 ", "記者", "撰文：", "撰稿：",
-                                "文｜", "文|", "文 / ", "责任编辑：", "责任编辑:", "責任編輯：", "编辑：", "编辑:", "編輯：", "編輯:"};
+    static const char *const cjk[] = {"作者：", "作者:", "文／", "文/", "记者：", "记者:", "记者 ", "记者",
+                                      "記者：", "記者:", "記者 ", "記者", "撰文：", "撰稿：",
+                                      "文｜", "文|", "文 / ", "责任编辑：", "责任编辑:", "責任編輯：", "编辑：", "编辑:", "編輯：", "編輯:", NULL};
+    static ov__strset markers = OV__STRSET(cjk);
     if (!s) return NULL;
-    for (size_t i = 0; i < sizeof cjk / sizeof cjk[0]; i++) {
+    /* one pass tells whether any marker is there; the loop finds which */
+    int marked = ov__strset_any(&markers, s);
+    for (size_t i = 0; marked && cjk[i]; i++) {
         const char *p = strstr(s, cjk[i]);
         if (!p) continue;
         p += strlen(cjk[i]);
@@ -229,9 +233,10 @@ char *ov__byline_inline(const char *s)
 
 char *ov__source_inline(const char *s)
 {
-    static const char *marks[] = {"来源：", "来源:", "來源：", "來源:", "Source: ", "SOURCE: "};
-    if (!s) return NULL;
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+    static const char *const marks[] = {"来源：", "来源:", "來源：", "來源:", "Source: ", "SOURCE: ", NULL};
+    static ov__strset any_mark = OV__STRSET(marks);
+    if (!s || !ov__strset_any(&any_mark, s)) return NULL;
+    for (size_t i = 0; marks[i]; i++) {
         const char *p = strstr(s, marks[i]);
         if (!p) continue;
         p += strlen(marks[i]);

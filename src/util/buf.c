@@ -1,6 +1,7 @@
 #include "util/buf.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,11 +42,6 @@ int ov__buf_put(ov__buf *b, const void *data, size_t len)
 int ov__buf_puts(ov__buf *b, const char *s)
 {
     return ov__buf_put(b, s, strlen(s));
-}
-
-int ov__buf_putc(ov__buf *b, char c)
-{
-    return ov__buf_put(b, &c, 1);
 }
 
 int ov__buf_printf(ov__buf *b, const char *fmt, ...)
@@ -129,4 +125,19 @@ void ov__buf_free(ov__buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+}
+
+int ov__grow_array(void **items, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : first;
+    if (nc <= n || nc > SIZE_MAX / size)
+        return OV_ENOMEM;
+    void *p = realloc(*items, nc * size);
+    if (!p)
+        return OV_ENOMEM;
+    *items = p;
+    *cap = nc;
+    return 0;
 }

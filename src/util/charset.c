@@ -147,9 +147,18 @@ static size_t utf8_seq(const unsigned char *p, size_t len)
     return n;
 }
 
+/* Eight bytes at p, all ASCII? (Most of a page is, even a CJK one's markup.) */
+static int ascii8(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return (w & 0x8080808080808080ull) == 0;
+}
+
 int ov__utf8_valid(const unsigned char *p, size_t len)
 {
     for (size_t i = 0; i < len;) {
+        if (len - i >= 8 && ascii8(p + i)) { i += 8; continue; }
         size_t n = utf8_seq(p + i, len - i);
         if (n == 0) return 0;
         i += n;
@@ -167,20 +176,23 @@ static int has_high(const unsigned char *p, size_t len)
 /* Append UTF-8 `p` to b, replacing invalid bytes and dropping controls. */
 static int scrub_utf8(ov__buf *b, const unsigned char *p, size_t len)
 {
-    int rc = 0;
+    /* valid text comes out as long as it went in: one allocation, and each
+     * run of valid characters is copied at once */
+    int rc = ov__buf_grow(b, len);
+    size_t run = 0;
     for (size_t i = 0; i < len && rc == 0;) {
-        size_t n = utf8_seq(p + i, len - i);
-        if (n == 0) {
-            rc = ov__buf_put(b, "\xEF\xBF\xBD", 3);
-            i++;
-            continue;
-        }
         unsigned char c = p[i];
+        if (c >= 0x20 && c < 0x7F) { i++; continue; }
+        size_t n = utf8_seq(p + i, len - i);
         int ctl = (n == 1 && ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)) ||
                   (n == 2 && c == 0xC2 && p[i + 1] < 0xA0);
-        if (!ctl) rc = ov__buf_put(b, p + i, n);
-        i += n;
+        if (n && !ctl) { i += n; continue; }
+        rc = ov__buf_put(b, p + run, i - run);
+        if (rc == 0 && n == 0) rc = ov__buf_put(b, "\xEF\xBF\xBD", 3);
+        i += n ? n : 1;
+        run = i;
     }
+    if (rc == 0) rc = ov__buf_put(b, p + run, len - run);
     return rc;
 }
 

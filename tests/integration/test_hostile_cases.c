@@ -844,6 +844,45 @@ Test(hostile_cases, c15_full_tmpdir_leaves_nothing_behind)
     free(tmp);
 }
 
+/* 15b: a TMPDIR too small for even one article body (a 4 KB tmpfs): the
+   bodies stay in memory instead of the spool, so does every chapter, and the
+   whole article is in the book. */
+Test(hostile_cases, c15b_tmpdir_too_small_for_a_body_keeps_the_article)
+{
+    char *tmp = ov_test_tmpdir("case15b-tiny");
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") != 0)
+        cr_skip_test("cannot mount a small tmpfs here (needs root)");
+    char page[16384];
+    size_t len = (size_t)snprintf(page, sizeof page,
+                                  "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                                  "<title>Tiny tmp</title></head><body><article><h1>Tiny tmp</h1>");
+    for (int i = 0; i < 60; i++)
+        len += (size_t)snprintf(page + len, sizeof page - len,
+                                "<p>Paragraph %d of a long article, with words enough, and commas, "
+                                "to be read as prose.</p>", i);
+    snprintf(page + len, sizeof page - len, "</article></body></html>");
+    put(site, "tiny.html", page);
+    char *url = ov_test_nginx_url(ng, "/tiny.html");
+    char *out = ov_test_book_path("case15b-tiny.epub");
+    char env1[4200];
+    snprintf(env1, sizeof env1, "TMPDIR=%s", tmp);
+    char *env[] = {env1, NULL};
+    ov_test_run r;
+    int st = ov_test_octavo(&r, env, "build", "--no-cache", "-q", url, "-o", out, NULL);
+    cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
+    cr_assert(is_empty_dir(tmp), "the run left files in the full TMPDIR");
+    char *t = all_xhtml(out);
+    cr_assert(strstr(t, "Paragraph 0 of a long article"), "%s", t);
+    cr_assert(strstr(t, "Paragraph 59 of a long article"), "%s", t);
+    free(t);
+    ov_test_run_free(&r);
+    umount(tmp);
+    free(out);
+    free(url);
+    free(tmp);
+}
+
 /* 8: skips are printed as they happen: the 404 is on stderr while the
    dripping page is still being read, and the deadline ends the run (exit 3,
    the book written from what arrived). */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "octavo/build.h"
+#include "octavo/package.h"
 #include "ov_test.h"
 
 typedef struct seen_log {
@@ -259,4 +260,117 @@ Test(build_api, language_tags)
         cr_expect(ov_language_tag_valid(good[i]), "refused %s", good[i]);
     for (size_t i = 0; bad[i]; i++)
         cr_expect(!ov_language_tag_valid(bad[i]), "accepted '%s'", bad[i]);
+}
+
+/* ---------- bodies spooled during the run (issue 13) ---------- */
+
+/* A feed of four full-content items from one host, each ending with the
+ * same two footer lines: the site boilerplate pass must remove them whether
+ * the bodies are read back from the spool (a written book), loaded for
+ * on_written, or returned in the book. */
+static char *boiler_feed(void)
+{
+    char *dir = ov_test_tmpdir("build-api-boiler");
+    char *path = NULL;
+    cr_assert(asprintf(&path, "%s/feed.xml", dir) > 0);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\" "
+          "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>"
+          "<title>Harbour Wire</title><link>http://harbour.example/</link>", f);
+    const char *what[] = {"ferry", "bridge", "lighthouse", "market"};
+    for (int i = 0; i < 4; i++)
+        fprintf(f, "<item><title>Story of the %s</title><link>http://harbour.example/%d.html</link>"
+                   "<content:encoded><![CDATA[<p>The %s story, paragraph one, with enough words to be "
+                   "an article of its own and not a footer.</p><p>More about the %s: the council met "
+                   "on Tuesday and agreed the plan after a long debate in the hall.</p>"
+                   "<p>Copyright Harbour Wire Ltd. All rights reserved.</p>"
+                   "<p>Editor on duty: Lin Ma</p>]]></content:encoded></item>",
+                what[i], i, what[i], what[i]);
+    fputs("</channel></rss>", f);
+    fclose(f);
+    free(dir);
+    return path;
+}
+
+static int check_bodies(void *ud, const ov_book *b, const char *path, int code)
+{
+    (void)path;
+    int *calls = ud;
+    ++*calls;
+    cr_assert_eq(ov_book_article_count(b), 4);
+    for (size_t i = 0; i < b->sections[0]->n_articles; i++) {
+        const char *body = b->sections[0]->articles[i]->body_xhtml;
+        cr_assert(body, "article %zu has no body in on_written", i);
+        cr_expect(strstr(body, "paragraph one"), "%s", body);
+        cr_expect_null(strstr(body, "All rights reserved"), "boilerplate kept: %s", body);
+    }
+    return code;
+}
+
+Test(build_api, spooled_bodies_lose_site_boilerplate_in_every_path)
+{
+    char *feed = boiler_feed();
+    ov_build_input in[1];
+    memset(in, 0, sizeof in);
+    in[0].where = feed;
+    ov_build_options o = OV_BUILD_OPTIONS_INIT;
+    o.inputs = in;
+    o.n_inputs = 1;
+    o.full_content = 1;
+    o.no_images = 1;
+    o.now = 1700000000;
+    o.quiet = 1;
+    ov_error err;
+    ov_error_clear(&err);
+
+    /* written: each body read back from the spool */
+    char *out = ov_test_book_path("build-api-boiler.epub");
+    o.output = out;
+    ov_build_result *res = NULL;
+    cr_assert_eq(ov_build(&o, &res, &err), 0, "ov_build: %s", err.message);
+    cr_assert_eq(res->n_articles, 4);
+    ov_build_result_free(res);
+    for (int i = 0; i < 4; i++) {
+        char suffix[32];
+        snprintf(suffix, sizeof suffix, "a%03d.xhtml", i + 1);
+        char *ch = ov_test_zip_entry(out, suffix, NULL);
+        cr_assert(ch, "no chapter %s", suffix);
+        cr_expect(strstr(ch, "paragraph one"), "%s", ch);
+        cr_expect_null(strstr(ch, "All rights reserved"), "boilerplate in %s", suffix);
+        cr_expect_null(strstr(ch, "Editor on duty"), "boilerplate in %s", suffix);
+        free(ch);
+    }
+
+    /* on_written: the bodies are back in the book */
+    int calls = 0;
+    char *out2 = ov_test_book_path("build-api-boiler-2.epub");
+    o.output = out2;
+    o.on_written = check_bodies;
+    o.written_ud = &calls;
+    cr_assert_eq(ov_build(&o, &res, &err), 0, "ov_build: %s", err.message);
+    cr_expect_eq(calls, 1);
+    ov_build_result_free(res);
+
+    /* returned: the same, and packaging it gives the written book's bytes */
+    o.output = NULL;
+    o.on_written = NULL;
+    cr_assert_eq(ov_build(&o, &res, &err), 0, "ov_build: %s", err.message);
+    cr_assert(res->book);
+    check_bodies(&calls, res->book, NULL, 0);
+    char *out3 = ov_test_book_path("build-api-boiler-3.epub");
+    cr_assert_eq(ov_package_write(res->book, out3, &o.package, &err), 0, "%s", err.message);
+    ov_build_result_free(res);
+    size_t l1, l2, l3;
+    char *b1 = ov_test_slurp(out, &l1), *b2 = ov_test_slurp(out2, &l2), *b3 = ov_test_slurp(out3, &l3);
+    cr_assert(b1 && b2 && b3);
+    cr_expect(l1 == l2 && memcmp(b1, b2, l1) == 0, "on_written book differs from the spooled one");
+    cr_expect(l1 == l3 && memcmp(b1, b3, l1) == 0, "returned book packaged differs from the spooled one");
+    free(b1);
+    free(b2);
+    free(b3);
+    free(out);
+    free(out2);
+    free(out3);
+    free(feed);
 }

@@ -478,6 +478,71 @@ Test(transform_extract, poll_form_below_the_story_is_left_out_but_a_page_wide_fo
     free(t2);
 }
 
+Test(transform_extract, object_fallback_content_is_kept_without_the_player)
+{
+    /* a Flash player whose fallback content (shown where the plugin is
+     * missing) holds the story; <param> and <embed> are the player's */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div class=\"nav\"><a href=\"/\">Home</a></div><div class=\"story\">"
+                     "<object data=\"/player.swf\" type=\"application/x-shockwave-flash\">"
+                     "<param name=\"movie\" value=\"/player.swf\"/><embed src=\"/player.swf\"/>"
+                     "<object data=\"/inner.swf\"><div class=\"fallback\">");
+    prose(&b, "p", 5, "Fallback");
+    ov__buf_puts(&b, "</div></object></object></div></body></html>");
+    char *x = NULL;
+    char *t = extract_text(b.data, &x);
+    cr_assert(strstr(t, "Fallback sentence 0") && strstr(t, "Fallback sentence 4"), "got: %s", t);
+    cr_assert(!strstr(x, "<object") && !strstr(x, "<param") && !strstr(x, "<embed"), "player kept: %s", x);
+    free(t);
+    free(x);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, lede_before_the_post_container_is_kept)
+{
+    /* the lead video's caption sits in its own wrapper before the post,
+     * whose body holds the story; a single paragraph scores too low for
+     * the sibling merge */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>The headline</title></head><body><div id=\"content\">"
+                     "<h1>The headline</h1><div class=\"video-wrap\"><div class=\"player\"><object data=\"/v.swf\">"
+                     "<div><img src=\"/poster.jpg\"/><p class=\"caption\">The host talks with three guests about "
+                     "the budget, and what it means for the schools and the teachers in the city.</p></div></object></div></div>"
+                     "<div class=\"post\"><div class=\"entry-content\">");
+    prose(&b, "p", 6, "Body");
+    ov__buf_puts(&b, "</div><div class=\"tags\">Filed under <a href=\"/t/a\">Budget</a></div></div>"
+                     "<div class=\"more\"><a href=\"/o1\">Other story one</a> <a href=\"/o2\">Other story two</a></div>"
+                     "</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    const char *lede = strstr(t, "The host talks with three guests");
+    cr_assert(lede, "lede lost: %s", t);
+    cr_assert(strstr(t, "Body sentence 5"), "got: %s", t);
+    cr_assert(lede < strstr(t, "Body sentence 0"), "lede out of order: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, dateline_or_photo_box_before_the_body_is_not_a_lede)
+{
+    /* the block just before the body is a dateline (with a source, so
+     * prose-like), or a photo box with its caption: neither is taken */
+    const char *before[] = {"<div class=\"hd\">2012-01-12 16:56 From the Daily, a newspaper of the city, with its "
+                            "reporters and the editors of the page.</div>",
+                            "<table class=\"photobox\"><tr><td><img src=\"/p.jpg\"/></td></tr><tr><td>The mayor "
+                            "visits the new school, and talks with the teachers there.</td></tr></table>"};
+    for (size_t k = 0; k < 2; k++) {
+        ov__buf b = OV__BUF_INIT;
+        ov__buf_printf(&b, "<html><body><div id=\"main\">%s<div class=\"article\">", before[k]);
+        prose(&b, "p", 6, "Body");
+        ov__buf_puts(&b, "</div></div></body></html>");
+        char *t = extract_text(b.data, NULL);
+        cr_assert(strstr(t, "Body sentence 5"), "got: %s", t);
+        cr_assert(!strstr(t, "From the Daily") && !strstr(t, "The mayor visits"), "taken as a lede: %s", t);
+        free(t);
+        ov__buf_free(&b);
+    }
+}
+
 Test(transform_extract, headline_and_date_after_a_source_logo_are_left_out)
 {
     /* a syndicated story: the source paper's logo, then the headline and a

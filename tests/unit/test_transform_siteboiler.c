@@ -91,3 +91,50 @@ Test(transform_siteboiler, fewer_than_three_pages_or_no_host_changes_nothing)
     }
     cr_assert_eq(ov_transform_site_boilerplate(NULL, 0, NULL, &err), 0);
 }
+
+/* The three steps (keys per page, boilerplate keys once, strip per page)
+ * give what the one-shot pass gives, with each body stripped on its own
+ * and in any order, as a caller that keeps bodies on disk does. */
+Test(transform_siteboiler, three_steps_equal_the_one_shot_pass)
+{
+    ov_article *one[5], *step[5];
+    char body[2048], url[128];
+    for (int i = 0; i < 5; i++) {
+        snprintf(body, sizeof body, "%s%s%s", STORY[i % 4], i == 4 ? "" : EDITOR, FOOTER);
+        snprintf(url, sizeof url, "https://example-daily.com/n/%d.html", i);
+        one[i] = page(url, "Story", body);
+        step[i] = page(url, "Story", body);
+    }
+    ov_error err;
+    size_t removed = 0;
+    cr_assert_eq(ov_transform_site_boilerplate(one, 5, &removed, &err), 0);
+    cr_assert_eq(removed, 4 + 5);
+
+    uint64_t *keys[5];
+    size_t n_keys[5];
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(ov_transform_block_keys(step[i]->body_xhtml, &keys[i], &n_keys[i], &err), 0);
+        cr_assert(n_keys[i] >= 3, "page %d has %zu keys", i, n_keys[i]);
+        for (size_t k = 1; k < n_keys[i]; k++) cr_assert(keys[i][k - 1] < keys[i][k], "ascending, once");
+        free(step[i]->body_xhtml); /* as if spooled: only the URL is needed to decide */
+        step[i]->body_xhtml = NULL;
+    }
+    cr_assert_eq(ov_transform_boiler_keys((const ov_article *const *)step, keys, n_keys, 5, &err), 0);
+    cr_assert_eq(n_keys[0], 2, "editor and footer");
+    cr_assert_eq(n_keys[4], 1, "the page without the editor line has only the footer");
+    size_t total = 0;
+    for (int i = 4; i >= 0; i--) {
+        snprintf(body, sizeof body, "%s%s%s", STORY[i % 4], i == 4 ? "" : EDITOR, FOOTER);
+        cr_assert_eq(ov_strset(&step[i]->body_xhtml, body), 0); /* read back */
+        size_t gone = 0;
+        cr_assert_eq(ov_transform_strip_keys(step[i], keys[i], n_keys[i], &gone, &err), 0);
+        total += gone;
+        cr_assert_str_eq(step[i]->body_xhtml, one[i]->body_xhtml);
+        free(keys[i]);
+    }
+    cr_assert_eq(total, removed);
+    for (int i = 0; i < 5; i++) {
+        ov_article_free(one[i]);
+        ov_article_free(step[i]);
+    }
+}

@@ -1,5 +1,7 @@
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -121,4 +123,22 @@ Test(util, read_file_limit)
     cr_assert_eq(len, 10);
     free(data);
     free(dir);
+}
+
+Test(util, grow_array_doubles_and_keeps_elements)
+{
+    int *v = NULL;
+    size_t n = 0, cap = 0;
+    for (int i = 0; i < 100; i++) {
+        cr_assert_eq(ov__grow_array((void **)&v, n, &cap, sizeof *v, 4), 0);
+        cr_assert_gt(cap, n);
+        v[n++] = i;
+    }
+    cr_assert_eq(cap, 128, "4, 8, ... 128: %zu", cap);
+    for (int i = 0; i < 100; i++)
+        cr_assert_eq(v[i], i);
+    size_t huge = SIZE_MAX / 2 + 1;
+    cr_assert_eq(ov__grow_array((void **)&v, huge, &huge, sizeof *v, 4), OV_ENOMEM, "overflow refused");
+    cr_assert_eq(v[99], 99, "array unchanged");
+    free(v);
 }

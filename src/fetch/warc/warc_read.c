@@ -26,6 +26,7 @@
 #include <zlib.h>
 
 #include "fetch/warc/warc_internal.h"
+#include "util/buf.h"
 #include "util/fs.h"
 
 typedef struct entry {
@@ -234,14 +235,8 @@ static int digest_ok(const fields *f, const unsigned char *block, size_t n)
 static int add_entry(ov_warc_reader *r, const fields *f, size_t hoff, size_t hlen, size_t boff,
                      size_t blen)
 {
-    if (r->n == r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 64;
-        entry *p = realloc(r->recs, ncap * sizeof *p);
-        if (!p)
-            return OV_ENOMEM;
-        r->recs = p;
-        r->cap = ncap;
-    }
+    if (ov__grow_array((void **)&r->recs, r->n, &r->cap, sizeof *r->recs, 64) != 0)
+        return OV_ENOMEM;
     entry *e = &r->recs[r->n];
     memset(e, 0, sizeof *e);
     e->header_off = hoff;

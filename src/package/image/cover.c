@@ -52,35 +52,44 @@ static int ov__cover_text(const char *text, int px, int width, VipsAlign align, 
     return rc;
 }
 
-/* Paint `mask` in `rgb` onto *canvas with its top-left at (x, y). Replaces *canvas. */
+/* Paint `mask` in `rgb` onto *canvas with its top-left at (x, y). Replaces
+ * *canvas. Only the canvas under the mask is blended and put back: composite
+ * over the whole page would blend every pixel of it, in float, again for
+ * each line of text. Blending is per pixel, so the pixels are the same. */
 static int ov__cover_paint(VipsImage **canvas, VipsImage *mask, const double rgb[3], int x, int y)
 {
-    VipsImage *colour = NULL, *rgba = NULL, *out = NULL, *tagged = NULL;
+    VipsImage *colour = NULL, *rgba = NULL, *tagged = NULL, *under = NULL, *blend = NULL;
+    VipsImage *flat = NULL, *out = NULL;
+    VipsImage **all[] = {&colour, &rgba, &tagged, &under, &blend, &flat, &out};
+    int cw = vips_image_get_width(*canvas), ch = vips_image_get_height(*canvas);
+    int x0 = x < 0 ? 0 : x, y0 = y < 0 ? 0 : y;
+    int x1 = x + vips_image_get_width(mask), y1 = y + vips_image_get_height(mask);
     int rc = -1;
 
+    if (x1 > cw)
+        x1 = cw;
+    if (y1 > ch)
+        y1 = ch;
+    if (x1 <= x0 || y1 <= y0)
+        return 0; /* nothing of the mask is on the page */
     colour = vips_image_new_from_image(mask, rgb, 3);
     if (!colour || vips_bandjoin2(colour, mask, &rgba, NULL) != 0 ||
         vips_copy(rgba, &tagged, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
-        vips_composite2(*canvas, tagged, &out, VIPS_BLEND_MODE_OVER, "x", x, "y", y, NULL) != 0)
+        vips_extract_area(*canvas, &under, x0, y0, x1 - x0, y1 - y0, NULL) != 0 ||
+        vips_composite2(under, tagged, &blend, VIPS_BLEND_MODE_OVER, "x", x - x0, "y", y - y0,
+                        NULL) != 0 ||
+        /* composite adds alpha: keep the canvas 3-band */
+        vips_extract_band(blend, &flat, 0, "n", 3, NULL) != 0 ||
+        vips_insert(*canvas, flat, &out, x0, y0, NULL) != 0)
         goto cleanup;
     g_object_unref(*canvas);
-    /* composite adds alpha: keep the canvas 3-band for the next insert */
-    VipsImage *flat = NULL;
-    if (vips_extract_band(out, &flat, 0, "n", 3, NULL) != 0) {
-        *canvas = NULL;
-        goto cleanup;
-    }
-    *canvas = flat;
+    *canvas = out;
+    out = NULL;
     rc = 0;
 cleanup:
-    if (colour)
-        g_object_unref(colour);
-    if (rgba)
-        g_object_unref(rgba);
-    if (tagged)
-        g_object_unref(tagged);
-    if (out)
-        g_object_unref(out);
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (*all[i])
+            g_object_unref(*all[i]);
     return rc;
 }
 

@@ -1,0 +1,318 @@
+/* zipdeflate.c - EPUB entries deflated ahead, in parallel (see zipdeflate.h). */
+#include "package/zipdeflate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "util/hmap.h"
+
+typedef struct zd_run {
+    ov__zd_entry *e;
+    size_t n;
+    size_t next;       /* next entry to take */
+    int spool_fd;
+    uint64_t *spool_off;
+    ov__hmap seen;     /* "crc:len" -> 1 + the first entry deflated with those */
+    pthread_mutex_t lock;
+} zd_run;
+
+static int read_range(const char *path, uint64_t off, unsigned char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = 0;
+    for (size_t got = 0; got < len && rc == 0;) {
+        ssize_t r = pread(fd, buf + got, len - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            rc = -1;
+        else
+            got += (size_t)r;
+    }
+    close(fd);
+    return rc;
+}
+
+static int write_range(int fd, const unsigned char *buf, size_t len, uint64_t off)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t w = pwrite(fd, buf + done, len - done, (off_t)(off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+/* The entry's bytes: borrowed from memory, or read into *owned. */
+static const unsigned char *input_of(const ov__zd_entry *e, unsigned char **owned)
+{
+    *owned = NULL;
+    if (e->data)
+        return (const unsigned char *)e->data;
+    if (!e->path || !(*owned = malloc(e->len)))
+        return NULL;
+    if (read_range(e->path, e->off, *owned, e->len) != 0) {
+        free(*owned);
+        *owned = NULL;
+    }
+    return *owned;
+}
+
+static int same_bytes(const ov__zd_entry *a, const unsigned char *b, size_t len)
+{
+    if (a->len != len)
+        return 0;
+    unsigned char *owned;
+    const unsigned char *in = input_of(a, &owned);
+    int same = in && memcmp(in, b, len) == 0;
+    free(owned);
+    return same;
+}
+
+/* The raw deflate stream libzip writes for ZIP_CM_DEFLATE with flags 0. */
+static unsigned char *deflate_all(const unsigned char *in, size_t len, size_t *out_len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    uLong bound = deflateBound(&z, (uLong)len);
+    unsigned char *out = malloc(bound);
+    int r = Z_MEM_ERROR;
+    if (out) {
+        z.next_in = (Bytef *)(uintptr_t)in;
+        z.avail_in = (uInt)len;
+        z.next_out = out;
+        z.avail_out = (uInt)bound;
+        r = deflate(&z, Z_FINISH);
+    }
+    *out_len = (size_t)z.total_out;
+    deflateEnd(&z);
+    if (r != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static void do_entry(zd_run *r, size_t i)
+{
+    ov__zd_entry *e = &r->e[i];
+    if (e->len == 0 || e->len > OV__ZD_ENTRY_MAX)
+        return;
+    unsigned char *owned;
+    const unsigned char *in = input_of(e, &owned);
+    if (!in)
+        return;
+    uint32_t crc = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), in, e->len);
+    char key[48];
+    snprintf(key, sizeof key, "%08x:%zu", (unsigned)crc, e->len);
+    pthread_mutex_lock(&r->lock);
+    size_t *v = ov__hmap_get(&r->seen, key);
+    size_t first = v ? *v : 0;
+    size_t first_len = first ? r->e[first - 1].comp_len : 0;
+    pthread_mutex_unlock(&r->lock);
+    if (first && same_bytes(&r->e[first - 1], in, e->len)) {
+        free(owned);
+        e->crc = crc;
+        e->comp_len = first_len;
+        e->same_as = first;
+        e->done = 1;
+        return;
+    }
+    size_t clen = 0;
+    unsigned char *comp = deflate_all(in, e->len, &clen);
+    free(owned);
+    if (!comp)
+        return;
+    uint64_t at = 0;
+    int spool = r->spool_fd >= 0;
+    if (spool) {
+        pthread_mutex_lock(&r->lock);
+        at = *r->spool_off;
+        *r->spool_off += clen;
+        pthread_mutex_unlock(&r->lock);
+    }
+    if (spool && write_range(r->spool_fd, comp, clen, at) == 0) {
+        free(comp);
+        comp = NULL; /* a failed write leaves a hole in the spool; the bytes stay here */
+    }
+    pthread_mutex_lock(&r->lock);
+    e->crc = crc;
+    e->comp_len = clen;
+    e->comp = comp;
+    e->comp_off = at;
+    e->done = 1;
+    if (!first)
+        ov__hmap_put(&r->seen, key, i + 1, NULL); /* no room: the next copy is deflated again */
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void *worker(void *arg)
+{
+    zd_run *r = arg;
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        size_t i = r->next < r->n ? r->next++ : r->n;
+        pthread_mutex_unlock(&r->lock);
+        if (i >= r->n)
+            return NULL;
+        do_entry(r, i);
+    }
+}
+
+void ov__zd_run(ov__zd_entry *e, size_t n, int spool_fd, uint64_t *spool_off)
+{
+    zd_run r;
+    memset(&r, 0, sizeof r);
+    r.e = e;
+    r.n = n;
+    r.spool_fd = spool_fd;
+    r.spool_off = spool_off;
+    pthread_mutex_init(&r.lock, NULL);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t threads = cores < 1 ? 1 : (size_t)cores;
+    if (threads > OV__ZD_THREADS_MAX)
+        threads = OV__ZD_THREADS_MAX;
+    if (threads > n)
+        threads = n ? n : 1;
+    /* the caller's thread is one of them */
+    pthread_t t[OV__ZD_THREADS_MAX];
+    size_t started = 0;
+    while (started + 1 < threads && pthread_create(&t[started], NULL, worker, &r) == 0)
+        started++;
+    worker(&r);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    ov__hmap_free(&r.seen);
+    pthread_mutex_destroy(&r.lock);
+}
+
+void ov__zd_free(ov__zd_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].comp);
+        e[i].comp = NULL;
+    }
+}
+
+typedef struct zd_src {
+    const unsigned char *mem; /* the deflated bytes in memory, or */
+    int fd;                   /* in this file at off */
+    uint64_t off;
+    size_t len, pos;
+    size_t size;              /* uncompressed */
+    uint32_t crc;
+    zip_error_t error;
+} zd_src;
+
+static zip_int64_t zd_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    zd_src *s = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        s->pos = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        size_t n = s->len - s->pos;
+        if (n > len)
+            n = (size_t)len;
+        if (s->mem) {
+            memcpy(data, s->mem + s->pos, n);
+        } else if (n > 0) {
+            ssize_t r;
+            do
+                r = pread(s->fd, data, n, (off_t)(s->off + s->pos));
+            while (r < 0 && errno == EINTR);
+            if (r <= 0) {
+                zip_error_set(&s->error, ZIP_ER_READ, r < 0 ? errno : EIO);
+                return -1;
+            }
+            n = (size_t)r;
+        }
+        s->pos += n;
+        return (zip_int64_t)n;
+    }
+    case ZIP_SOURCE_CLOSE:
+        return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = data;
+        if (len < sizeof *st) {
+            zip_error_set(&s->error, ZIP_ER_INVAL, 0);
+            return -1;
+        }
+        zip_stat_init(st);
+        st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_CRC | ZIP_STAT_COMP_METHOD |
+                    ZIP_STAT_ENCRYPTION_METHOD;
+        st->size = s->size;
+        st->comp_size = s->len;
+        st->crc = s->crc;
+        st->comp_method = ZIP_CM_DEFLATE;
+        st->encryption_method = ZIP_EM_NONE;
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_GET_FILE_ATTRIBUTES: {
+        zip_file_attributes_t *a = data;
+        if (len < sizeof *a) {
+            zip_error_set(&s->error, ZIP_ER_INVAL, 0);
+            return -1;
+        }
+        /* what libzip's own deflate source reports: version 2.0, and the
+         * "maximum compression" option bits of level 9 */
+        a->valid |= ZIP_FILE_ATTRIBUTES_VERSION_NEEDED | ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS;
+        a->version_needed = 20;
+        a->general_purpose_bit_flags = 1 << 1;
+        a->general_purpose_bit_mask = 3 << 1;
+        return sizeof *a;
+    }
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&s->error, data, len);
+    case ZIP_SOURCE_FREE:
+        zip_error_fini(&s->error);
+        free(s);
+        return 0;
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              ZIP_SOURCE_SUPPORTS, ZIP_SOURCE_GET_FILE_ATTRIBUTES, -1);
+    default:
+        zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+}
+
+zip_source_t *ov__zd_source(zip_t *za, const ov__zd_entry *all, size_t i, int spool_fd)
+{
+    const ov__zd_entry *e = &all[i];
+    const ov__zd_entry *bytes = e->same_as ? &all[e->same_as - 1] : e;
+    zd_src *s = calloc(1, sizeof *s);
+    if (!s) {
+        zip_error_set(zip_get_error(za), ZIP_ER_MEMORY, 0);
+        return NULL;
+    }
+    s->mem = bytes->comp;
+    s->fd = spool_fd;
+    s->off = bytes->comp_off;
+    s->len = bytes->comp_len;
+    s->size = e->len;
+    s->crc = e->crc;
+    zip_error_init(&s->error);
+    zip_source_t *src = zip_source_function(za, zd_cb, s);
+    if (!src) {
+        zip_error_fini(&s->error);
+        free(s);
+    }
+    return src;
+}

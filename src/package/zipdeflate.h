@@ -1,0 +1,57 @@
+/*
+ * Deflating EPUB entries ahead of zip_close, on threads (zipdeflate.c).
+ *
+ * libzip deflates each entry while zip_close writes the archive, one after
+ * the other on the caller's thread. Here the entries are deflated first, in
+ * parallel, with exactly the stream libzip 1.7 makes (raw deflate, level 9,
+ * windowBits -15, memLevel 9, default strategy: Z_BEST_COMPRESSION is what
+ * ZIP_CM_DEFLATE with compression flags 0 means), and handed to libzip as
+ * sources that say they hold deflated data of a given size and CRC; libzip
+ * then copies their bytes as they are. The archive is byte for byte the one
+ * libzip would have written. Entries with the same bytes (an image used by
+ * many articles under different URLs) are deflated once.
+ */
+#ifndef OV_PACKAGE_ZIPDEFLATE_H
+#define OV_PACKAGE_ZIPDEFLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <zip.h>
+
+/* Most threads deflating at once, whatever the core count. */
+#define OV__ZD_THREADS_MAX 4
+/* Largest entry deflated ahead; a bigger one is left to libzip. */
+#define OV__ZD_ENTRY_MAX ((size_t)256 << 20)
+
+typedef struct ov__zd_entry {
+    /* in: the bytes, from memory (data) or a file range (path, off) */
+    const char *data;
+    const char *path;
+    uint64_t off;
+    size_t len;
+    /* out (valid when done): deflated bytes and the CRC-32 of the input */
+    int done;
+    uint32_t crc;
+    size_t comp_len;
+    unsigned char *comp;  /* owned; NULL when the bytes went to the spool */
+    uint64_t comp_off;    /* where they are in the spool */
+    size_t same_as;       /* 1 + the entry whose deflated bytes these are, or 0 */
+} ov__zd_entry;
+
+/* Deflate every entry (threads as the machine has cores, at most
+ * OV__ZD_THREADS_MAX). Deflated bytes are appended to the spool file
+ * `spool_fd` at *spool_off (advanced) when it is >= 0, else kept in memory.
+ * An entry that cannot be read or deflated is left with done == 0: libzip
+ * deflates it as before and reports the error, if any. Never fails. */
+void ov__zd_run(ov__zd_entry *e, size_t n, int spool_fd, uint64_t *spool_off);
+
+/* A libzip source for a done entry (its deflated bytes, read from memory
+ * or the spool); NULL with za's error set on failure. `e` and the spool
+ * must outlive zip_close. */
+zip_source_t *ov__zd_source(zip_t *za, const ov__zd_entry *all, size_t i, int spool_fd);
+
+/* Free what ov__zd_run kept in memory. */
+void ov__zd_free(ov__zd_entry *e, size_t n);
+
+#endif

@@ -1,0 +1,66 @@
+#include "util/strset.h"
+
+#include <pthread.h>
+#include <string.h>
+
+static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned bucket(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a * 31u + (unsigned)b) & (OV__STRSET_BUCKETS - 1);
+}
+
+static void build(ov__strset *s)
+{
+    size_t n = 0;
+    while (s->words[n]) n++;
+    if (n > OV__STRSET_MAX_WORDS) {
+        s->fallback = 1;
+        return;
+    }
+    /* chains keep list order: walk backwards, pushing at the head */
+    for (size_t i = n; i-- > 0;) {
+        const unsigned char *w = (const unsigned char *)s->words[i];
+        size_t l = strlen((const char *)w);
+        s->len[i] = (uint8_t)(l > 255 ? 255 : l);
+        if (l == 0) s->any_empty = 1;
+        else if (l == 1) s->single[w[0]] = 1;
+        else {
+            unsigned h = bucket(w[0], w[1]);
+            s->next[i] = s->head[h];
+            s->head[h] = (uint8_t)(i + 1);
+        }
+    }
+}
+
+int ov__strset_any(ov__strset *s, const char *text)
+{
+    if (!text) return 0;
+    if (!atomic_load_explicit(&s->ready, memory_order_acquire)) {
+        pthread_mutex_lock(&build_lock);
+        if (!atomic_load_explicit(&s->ready, memory_order_relaxed)) {
+            build(s);
+            atomic_store_explicit(&s->ready, 1, memory_order_release);
+        }
+        pthread_mutex_unlock(&build_lock);
+    }
+    if (s->fallback) {
+        for (const char *const *w = s->words; *w; w++)
+            if (strstr(text, *w)) return 1;
+        return 0;
+    }
+    if (s->any_empty) return 1;
+    const unsigned char *t = (const unsigned char *)text;
+    for (size_t i = 0; t[i]; i++) {
+        if (s->single[t[i]]) return 1;
+        if (!t[i + 1]) break;
+        for (unsigned k = s->head[bucket(t[i], t[i + 1])]; k; k = s->next[k - 1]) {
+            const char *w = s->words[k - 1];
+            size_t l = s->len[k - 1];
+            if ((unsigned char)w[0] == t[i] && (unsigned char)w[1] == t[i + 1] &&
+                strncmp((const char *)t + i, w, l == 255 ? strlen(w) : l) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}

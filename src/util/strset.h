@@ -1,0 +1,36 @@
+/*
+ * ov__strset: "does any of these words occur in this text?" in one pass
+ * over the text, for the fixed word lists of the transform (boilerplate
+ * lines, byline and source markers). Same answer as a strstr per word, which
+ * costs a pass per word. The index is built on first use, once, whichever
+ * thread gets there first.
+ */
+#ifndef OV_UTIL_STRSET_H
+#define OV_UTIL_STRSET_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* Most words one set holds; a longer list is searched word by word. */
+#define OV__STRSET_MAX_WORDS 255
+/* Hash buckets over a word's first two bytes (a power of two). */
+#define OV__STRSET_BUCKETS 1024
+
+typedef struct ov__strset {
+    const char *const *words; /* NULL-terminated, static: not owned */
+    atomic_int ready;
+    int any_empty;                        /* an empty word occurs everywhere */
+    uint8_t single[256];                  /* one-byte words, by byte */
+    uint8_t head[OV__STRSET_BUCKETS];     /* 1 + first word of the bucket, 0 = none */
+    uint8_t next[OV__STRSET_MAX_WORDS + 1]; /* 1 + next word in the same bucket */
+    uint8_t len[OV__STRSET_MAX_WORDS];    /* word lengths, capped at 255 */
+    int fallback;                         /* too many words: strstr each */
+} ov__strset;
+
+/* A static set: `static ov__strset s = OV__STRSET(words);` */
+#define OV__STRSET(list) {(list), 0, 0, {0}, {0}, {0}, {0}, 0}
+
+/* 1 when some word of the set is a substring of text (NULL text: 0). */
+int ov__strset_any(ov__strset *s, const char *text);
+
+#endif

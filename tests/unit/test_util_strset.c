@@ -1,0 +1,91 @@
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/strset.h"
+
+static const char *const words[] = {"ICP备", "上一篇", "Copyright", "Share this", "尾页", "x", NULL};
+
+/* The answer a strstr per word gives. */
+static int by_strstr(const char *const *w, const char *t)
+{
+    for (; *w; w++)
+        if (strstr(t, *w)) return 1;
+    return 0;
+}
+
+Test(strset, finds_words_anywhere)
+{
+    static ov__strset s = OV__STRSET(words);
+    cr_assert_eq(ov__strset_any(&s, "京ICP备12345号"), 1);
+    cr_assert_eq(ov__strset_any(&s, "上一篇：旧闻"), 1);
+    cr_assert_eq(ov__strset_any(&s, "(c) Copyright 2026"), 1);
+    cr_assert_eq(ov__strset_any(&s, "tail 尾页"), 1);
+    cr_assert_eq(ov__strset_any(&s, "box"), 1, "one-byte words count");
+    cr_assert_eq(ov__strset_any(&s, "Share that, Copyrigh"), 0);
+    cr_assert_eq(ov__strset_any(&s, "上一"), 0, "a word's prefix at the end is no match");
+    cr_assert_eq(ov__strset_any(&s, ""), 0);
+    cr_assert_eq(ov__strset_any(&s, NULL), 0);
+}
+
+Test(strset, empty_word_and_empty_list)
+{
+    static const char *const none[] = {NULL};
+    static const char *const blank[] = {"abc", "", NULL};
+    static ov__strset n = OV__STRSET(none), b = OV__STRSET(blank);
+    cr_assert_eq(ov__strset_any(&n, "anything"), 0);
+    cr_assert_eq(ov__strset_any(&b, ""), 1, "strstr finds the empty word in the empty text");
+    cr_assert_eq(ov__strset_any(&b, "xyz"), 1);
+}
+
+Test(strset, same_answer_as_strstr_on_every_cut)
+{
+    /* every substring of a mixed text, against words sharing first bytes */
+    static const char *const w2[] = {"ab", "abc", "abd", "相关", "相关新闻", "相關", "b", NULL};
+    static ov__strset s = OV__STRSET(w2);
+    const char *text = "xxabdd相关文章 相關 zz相关新闻ab";
+    size_t n = strlen(text);
+    char buf[128];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j <= n; j++) {
+            memcpy(buf, text + i, j - i);
+            buf[j - i] = '\0';
+            cr_assert_eq(ov__strset_any(&s, buf), by_strstr(w2, buf), "at [%zu,%zu) \"%s\"", i, j, buf);
+        }
+}
+
+static ov__strset shared = OV__STRSET(words);
+
+static void *race(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 1000; i++)
+        if (ov__strset_any(&shared, "foot Copyright") != 1 || ov__strset_any(&shared, "none") != 0)
+            return (void *)1;
+    return NULL;
+}
+
+Test(strset, first_use_from_many_threads)
+{
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) cr_assert_eq(pthread_create(&t[i], NULL, race, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        void *r = NULL;
+        pthread_join(t[i], &r);
+        cr_assert_null(r);
+    }
+}
+
+Test(strset, long_list_falls_back)
+{
+    static const char *many[OV__STRSET_MAX_WORDS + 2];
+    static char text[OV__STRSET_MAX_WORDS + 1][8];
+    for (int i = 0; i <= OV__STRSET_MAX_WORDS; i++) {
+        snprintf(text[i], sizeof text[i], "w%03d", i);
+        many[i] = text[i];
+    }
+    static ov__strset s = OV__STRSET(many);
+    cr_assert_eq(ov__strset_any(&s, "..w255.."), 1);
+    cr_assert_eq(ov__strset_any(&s, "..w256.."), 0);
+}
