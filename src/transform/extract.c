@@ -213,7 +213,11 @@ static const char *const BOILER[] = {"ICP备", "ICP证", "举报电话", "举报
                                "相關新聞", "相關閱讀", "延伸閱讀", "延伸阅读", "版權所有", "版權均屬", "免責聲明",
                                "責任編輯", "未經許可", "不得轉載", "分享到：", "上一篇：", "下一篇：",
                                /* pagination and editor credits */
-                               "下一页", "尾页", "下一頁", "尾頁", "字号：", "字號：", "【字体", "字体：", "（编辑：", "(编辑：", "（編輯：", "编辑：", "編輯：", "审核：", "審核：", NULL};
+                               "下一页", "尾页", "下一頁", "尾頁", "字号：", "字號：", "【字体", "字体：", "（编辑：", "(编辑：", "（編輯：", "编辑：", "編輯：", "审核：", "審核：",
+                               "【编辑:", "【編輯:", "字級設定", "字级设定",
+                               /* reader widgets: comment counts, polls, keyword and feedback boxes */
+                               "参与互动(", "參與互動(", "我来说两句", "我來說兩句", "热门关键词", "熱門關鍵詞",
+                               "讓您覺得？", "让您觉得？", "请到交流平台反馈", "請到交流平台反饋", NULL};
 static ov__strset boiler_words = OV__STRSET(BOILER);
 
 static size_t utf8_len(const char *s)
@@ -922,7 +926,7 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
             char *by = ov__byline_inline(t);
             int dated = ov__date_parse(t, date);
             if (past_image ? dated && !by && strlen(t) <= OV__HEAD_DATE_MAX
-                           : (dated || by) && !strstr(t, "来源") && !strstr(t, "來源"))
+                           : (dated || by))
                 drop[nd++] = cur;
             free(by);
         }

@@ -151,7 +151,7 @@ static char *dup_range(const char *a, size_t n)
  * punctuation or the next marker. */
 static size_t name_span(const char *p, int allow_space)
 {
-    static const char *stops[] = {"，", "。", "、", "；", "：", "）", "(", "（", "|", "丨",
+    static const char *stops[] = {"，", "。", "、", "；", "：", "）", "(", "（", ")", "]", "|", "丨",
                                   "\n", "\t", "\xe3\x80\x80", "\xc2\xa0", "／", "/", "记者", "記者", "编辑", "編輯", "作者", "来源", "來源",
                                   "摄影", "攝影", "发布", "發布", "日期", "时间", "時間", " 20", "20"};
     size_t n = 0;

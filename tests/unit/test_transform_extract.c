@@ -627,3 +627,54 @@ Test(transform_extract, story_opening_repeated_in_a_sibling_block_is_kept_once)
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, dateline_naming_the_source_and_bookmark_bar_are_left_out)
+{
+    /* a portal's story cell: headline, a dateline that also names the
+     * source, the story, then a bookmark bar of linked icons whose alt is a
+     * network's name; the source is still read for the metadata */
+    const char *html =
+        "<html><head><meta charset=\"utf-8\"><title>大桥工程再次延期_新聞_示例網</title></head><body>"
+        "<div id=\"newsText\"><h2>大桥工程再次延期</h2>"
+        "<p>示例網新聞中心\xe3\x80\x80(來源：示例日報)\xe3\x80\x80" "2026-01-12 09:01:22</p>"
+        "<p>大桥工程因为承包商与设计方在南侧匝道上的分歧，已经延期两年，市议会周二晚上再次开会讨论。</p>"
+        "<p>居民表示已经厌倦了等待，有人问这笔钱是否更应该用在每半小时往返两岸一次的渡轮上。</p>"
+        "<ul><li><img alt=\"書籤\" src=\"/i/bm.gif\"/> <a title=\"twitter\" href=\"/share/tw\"><img alt=\"twitter\" src=\"/i/tw.png\"/></a>"
+        " <a href=\"/share/pl\"><img alt=\"plurk\" src=\"/i/pl.png\"/></a></li></ul>"
+        "</div></body></html>";
+    ov_article *a = NULL;
+    ov_error err;
+    ov_transform_options o = OV_TRANSFORM_OPTIONS_INIT;
+    cr_assert_eq(ov_transform_extract((const unsigned char *)html, strlen(html), "http://example.org/a/1.html", &o, &a, &err), 0);
+    char *t = NULL;
+    cr_assert_eq(ov_article_text(a, &t, &err), 0);
+    cr_assert(strstr(t, "大桥工程因为承包商"), "got: %s", t);
+    cr_assert(!strstr(t, "2026-01-12"), "dateline kept: %s", t);
+    cr_assert(!strstr(t, "twitter") && !strstr(t, "plurk") && !strstr(t, "書籤"), "bookmark bar kept: %s", t);
+    cr_assert_str_eq(a->source, "示例日報");
+    free(t);
+    ov_article_free(a);
+}
+
+Test(transform_extract, reader_widget_lines_inside_a_cjk_story_are_left_out)
+{
+    /* the story cell carries a font-size setter, a comment counter, an
+     * editor credit with an ASCII colon, a keyword box and a mood poll */
+    const char *html =
+        "<html><head><meta charset=\"utf-8\"><title>大桥工程再次延期</title></head><body>"
+        "<div id=\"content\"><h1>大桥工程再次延期</h1><div>字級設定：<a href=\"#\">大</a> <a href=\"#\">小</a></div>"
+        "<div>参与互动(0)</div>"
+        "<p>大桥工程因为承包商与设计方在南侧匝道上的分歧，已经延期两年，市议会周二晚上再次开会讨论。</p>"
+        "<p>居民表示已经厌倦了等待，有人问这笔钱是否更应该用在每半小时往返两岸一次的渡轮上。</p>"
+        "<div>【编辑:王小平】</div><div>本篇新闻热门关键词: <a href=\"/t/1\">大桥</a></div>"
+        "<div>這篇新聞讓您覺得？</div></div></body></html>";
+    char *t = extract_text(html, NULL);
+    cr_assert(strstr(t, "大桥工程因为承包商"), "got: %s", t);
+    cr_assert(strstr(t, "渡轮上。"), "got: %s", t);
+    cr_assert(!strstr(t, "字級設定"), "font setter kept: %s", t);
+    cr_assert(!strstr(t, "参与互动"), "comment counter kept: %s", t);
+    cr_assert(!strstr(t, "编辑:"), "editor credit kept: %s", t);
+    cr_assert(!strstr(t, "热门关键词"), "keyword box kept: %s", t);
+    cr_assert(!strstr(t, "讓您覺得"), "mood poll kept: %s", t);
+    free(t);
+}
