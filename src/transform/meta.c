@@ -38,13 +38,15 @@ static char *node_text(xmlNodePtr n, size_t max, int *cut)
             /* whitespace runs become one space; a word is copied at once but
              * ends, as if copied byte by byte, at the first byte past max */
             for (const xmlChar *p = cur->content; p && *p && b.len < max;) {
-                size_t ws = strspn((const char *)p, " \n\t\r");
+                size_t ws = 0;
+                while (p[ws] == ' ' || p[ws] == '\n' || p[ws] == '\t' || p[ws] == '\r') ws++;
                 if (ws) { space = 1; p += ws; continue; }
-                size_t word = strcspn((const char *)p, " \n\t\r");
                 if (space && b.len) ov__buf_putc(&b, ' ');
                 space = 0;
-                size_t room = b.len < max ? max - b.len : 1;
-                size_t take = word < room ? word : room;
+                /* never looked at past the room: a 10 MB word costs no more than a short one */
+                size_t room = b.len < max ? max - b.len : 1, take = 0;
+                while (take < room && p[take] && p[take] != ' ' && p[take] != '\n' && p[take] != '\t' && p[take] != '\r')
+                    take++;
                 ov__buf_put(&b, p, take);
                 p += take;
             }

@@ -85,13 +85,14 @@ static void collect_text(xmlNodePtr n, ov__buf *b, int *space, int depth)
         if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
             /* a word at a time; it ends, as if copied byte by byte, one past the limit */
             for (const xmlChar *p = k->content; p && *p && b->len <= OV__SB_TEXT_MAX;) {
-                size_t ws = strspn((const char *)p, " \n\t\r");
+                size_t ws = 0;
+                while (p[ws] == ' ' || p[ws] == '\n' || p[ws] == '\t' || p[ws] == '\r') ws++;
                 if (ws) { *space = 1; p += ws; continue; }
-                size_t word = strcspn((const char *)p, " \n\t\r");
                 if (*space && b->len) ov__buf_putc(b, ' ');
                 *space = 0;
-                size_t room = b->len <= OV__SB_TEXT_MAX ? OV__SB_TEXT_MAX - b->len + 1 : 1;
-                size_t take = word < room ? word : room;
+                size_t room = b->len <= OV__SB_TEXT_MAX ? OV__SB_TEXT_MAX - b->len + 1 : 1, take = 0;
+                while (take < room && p[take] && p[take] != ' ' && p[take] != '\n' && p[take] != '\t' && p[take] != '\r')
+                    take++;
                 ov__buf_put(b, p, take);
                 p += take;
             }
