@@ -49,8 +49,12 @@ static const char *const STOPS[] = {
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
-static int is_stop(const char *w)
+/* Letters in the longest of STOPS ("because", "between", "through"). */
+#define OV__STOP_MAX 7
+
+static int is_stop(const char *w, size_t wl)
 {
+    if (wl > OV__STOP_MAX) return 0;
     return bsearch(&w, STOPS, sizeof STOPS / sizeof STOPS[0], sizeof STOPS[0], cmp_str) != NULL;
 }
 
@@ -97,7 +101,7 @@ void ov__acc_text(ov__acc *a, const char *s)
         }
         if (in_word) {
             word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
-            if (wl + 1 < OV__WORD_MAX && is_stop(word)) a->stops++;
+            if (wl + 1 < OV__WORD_MAX && is_stop(word, wl)) a->stops++;
             in_word = 0;
         }
         if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000 || c < 0x20) continue;
@@ -110,7 +114,7 @@ void ov__acc_text(ov__acc *a, const char *s)
     }
     if (in_word) {
         word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
-        if (wl + 1 < OV__WORD_MAX && is_stop(word)) a->stops++;
+        if (wl + 1 < OV__WORD_MAX && is_stop(word, wl)) a->stops++;
     }
 }
 

@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/uri.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,21 +38,25 @@ static char *node_text(xmlNodePtr n, size_t max, int *cut)
             /* whitespace runs become one space; a word is copied at once but
              * ends, as if copied byte by byte, at the first byte past max */
             for (const xmlChar *p = cur->content; p && *p && b.len < max;) {
-                size_t ws = strspn((const char *)p, " \n\t\r");
+                size_t ws = 0;
+                while (p[ws] == ' ' || p[ws] == '\n' || p[ws] == '\t' || p[ws] == '\r') ws++;
                 if (ws) { space = 1; p += ws; continue; }
-                size_t word = strcspn((const char *)p, " \n\t\r");
                 if (space && b.len) ov__buf_putc(&b, ' ');
                 space = 0;
-                size_t room = b.len < max ? max - b.len : 1;
-                size_t take = word < room ? word : room;
+                /* never looked at past the room: a 10 MB word costs no more than a short one */
+                size_t room = b.len < max ? max - b.len : 1, take = 0;
+                while (take < room && p[take] && p[take] != ' ' && p[take] != '\n' && p[take] != '\t' && p[take] != '\r')
+                    take++;
                 ov__buf_put(&b, p, take);
                 p += take;
             }
         }
-        int skip = cur->type == XML_ELEMENT_NODE &&
+        /* the names below start with r, s or b (either case): others need no compare */
+        unsigned lead = cur->type == XML_ELEMENT_NODE && cur->name ? (cur->name[0] | 0x20u) : 0;
+        int skip = (lead == 'r' || lead == 's') &&
                    (!xmlStrcasecmp(cur->name, BAD_CAST "rt") || !xmlStrcasecmp(cur->name, BAD_CAST "rp") ||
                     !xmlStrcasecmp(cur->name, BAD_CAST "script") || !xmlStrcasecmp(cur->name, BAD_CAST "style"));
-        if (cur->type == XML_ELEMENT_NODE && !xmlStrcasecmp(cur->name, BAD_CAST "br")) space = 1;
+        if (lead == 'b' && !xmlStrcasecmp(cur->name, BAD_CAST "br")) space = 1;
         if (cur->children && cur->type == XML_ELEMENT_NODE && !skip) { cur = cur->children; continue; }
         while (cur && cur != n && !cur->next) cur = cur->parent;
         if (!cur || cur == n) break;
@@ -914,6 +919,13 @@ static const char *detect_lang(const char *text)
     size_t nt = 0, ns = 0;
     for (const unsigned char *p = (const unsigned char *)trad; *p && nt < OV__LANG_MARKS;) tcp[nt++] = utf8_cp(&p);
     for (const unsigned char *p = (const unsigned char *)simp; *p && ns < OV__LANG_MARKS;) scp[ns++] = utf8_cp(&p);
+    /* which U+4E00..U+9FFF are in either list: most characters are in neither */
+    uint64_t listed[(0x9FFF - 0x4E00) / 64 + 1];
+    memset(listed, 0, sizeof listed);
+    for (size_t i = 0; i < nt; i++)
+        if (tcp[i] >= 0x4E00 && tcp[i] <= 0x9FFF) listed[(tcp[i] - 0x4E00) / 64] |= 1ull << ((tcp[i] - 0x4E00) % 64);
+    for (size_t i = 0; i < ns; i++)
+        if (scp[i] >= 0x4E00 && scp[i] <= 0x9FFF) listed[(scp[i] - 0x4E00) / 64] |= 1ull << ((scp[i] - 0x4E00) % 64);
     for (const unsigned char *p = (const unsigned char *)text; p && *p;) {
         const unsigned char *start = p;
         int cp = utf8_cp(&p);
@@ -921,6 +933,7 @@ static const char *detect_lang(const char *text)
             cjk++;
             /* only a well-formed sequence can occur in the (UTF-8) lists */
             if (p - start != 3 || (start[1] & 0xC0) != 0x80 || (start[2] & 0xC0) != 0x80) continue;
+            if (!(listed[(cp - 0x4E00) / 64] & (1ull << ((cp - 0x4E00) % 64)))) continue;
             int in_t = cp_in(tcp, nt, cp), in_s = cp_in(scp, ns, cp);
             if (in_t && !in_s) t++;
             else if (in_s && !in_t) s++;

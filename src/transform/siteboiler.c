@@ -81,11 +81,18 @@ static void collect_text(xmlNodePtr n, ov__buf *b, int *space, int depth)
 {
     for (xmlNodePtr k = n->children; k && b->len <= OV__SB_TEXT_MAX; k = k->next) {
         if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
-            for (const xmlChar *p = k->content; p && *p && b->len <= OV__SB_TEXT_MAX; p++) {
-                if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') { *space = 1; continue; }
+            /* a word at a time; it ends, as if copied byte by byte, one past the limit */
+            for (const xmlChar *p = k->content; p && *p && b->len <= OV__SB_TEXT_MAX;) {
+                size_t ws = 0;
+                while (p[ws] == ' ' || p[ws] == '\n' || p[ws] == '\t' || p[ws] == '\r') ws++;
+                if (ws) { *space = 1; p += ws; continue; }
                 if (*space && b->len) ov__buf_putc(b, ' ');
                 *space = 0;
-                ov__buf_putc(b, (char)*p);
+                size_t room = b->len <= OV__SB_TEXT_MAX ? OV__SB_TEXT_MAX - b->len + 1 : 1, take = 0;
+                while (take < room && p[take] && p[take] != ' ' && p[take] != '\n' && p[take] != '\t' && p[take] != '\r')
+                    take++;
+                ov__buf_put(b, p, take);
+                p += take;
             }
         } else if (k->type == XML_ELEMENT_NODE && depth < OV__SB_DEPTH && xmlStrcmp(k->name, BAD_CAST "rt") &&
                    xmlStrcmp(k->name, BAD_CAST "rp")) {

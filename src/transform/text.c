@@ -42,12 +42,17 @@ static void walk(tw *w, xmlNodePtr n, int depth)
 {
     for (xmlNodePtr k = n->children; k && w->rc == 0; k = k->next) {
         if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
-            for (const xmlChar *p = k->content; p && *p && w->rc == 0; p++) {
-                int ws = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
-                if (ws) { w->space = 1; continue; }
+            /* whitespace runs become one space; words are copied whole */
+            for (const xmlChar *p = k->content; p && *p && w->rc == 0;) {
+                size_t ws = 0;
+                while (p[ws] == ' ' || p[ws] == '\n' || p[ws] == '\t' || p[ws] == '\r') ws++;
+                if (ws) { w->space = 1; p += ws; continue; }
+                size_t word = 0;
+                while (p[word] && p[word] != ' ' && p[word] != '\n' && p[word] != '\t' && p[word] != '\r') word++;
                 if (w->space && w->para.len) w->rc = ov__buf_putc(&w->para, ' ');
                 w->space = 0;
-                if (w->rc == 0) w->rc = ov__buf_putc(&w->para, (char)*p);
+                if (w->rc == 0) w->rc = ov__buf_put(&w->para, p, word);
+                p += word;
             }
             continue;
         }

@@ -23,6 +23,7 @@ static void build(ov__strset *s)
         const unsigned char *w = (const unsigned char *)s->words[i];
         size_t l = strlen((const char *)w);
         s->len[i] = (uint8_t)(l > 255 ? 255 : l);
+        if (l && (w[0] & 0xC0) == 0x80) s->mid_char = 1;
         if (l == 0) s->any_empty = 1;
         else if (l == 1) s->single[w[0]] = 1;
         else {
@@ -52,6 +53,8 @@ int ov__strset_any(ov__strset *s, const char *text)
     if (s->any_empty) return 1;
     const unsigned char *t = (const unsigned char *)text;
     for (size_t i = 0; t[i]; i++) {
+        /* words start on a character: the text's continuation bytes cannot */
+        if ((t[i] & 0xC0) == 0x80 && !s->mid_char) continue;
         if (s->single[t[i]]) return 1;
         if (!t[i + 1]) break;
         for (unsigned k = s->head[bucket(t[i], t[i + 1])]; k; k = s->next[k - 1]) {

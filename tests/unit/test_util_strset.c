@@ -55,6 +55,17 @@ Test(strset, same_answer_as_strstr_on_every_cut)
         }
 }
 
+Test(strset, word_starting_inside_a_character)
+{
+    /* continuation bytes are skipped only when no word starts with one */
+    static const char *const odd[] = {"\xA0x", NULL};
+    static const char *const cjk[] = {"\xE5\xA4\xA9", NULL}; /* 天 */
+    static ov__strset o = OV__STRSET(odd), c = OV__STRSET(cjk);
+    cr_assert_eq(ov__strset_any(&o, "a\xC2\xA0x"), 1);
+    cr_assert_eq(ov__strset_any(&c, "\xE4\xBB\x8A\xE5\xA4\xA9"), 1, "今天");
+    cr_assert_eq(ov__strset_any(&c, "\xE4\xBB\x8A\xE5\xA4"), 0);
+}
+
 static ov__strset shared = OV__STRSET(words);
 
 static void *race(void *arg)
