@@ -13,7 +13,8 @@
  * good paragraphs of the jusText-style classifier (blocks.c). The two are
  * compared: A unless it holds too few of the good paragraphs. Inside the
  * choice, link lists and boilerplate that the classifier calls bad are
- * left out. Nothing is deleted from the tree: emit.c skips what is
+ * left out, and a related-list or comment-thread heading ends the
+ * article. Nothing is deleted from the tree: emit.c skips what is
  * marked. */
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
@@ -784,6 +785,73 @@ static int related_heading(const ov__tree *t, size_t i)
     return hit;
 }
 
+#define OV__COMMENT_HEAD_BYTES 160 /* longest heading of a comment thread */
+#define OV__COMMENT_HEAD_WORDS 4   /* words of its text compared */
+
+/* Words of comment-thread headings, after the count is taken off
+ * ("24 Comments", "Comments (3)", "5 Responses to “Title”"). */
+static const char *const COMMENT_HEAD[] = {"comments", "responses", "reader comments", "readers comments",
+                                           "user comments", "your comments", "leave a reply", "leave a comment",
+                                           "post a comment", "add a comment", "add your comment", "join the discussion",
+                                           "join the conversation", NULL};
+/* First words of a counted heading that names the post after them. */
+static const char *const COMMENT_HEAD_ON[] = {"responses to", "response to", "comments on", "comment on",
+                                              "thoughts on", "thought on", "replies to", "reply to", NULL};
+
+/* The first OV__COMMENT_HEAD_WORDS ASCII words of t, lower-cased and
+ * joined by one blank into w (cap bytes); digits, punctuation (an
+ * apostrophe: "readers' comments") and other letters separate words and
+ * are left out. Returns the words seen. */
+static int head_words(const char *t, char *w, size_t cap)
+{
+    size_t n = 0;
+    int words = 0;
+    w[0] = '\0';
+    for (const char *p = t; *p && words < OV__COMMENT_HEAD_WORDS;) {
+        if (!isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80) { p++; continue; }
+        if (words && n + 1 < cap) w[n++] = ' ';
+        while (isalpha((unsigned char)*p) && (unsigned char)*p < 0x80) {
+            if (n + 1 < cap) w[n++] = (char)tolower((unsigned char)*p);
+            p++;
+        }
+        words++;
+    }
+    w[n] = '\0';
+    return words;
+}
+
+/*
+ * The heading of a reader-comment thread in the story's own container
+ * (Movable Type's and TypePad's "<h2 id="comments">Comments</h2>",
+ * WordPress's "12 Responses to “Title”", "Leave a Reply"): a heading
+ * element whose text is such a phrase, with or without a count. Readability.js
+ * and trafilatura find comment threads by their class or id
+ * ("comment", "disqus", "respond"); these threads have none below the
+ * heading, and the heading is what says so.
+ */
+static int comment_heading(const ov__tree *t, size_t i)
+{
+    static const char *const heads[] = {"h1", "h2", "h3", "h4", "h5", "h6", NULL};
+    const ov__nstat *s = &t->st[i];
+    if (!name_in(t->node[i], heads) || s->base.chars + s->total.chars == 0) return 0;
+    char *txt = ov__node_text(t->node[i], OV__COMMENT_HEAD_BYTES + 1);
+    if (!txt) return 0;
+    int hit = 0;
+    if (strlen(txt) <= OV__COMMENT_HEAD_BYTES) {
+        char w[OV__COMMENT_HEAD_BYTES];
+        int nw = head_words(txt, w, sizeof w);
+        if (nw > 0 && nw <= 3 && name_in_list(w, COMMENT_HEAD)) hit = 1;
+        for (const char *const *h = COMMENT_HEAD_ON; !hit && *h; h++) {
+            size_t hl = strlen(*h);
+            /* the counted form only: "Thoughts on Writing" is a headline */
+            if (!strncmp(w, *h, hl) && (!w[hl] || w[hl] == ' ') && isdigit((unsigned char)txt[strspn(txt, " \t\r\n")]))
+                hit = 1;
+        }
+    }
+    free(txt);
+    return hit;
+}
+
 /*
  * A related-list heading below the story ends the article (trafilatura
  * and jusText stop at such lists by their class or link density; a "most
@@ -801,6 +869,9 @@ static void cut_at_related(ov__tree *t, const size_t *roots, size_t n)
         size_t cut = end;
         for (size_t i = roots[r] + 1; i < end && cut == end; i++) {
             const ov__nstat *s = &t->st[i];
+            /* a comment heading ends the story even when its own id
+             * ("comments") already left it out */
+            if (good >= OV__RELATED_AFTER && comment_heading(t, i)) { cut = i; break; }
             if (ov__tree_dropped(t, i)) continue;
             if (good >= OV__RELATED_AFTER && related_heading(t, i)) cut = i;
             else if (s->cls == OV__CLS_GOOD || (s->block && ov__prose_like(&s->own) && s->own.links * 4 < s->own.chars))

@@ -678,3 +678,37 @@ Test(transform_extract, reader_widget_lines_inside_a_cjk_story_are_left_out)
     cr_assert(!strstr(t, "讓您覺得"), "mood poll kept: %s", t);
     free(t);
 }
+
+Test(transform_extract, comment_thread_after_a_comments_heading_in_the_post_container_is_left_out)
+{
+    /* a blog engine's post container: the story, its trackbacks, then
+     * "<h2 id="comments">Comments</h2>" and the readers' comments as plain
+     * paragraphs with no class; and a WordPress-style "3 Responses to"
+     * heading. The heading ends the story; a section headed "Comment" in
+     * the story itself stays. */
+    const char *heads[] = {"<h2><a id=\"comments\"></a>Comments</h2>", "<h2 id=\"comments\">Comments</h2>",
+                           "<h3>3 Responses to &#8220;A story about boats&#8221;</h3>", "<h3>Readers' Comments (2)</h3>"};
+    for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++) {
+        ov__buf b = OV__BUF_INIT;
+        ov__buf_puts(&b, "<html><head><title>A story about boats</title></head><body>"
+                         "<div id=\"nav\"><a href=\"/\">Home</a> <a href=\"/archives\">Archives</a></div>"
+                         "<div class=\"blog\"><h3>A story about boats</h3>");
+        prose(&b, "p", 4, "Boats");
+        ov__buf_puts(&b, "<h2><span>Comment</span></h2>");
+        prose(&b, "p", 2, "Harbour");
+        ov__buf_puts(&b, "<p class=\"posted\">Tracked on Apr 6, 2007 3:09:50 PM</p>");
+        ov__buf_puts(&b, heads[k]);
+        for (int i = 0; i < 6; i++)
+            ov__buf_printf(&b, "<a id=\"c%d\"></a><p>Reader remark %d: I really enjoyed this post, and I think the "
+                               "author is right about the boats, mostly.</p><p class=\"posted\">Posted by: Reader %d "
+                               "| April 6, 2007 at 10:%02d AM</p>",
+                           i, i, i, i);
+        ov__buf_puts(&b, "</div></body></html>");
+        char *t = extract_text(b.data, NULL);
+        cr_assert(strstr(t, "Boats sentence 3 of the story"), "story lost (%zu): %s", k, t);
+        cr_assert(strstr(t, "Harbour sentence 1 of the story"), "section after 'Comment' lost (%zu): %s", k, t);
+        cr_assert(!strstr(t, "Reader remark"), "comments kept (%zu): %s", k, t);
+        free(t);
+        ov__buf_free(&b);
+    }
+}
