@@ -544,6 +544,9 @@ static char *dom_byline_text(xmlNodePtr n)
 
 /* Longest copyright text kept (bytes, all lines). */
 #define OV__COPYRIGHT_MAX 2048
+/* Longest h1 text read as a site name, and all of them (bytes). */
+#define OV__H1_NAME_MAX 80
+#define OV__H1_NAMES_MAX 1024
 
 /* A line that names the page's owner: "© 2026 Example News", "版權所有". */
 static int copyright_line(const char *t)
@@ -555,15 +558,16 @@ static int copyright_line(const char *t)
     return 0;
 }
 
-static void keep_copyright(ov__ctx *c, const char *t)
+/* Add the line `t` to the list `*list` while it stays under `max` bytes. */
+static void keep_line(char **list, const char *t, size_t max)
 {
-    size_t have = c->m.copyright ? strlen(c->m.copyright) : 0, n = strlen(t);
-    if (have + n + 2 > OV__COPYRIGHT_MAX) return;
-    char *m = realloc(c->m.copyright, have + n + 2);
+    size_t have = *list ? strlen(*list) : 0, n = strlen(t);
+    if (have + n + 2 > max) return;
+    char *m = realloc(*list, have + n + 2);
     if (!m) return;
     if (have) m[have++] = '\n';
     memcpy(m + have, t, n + 1);
-    c->m.copyright = m;
+    *list = m;
 }
 
 /* Short text blocks may hold the byline, date and source line. */
@@ -585,7 +589,7 @@ static void on_text_block(ov__ctx *c, cands *k, xmlNodePtr n, long pos)
         if (by && !ov__byline_plausible(by, NULL)) { free(by); by = NULL; }
         cand_add(k->byline, &k->n_byline, by, pos);
         if (src) c->m.inline_source = src;
-        if (copyright_line(t)) keep_copyright(c, t);
+        if (copyright_line(t)) keep_line(&c->m.copyright, t, OV__COPYRIGHT_MAX);
         if (have_date) cand_add(k->date, &k->n_date, strdup(date), pos);
     }
     free(t);
@@ -678,26 +682,65 @@ static const char *after_heading(const char *p)
     return p;
 }
 
+/* Longest first part before a heading that ends the <title> (bytes):
+ * blog names run longer than section names ("Mish's Global Economic Trend
+ * Analysis: Headline"). */
+#define OV__PREFIX_PART_MAX 64
+
+/* A separator after the first part of a <title> that ends with the
+ * heading: a title separator, or the colon and chevron blogs write
+ * ("Blog Name: Post", "Blog › Post"), as Readability.js reads ": ". */
+static size_t prefix_sep_at(const char *p)
+{
+    size_t sl = sep_at(p);
+    if (sl) return sl;
+    if (p[0] == ':' && p[1] == ' ') return 2;
+    if (!strncmp(p, " \xe2\x80\xba ", 5)) return 5; /* " › " */
+    return 0;
+}
+
+/* A mark some blogs put between a blank and their name after the post's
+ * title ("Post :zenhabits", "Post // Site", "Post / Site (@site)"). */
+static int suffix_mark(const char *p)
+{
+    static const char *marks[] = {":", "/", "\\", "\xc2\xbb", "\xe2\x80\xba", "\xe2\x80\xa2", "~"};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (!strncmp(p, marks[i], strlen(marks[i]))) return 1;
+    return 0;
+}
+
+/* The <title> past blanks and marks before its first word ("  » Post :Site"). */
+static const char *title_start(const char *title)
+{
+    for (size_t n = 1; n;) {
+        n = ws_at(title);
+        if (!n && suffix_mark(title)) n = (unsigned char)*title >= 0xE0 ? 3 : (unsigned char)*title >= 0xC0 ? 2 : 1;
+        title += n;
+    }
+    return title;
+}
+
 /* How the document title holds the heading `h`: 1 when it begins with it
  * and nothing or a separator follows ("Headline - Site", "Headline｜Section";
  * not "Blog: Post", not "Headline goes on"); 2 when it ends with it after a
- * short first part and a separator ("Site - Headline"), *pre set to the
- * first part's length; else 0. */
+ * short first part and a separator ("Site - Headline", "Blog: Post"), *pre
+ * set to the first part's length; else 0. */
 static int title_holds(const char *title, const char *h, size_t *pre)
 {
     if (!title || !h || !has_letter(h)) return 0;
-    const char *rest = ov__letters_prefix(title, h);
+    const char *rest = ov__letters_prefix(title_start(title), h);
     if (rest) {
         rest = after_heading(rest);
         size_t n, blank = 0;
         while ((n = ws_at(rest)) && !sep_at(rest)) { rest += n; blank = 1; }
         /* a blank parts "标题 栏目 网站" too; the caller asks more of a heading then */
-        if (!*rest || sep_at(rest) || (blank && ov__letter_at(rest))) return 1;
+        if (!*rest || sep_at(rest) || (blank && (ov__letter_at(rest) || suffix_mark(rest))) || !strncmp(rest, "::", 2))
+            return 1;
     }
-    for (const char *p = title + 1; *p && (size_t)(p - title) <= OV__SUFFIX_PART_MAX; p++) {
-        size_t sl = sep_at(p);
+    for (const char *p = title + 1; *p && (size_t)(p - title) <= OV__PREFIX_PART_MAX; p++) {
+        size_t sl = prefix_sep_at(p);
         if (!sl) continue;
-        if ((size_t)(p - title) < strlen(h) && ov__same_title(p + sl, h)) {
+        if (ov__same_title(p + sl, h)) {
             if (pre) *pre = (size_t)(p - title);
             return 2;
         }
@@ -716,6 +759,71 @@ static int copyright_names(const ov__ctx *c, const char *title, size_t n)
     return named;
 }
 
+/* Is `part` (up to punctuation) a name the site gives itself: one of
+ * `sites`, or the text of an h1 (a blog's banner: "<h1>Seth's Blog</h1>"
+ * over "Seth's Blog: Post")? */
+static int site_named(const ov__ctx *c, const char *const *sites, const char *part)
+{
+    if (!part || !has_letter(part)) return 0;
+    for (size_t i = 0; sites[i]; i++)
+        if (ov__same_title(part, sites[i])) return 1;
+    for (const char *l = c->m.h1_names; l && *l;) {
+        size_t n = strcspn(l, "\n");
+        char *name = strndup(l, n);
+        int same = name && ov__same_title(part, name);
+        free(name);
+        if (same) return 1;
+        l += n;
+        if (*l) l++;
+    }
+    return 0;
+}
+
+/* The <title> begins with the heading `h`: is what follows it a site name
+ * ("Post :zenhabits", "Post | Seth's Blog")? The whole rest, or the last
+ * part of a short rest ("Post - Section - Site", not "Section - Post - Site"). */
+static int rest_names_site(const ov__ctx *c, const char *const *sites, const char *title, const char *h)
+{
+    const char *rest = ov__letters_prefix(title_start(title), h);
+    size_t n;
+    if (!rest) return 0;
+    rest = after_heading(rest);
+    while ((n = ws_at(rest))) rest += n;
+    /* a separator or a mark follows ("Post :Site"), not a word ("Site Scout - Post");
+     * and the rest is no heading shown below this one: a banner comes first
+     * ("<h1>Site</h1> ... <h1>Post</h1>" under "Site | Post") */
+    if (!*rest || ov__letter_at(rest)) return 0;
+    if (c->m.heading_end && ov__same_title(rest, c->m.heading_end) && c->m.heading_pos[1] > c->m.heading_pos[0]) return 0;
+    if (site_named(c, sites, rest)) return 1;
+    if (strlen(rest) > OV__SUFFIX_PART_MAX * 2) return 0;
+    const char *last = NULL;
+    for (const char *p = rest + 1; *rest && *p; p++) {
+        size_t sl = sep_at(p);
+        if (sl) { last = p + sl; p += sl - 1; }
+    }
+    return last && site_named(c, sites, last);
+}
+
+/* The <title> is the heading it begins with, a separator and the heading
+ * it ends with ("TED Blog | Post" over "<h1>TED Blog</h1> <h1>Post</h1>"). */
+static int split_by_headings(const ov__ctx *c)
+{
+    if (!c->m.heading || !c->m.heading_end) return 0;
+    char *first = trim_dup(c->m.title, c->m.heading_end_pre);
+    int split = first && ov__same_title(first, c->m.heading);
+    free(first);
+    return split;
+}
+
+/* The first `pre` bytes of `title`, before the heading it ends with, name the site. */
+static int prefix_names_site(const ov__ctx *c, const char *const *sites, const char *title, size_t pre)
+{
+    char *part = trim_dup(title, pre);
+    int named = part && (site_named(c, sites, part) || copyright_names(c, title, pre));
+    free(part);
+    return named;
+}
+
 /* An element that may show the headline: h1-h3, or a class/id naming a
  * title or headline (as trafilatura's title paths and GNE's h1-h3 match). */
 static int heading_like(xmlNodePtr n)
@@ -731,21 +839,78 @@ static int heading_like(xmlNodePtr n)
     return 0;
 }
 
+/* An element marked as an entry's headline, as trafilatura's first title
+ * paths and Readability's itemprop read it: class or id "entry-title",
+ * "post-title", "article-title", "headline", or itemprop="headline". */
+static int strong_heading(xmlNodePtr n)
+{
+    static const char *marks[] = {"entry-title", "post-title", "post__title", "article-title", "headline"};
+    const char *v[] = {attr(n, "class"), attr(n, "id"), attr(n, "itemprop")};
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; v[i] && j < sizeof marks / sizeof marks[0]; j++)
+            if (strcasestr(v[i], marks[j]) && (i < 2 || j == 4)) return 1;
+    return 0;
+}
+
+/* 1 when the link `href` is a site's front page ("/", "//example.org",
+ * "http://example.org/"): a banner's link home. */
+static int home_href(const char *href)
+{
+    const char *p = href;
+    if (!strncasecmp(p, "http://", 7)) p += 7;
+    else if (!strncasecmp(p, "https://", 8)) p += 8;
+    else if (!strncmp(p, "//", 2)) p += 2;
+    else return !strcmp(p, "/");
+    p += strcspn(p, "/?#");
+    return !*p || !strcmp(p, "/");
+}
+
+/* 1 when `n` shows the site's name: its class or id names a banner
+ * ("banner-header", "blog-title", "logo"), or it is or holds (within a few
+ * levels) a link to the site's front page. */
+static int links_home(xmlNodePtr n, int depth)
+{
+    static const char *marks[] = {"banner", "logo", "masthead", "site-title", "site-name", "blog-title", "blogtitle",
+                                  "blog-header", "blog-name"};
+    if (n->type != XML_ELEMENT_NODE || depth > 3) return 0;
+    const char *v[] = {attr(n, "class"), attr(n, "id")};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; v[i] && j < sizeof marks / sizeof marks[0]; j++)
+            if (strcasestr(v[i], marks[j])) return 1;
+    const char *href = !xmlStrcasecmp(n->name, BAD_CAST "a") ? attr(n, "href") : NULL;
+    if (href && home_href(href)) return 1;
+    for (xmlNodePtr k = n->children; k; k = k->next)
+        if (links_home(k, depth + 1)) return 1;
+    return 0;
+}
+
 /* Keep the heading `n` when <title> holds its text and it is longer than
- * the one kept so far; page furniture (related lists, nav) is passed over. */
-static void on_heading(ov__ctx *c, xmlNodePtr n)
+ * the one kept so far; page furniture (related lists, nav) is passed over.
+ * One the <title> begins with and one it ends with are kept apart. */
+static void on_heading(ov__ctx *c, xmlNodePtr n, long pos)
 {
     char *t = ov__node_text(n, OV__HEADING_MAX);
-    int holds = t && strlen(t) < OV__HEADING_MAX ? title_holds(c->m.title, t, NULL) : 0;
-    /* "Headline - Site" is the common shape: a heading the <title> begins
-     * with wins over one it ends with, then the longer wins */
-    if (holds && (!c->m.heading || holds < c->m.heading_holds ||
-                  (holds == c->m.heading_holds && strlen(t) > strlen(c->m.heading))) && !in_furniture(n)) {
-        free(c->m.heading);
-        c->m.heading = t;
-        c->m.heading_holds = holds;
-        c->m.heading_h1 = !strcasecmp((const char *)n->name, "h1");
+    size_t pre = 0;
+    int holds = t && strlen(t) < OV__HEADING_MAX ? title_holds(c->m.title, t, &pre) : 0;
+    if (!holds || in_furniture(n)) {
+        free(t);
         return;
+    }
+    int strong = strong_heading(n);
+    char **slot = holds == 1 ? &c->m.heading : &c->m.heading_end;
+    int *slot_strong = holds == 1 ? &c->m.heading_strong : &c->m.heading_end_strong;
+    if (*slot && !strcmp(*slot, t)) {
+        /* the same text again ("h2 > a.entry-title"): a mark on either counts */
+        *slot_strong |= strong;
+    } else if (!*slot || strlen(t) > strlen(*slot)) {
+        free(*slot);
+        *slot = t;
+        t = NULL;
+        *slot_strong = strong;
+        if (holds == 1) c->m.heading_h1 = !strcasecmp((const char *)n->name, "h1");
+        else c->m.heading_end_pre = pre;
+        c->m.heading_pos[holds - 1] = pos;
+        c->m.heading_home[holds - 1] = links_home(n, 0);
     }
     free(t);
 }
@@ -767,6 +932,8 @@ void ov__meta_collect(ov__ctx *c)
             else if (!strcasecmp(nm, "title") && !c->m.title) take(&c->m.title, ov__node_text(cur, OV__META_TEXT_MAX));
             else if (!strcasecmp(nm, "h1") && k.n_h1 < OV__META_CANDS) {
                 k.h1_text[k.n_h1] = ov__node_text(cur, OV__META_TEXT_MAX);
+                if (k.h1_text[k.n_h1] && strlen(k.h1_text[k.n_h1]) <= OV__H1_NAME_MAX)
+                    keep_line(&c->m.h1_names, k.h1_text[k.n_h1], OV__H1_NAMES_MAX);
                 if (k.h1_text[k.n_h1]) k.h1_pos[k.n_h1++] = pos;
             } else if (!strcasecmp(nm, "script")) {
                 const char *ty = attr(cur, "type");
@@ -783,7 +950,7 @@ void ov__meta_collect(ov__ctx *c)
                 /* its text is still read below: "By Jane Doe | 2026-03-01" holds the date too */
                 cand_add(k.dom_byline, &k.n_dom, dom_byline_text(cur), pos);
             }
-            if (c->m.title && heading_like(cur)) on_heading(c, cur);
+            if (c->m.title && heading_like(cur)) on_heading(c, cur, pos);
             if (is_block(cur->name) && leafish(cur)) on_text_block(c, &k, cur, pos);
             if (cur->children && strcasecmp(nm, "script") && strcasecmp(nm, "style")) {
                 cur = cur->children;
@@ -866,13 +1033,30 @@ char *ov__title_decide(ov__ctx *c)
              * plus a suffix (or a site name and the heading): its text is
              * what the page shows. A heading that is only the start of the
              * <title> is a section name unless long enough (h1: a third of
-             * the <title> without its guessed suffix, others half). */
+             * the <title> without its guessed suffix, others half), marked
+             * as the entry's headline, or followed by the site's name. A
+             * heading that ends the <title> is the title when the first
+             * part names the site or the heading is marked as the entry's. */
             size_t pre = 0;
             int holds = h && h[0] ? title_holds(c->m.title, h, &pre) : 0;
             int h1 = !c->m.heading || c->m.heading_h1;
-            if ((holds == 2 && copyright_names(c, c->m.title, pre)) ||
-                (holds == 1 && strlen(h) * (h1 ? 3 : 2) >= strlen(doc))) {
+            const char *end = c->m.heading_end;
+            if (split_by_headings(c)) {
+                /* "A | B" with both shown: the banner is the one marked so or
+                 * linking to the front page; else the one shown first when the page
+                 * reverses the <title>'s order ("Post - Site" under a banner
+                 * h1); in the same order the site's name is the shorter
+                 * ("TED Blog | Post") */
+                int same_order = c->m.heading_pos[1] > c->m.heading_pos[0];
+                int home0 = c->m.heading_home[0], home1 = c->m.heading_home[1];
+                if (home0 != home1) t = strdup(home0 ? end : h);
+                else t = strdup(!same_order ? h : strlen(end) > strlen(h) ? end : h);
+            } else if (holds == 1 && (strlen(h) * (h1 ? 3 : 2) >= strlen(doc) || (c->m.heading && c->m.heading_strong) ||
+                               rest_names_site(c, list, c->m.title, h))) {
                 t = strdup(h);
+            } else if (end && ((c->m.heading_end_strong && c->m.heading_end_pre < strlen(end)) ||
+                               prefix_names_site(c, list, c->m.title, c->m.heading_end_pre))) {
+                t = strdup(end);
             } else {
                 t = doc;
                 doc = NULL;
@@ -976,6 +1160,7 @@ void ov__ctx_free(ov__ctx *c)
                   &c->m.pub_time, &c->m.time_dt, &c->m.inline_date, &c->m.og_site, &c->m.ld_publisher,
                   &c->m.inline_source, &c->m.canonical, &c->m.og_image, &c->m.ld_image, &c->m.description,
                   &c->m.html_lang, &c->m.meta_lang, &c->m.og_locale, &c->m.ld_lang, &c->m.base, &c->m.app_name, &c->m.dom_byline, &c->m.heading, &c->m.copyright,
+                  &c->m.heading_end, &c->m.h1_names,
                   &c->first_para, &c->body_text};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         free(*f[i]);

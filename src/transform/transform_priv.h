@@ -23,10 +23,21 @@ typedef struct ov__meta {
     char *base;
     char *app_name, *dom_byline;
     /* the longest heading (h1-h3, or a class/id naming a title or headline)
-     * that <title> begins with, or ends with after a short part; heading_h1
-     * when it is an h1 */
+     * that <title> begins with; heading_h1 when it is an h1 */
     char *heading;
-    int heading_h1, heading_holds;
+    int heading_h1;
+    /* heading_strong: an element with that text has a class/id/itemprop
+     * naming an entry headline (entry-title, post-title, headline).
+     * heading_end: the longest heading <title> ends with after a first
+     * part and a separator ("Blog Name: Headline", "Site | Headline"),
+     * heading_end_pre that part's length in bytes. */
+    int heading_strong, heading_end_strong;
+    char *heading_end;
+    size_t heading_end_pre;
+    long heading_pos[2]; /* element order of heading and heading_end */
+    int heading_home[2]; /* heading, heading_end link to the front page */
+    /* short h1 texts, one a line (bounded): a banner h1 names the site */
+    char *h1_names;
     /* short text blocks with a copyright mark, one a line (bounded) */
     char *copyright;
     /* rank of the <meta> that gave og_title, author, description, pub_time

@@ -246,6 +246,55 @@ Test(transform_meta, site_name_before_the_heading)
     ov_article_free(a);
 }
 
+/* A blog's <title> is "Blog Name: Post" (or "Blog | Post", "Blog › Post"):
+ * the post's heading is the title when it is marked as the entry's headline
+ * (h3.post-title, as trafilatura's title paths read it) or when the first
+ * part is the blog's banner h1, shown above the post's own h1. */
+Test(transform_meta, blog_name_before_the_heading)
+{
+    ov_article *a = extract("<title>Valley Notes: Bridge delayed again</title>",
+                            "<h2 class=\"date-header\">Tuesday, March 3, 2026</h2>"
+                            "<h3 class=\"post-title entry-title\"><a href=\"/2026/03/bridge.html\">Bridge delayed again</a></h3>",
+                            "<h2 class=\"title\">Archive</h2>");
+    cr_assert_str_eq(a->title, "Bridge delayed again");
+    ov_article_free(a);
+    a = extract("<title>River Blog | Five ways to cross the river while the bridge waits</title>",
+                "<h1 class=\"blog-header\">River Blog</h1><h3>3 March 2026</h3>"
+                "<h1><a href=\"/2026/03/five-ways/\">Five ways to cross the river while the bridge&nbsp;waits</a></h1>",
+                "");
+    cr_assert_str_eq(a->title, "Five ways to cross the river while the bridge\xc2\xa0waits");
+    ov_article_free(a);
+    a = extract("<title>Mark Rowe's Notebook &#8250; The ferry timetable</title>",
+                "<h1><a href=\"/\">Mark Rowe's Notebook</a></h1><h2 class=\"storytitle\">The ferry timetable</h2>", "");
+    cr_assert_str_eq(a->title, "The ferry timetable");
+    ov_article_free(a);
+    /* a heading the <title> ends with after an unnamed first part stays a tagline */
+    a = extract("<title>Corn Printing Craft: Things to Make and Do for Kids</title>",
+                "<h2>Things to Make and Do for Kids</h2>", "");
+    cr_assert_str_eq(a->title, "Corn Printing Craft: Things to Make and Do for Kids");
+    ov_article_free(a);
+}
+
+/* "Post - Site" where the site's name is the banner h1 above the post's
+ * heading: the heading is the title, however short beside the <title>. */
+Test(transform_meta, site_banner_after_the_heading)
+{
+    ov_article *a = extract("<title>  &raquo; Slow mornings :valleynotes</title>",
+                            "<h2>Slow mornings</h2><h3>Why slow</h3>", "<h1><a href=\"/\">valleynotes</a></h1>");
+    cr_assert_str_eq(a->title, "Slow mornings");
+    ov_article_free(a);
+    a = extract("<title>Leaf bunting - Things to Make and Do, Crafts and Activities for Kids</title>",
+                "<h1 id=\"banner-header\"><a href=\"/\">Things to Make and Do, Crafts and Activities for Kids - Crow</a></h1>"
+                "<h1 id=\"banner-2\">Things to Make and Do, Crafts and Activities for Kids</h1>"
+                "<h3 class=\"entry-header\">Leaf bunting</h3>", "");
+    cr_assert_str_eq(a->title, "Leaf bunting");
+    ov_article_free(a);
+    /* a word after the h1, not a separator: the h1 only starts the title */
+    a = extract("<title>Valley Scout - Autumn trends for the riverside | Everywhere</title>", "<h1>Valley</h1>", "");
+    cr_assert_str_neq(a->title, "Valley");
+    ov_article_free(a);
+}
+
 /* extract --json's text opens with the title unless the body already does,
  * up to punctuation: a caption with straight quotes under a headline with
  * curly ones is not said twice. */
