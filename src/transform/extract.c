@@ -504,6 +504,44 @@ static uint8_t *body_marks(const ov__tree *t)
 }
 
 /*
+ * An author box ("About the author", a photo and a bio below the post): a
+ * container (not a byline's span or link) with a class or id word
+ * "author" ("author_info", "post-author", "wp-about-author-container").
+ * trafilatura discards elements whose class or id holds "author"; here
+ * the mark is a weak one, never on a block holding most of the page. A
+ * positive word in the same token names whose author ("article-author");
+ * one in another token ("entry-author-jo entry") makes it the post itself.
+ */
+static int author_box(xmlNodePtr n)
+{
+    static const char *const boxes[] = {"div", "section", "aside", "footer", "table", "ul", "dl", NULL};
+    if (!name_in(n, boxes)) return 0;
+    const char *vals[2] = {attr(n, "class"), attr(n, "id")};
+    int author = 0, other_pos = 0;
+    for (int k = 0; k < 2; k++) {
+        for (const char *s = vals[k]; s && *s;) {
+            while (*s == ' ' || *s == '\t' || *s == '\n') s++;
+            const char *end = s;
+            while (*end && *end != ' ' && *end != '\t' && *end != '\n') end++;
+            char tok[4 * OV__CLASS_WORD_MAX], word[OV__CLASS_WORD_MAX];
+            size_t tl = (size_t)(end - s) < sizeof tok - 1 ? (size_t)(end - s) : sizeof tok - 1;
+            memcpy(tok, s, tl);
+            tok[tl] = '\0';
+            int tok_author = 0, tok_pos = 0;
+            for (const char *q = tok; next_class_word(&q, word);) {
+                if (!strcmp(word, "author") || !strcmp(word, "authors")) tok_author = 1;
+                for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
+                    if (!strcmp(word, POS[i])) tok_pos = 1;
+            }
+            author |= tok_author;
+            if (!tok_author) other_pos |= tok_pos;
+            s = end;
+        }
+    }
+    return author && !other_pos;
+}
+
+/*
  * Cleaning as hints: mark (never delete) the blocks that look like
  * navigation, footers, sharing bars, boilerplate lines, bylines and link
  * lists. A weak sign (a tag, a class word inside a longer name, link
@@ -535,6 +573,7 @@ static void mark(ov__tree *t)
         else if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = OV__DROP_STRONG;
         else if (most) drop = OV__KEEP;
         else if (weak && !pos) drop = OV__DROP_CLASS;
+        else if (author_box(n)) drop = OV__DROP_CLASS;
         else if (name_in(n, SOFT_DROP) || (role && name_in_list(role, NEG_ROLES))) drop = OV__DROP_HINT;
         else if (block_tag(n)) {
             size_t tl = s->total.chars;

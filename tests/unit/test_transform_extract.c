@@ -712,3 +712,34 @@ Test(transform_extract, comment_thread_after_a_comments_heading_in_the_post_cont
         ov__buf_free(&b);
     }
 }
+
+Test(transform_extract, author_box_named_by_an_author_class_word_is_left_out)
+{
+    /* blog themes name the box by the word "author" alone ("author_info",
+     * "post-author", "wp-about-author-container"); a positive word in the
+     * same token says whose author ("article-author"). The post's own
+     * container, named "entry-author-jo entry", stays. */
+    static const char *const boxes[][2] = {{"div", "author_info"},
+                                           {"aside", "post-author fix"},
+                                           {"div", "wp-about-author-container"},
+                                           {"section", "article-author clearfix"}};
+    for (size_t k = 0; k < sizeof boxes / sizeof boxes[0]; k++) {
+        ov__buf b = OV__BUF_INIT;
+        ov__buf_puts(&b, "<html><head><title>Tissue trees</title></head><body>");
+        page_chrome(&b, 1);
+        ov__buf_puts(&b, "<div class=\"entry-author-jo entry-type-post entry\">");
+        prose(&b, "p", 8, "Craft");
+        ov__buf_printf(&b, "<%s class=\"%s\"><h4>About Jo</h4><p>Jo is a mother of three who lives in Colorado and writes about "
+                           "the crafts she makes with her children on rainy days. Before that she was a teacher for "
+                           "ten years, and she still likes to show other people how easy it is.</p></%s></div>",
+                       boxes[k][0], boxes[k][1], boxes[k][0]);
+        page_chrome(&b, 0);
+        ov__buf_puts(&b, "</body></html>");
+        char *t = extract_text(b.data, NULL);
+        cr_assert(strstr(t, "Craft sentence 0 of the story"), "%s: got: %s", boxes[k][1], t);
+        cr_assert(strstr(t, "Craft sentence 7 of the story"), "%s: got: %s", boxes[k][1], t);
+        cr_assert(!strstr(t, "mother of three"), "%s: bio kept: %s", boxes[k][1], t);
+        free(t);
+        ov__buf_free(&b);
+    }
+}
