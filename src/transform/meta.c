@@ -380,6 +380,7 @@ static void on_ld_object(ov__ctx *c, json_object *o, int depth)
     if (!type || (!strstr(type, "Article") && !strstr(type, "Posting") && strcmp(type, "Report") &&
                   strcmp(type, "APIReference") && strcmp(type, "WebPage")))
         return;
+    if (!c->m.ld_headline && jstr(o, "headline")) take_dup(&c->m.ld_name, jstr(o, "name"));
     take_dup(&c->m.ld_headline, jstr(o, "headline"));
     if (strcmp(type, "WebPage")) take_dup(&c->m.ld_headline, jstr(o, "name"));
     ld_authors(c, o);
@@ -1020,7 +1021,14 @@ char *ov__title_decide(ov__ctx *c)
     list[n] = NULL;
     char *t = NULL, *site = NULL;
     /* JSON-LD and <meta> titles carry no suffix as a rule: only a known site name is cut */
-    if (c->m.ld_headline) t = ov__strip_site_suffix(c->m.ld_headline, list, 0, NULL);
+    /* a JSON-LD headline the <title> does not hold beside a name it does
+     * (a Wikipedia article's description as "headline"): the name, as
+     * Readability.js compares both with the title */
+    const char *ld = c->m.ld_headline;
+    if (ld && c->m.ld_name && c->m.title && !ov__same_title(ld, c->m.title) && !title_holds(c->m.title, ld, NULL) &&
+        (ov__same_title(c->m.ld_name, c->m.title) || title_holds(c->m.title, c->m.ld_name, NULL) == 1))
+        ld = c->m.ld_name;
+    if (ld) t = ov__strip_site_suffix(ld, list, 0, NULL);
     else if (c->m.og_title && !copies_doc_title(c->m.og_title, c->m.title))
         t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
     if (c->m.title) {
@@ -1160,7 +1168,7 @@ void ov__ctx_free(ov__ctx *c)
                   &c->m.pub_time, &c->m.time_dt, &c->m.inline_date, &c->m.og_site, &c->m.ld_publisher,
                   &c->m.inline_source, &c->m.canonical, &c->m.og_image, &c->m.ld_image, &c->m.description,
                   &c->m.html_lang, &c->m.meta_lang, &c->m.og_locale, &c->m.ld_lang, &c->m.base, &c->m.app_name, &c->m.dom_byline, &c->m.heading, &c->m.copyright,
-                  &c->m.heading_end, &c->m.h1_names,
+                  &c->m.heading_end, &c->m.h1_names, &c->m.ld_name,
                   &c->first_para, &c->body_text};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         free(*f[i]);

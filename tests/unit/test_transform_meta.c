@@ -295,6 +295,23 @@ Test(transform_meta, site_banner_after_the_heading)
     ov_article_free(a);
 }
 
+/* JSON-LD whose "headline" is a description the <title> does not hold,
+ * beside a "name" it does: the name is the title (Readability.js compares
+ * both with the <title>); a headline the <title> holds still wins. */
+Test(transform_meta, json_ld_name_over_a_headline_the_title_lacks)
+{
+    ov_article *a = extract("<title>Riverton - Example Encyclopedia</title><script type=\"application/ld+json\">"
+                            "{\"@type\":\"Article\",\"name\":\"Riverton\",\"headline\":\"town in the river valley\"}</script>",
+                            "<h1>Riverton</h1>", "");
+    cr_assert_str_eq(a->title, "Riverton");
+    ov_article_free(a);
+    a = extract("<title>Bridge delayed again - Example News</title><script type=\"application/ld+json\">"
+                "{\"@type\":\"NewsArticle\",\"name\":\"Bridge story\",\"headline\":\"Bridge delayed again\"}</script>",
+                "", "");
+    cr_assert_str_eq(a->title, "Bridge delayed again");
+    ov_article_free(a);
+}
+
 /* extract --json's text opens with the title unless the body already does,
  * up to punctuation: a caption with straight quotes under a headline with
  * curly ones is not said twice. */
