@@ -885,6 +885,20 @@ static int links_home(xmlNodePtr n, int depth)
     return 0;
 }
 
+/* Blogger wraps the posts in "widget Blog": an entry's marked headline
+ * there is the post's, not a sidebar widget's. */
+static int in_post_widget(xmlNodePtr n)
+{
+    int depth = 0;
+    for (xmlNodePtr p = n; p && p->type == XML_ELEMENT_NODE && depth < OV_TRANSFORM_MAX_DEPTH; p = p->parent, depth++) {
+        const char *nm = (const char *)p->name, *cl = attr(p, "class"), *id = attr(p, "id");
+        if (!strcasecmp(nm, "aside") || !strcasecmp(nm, "nav") || !strcasecmp(nm, "footer")) return 0;
+        if (cl && strcasestr(cl, "widget") && (strcasestr(cl, "blog") || strcasestr(cl, "post"))) continue;
+        if (furniture_word(cl) || furniture_word(id)) return 0;
+    }
+    return 1;
+}
+
 /* Keep the heading `n` when <title> holds its text and it is longer than
  * the one kept so far; page furniture (related lists, nav) is passed over.
  * One the <title> begins with and one it ends with are kept apart. */
@@ -893,11 +907,11 @@ static void on_heading(ov__ctx *c, xmlNodePtr n, long pos)
     char *t = ov__node_text(n, OV__HEADING_MAX);
     size_t pre = 0;
     int holds = t && strlen(t) < OV__HEADING_MAX ? title_holds(c->m.title, t, &pre) : 0;
-    if (!holds || in_furniture(n)) {
+    int strong = holds ? strong_heading(n) : 0;
+    if (!holds || (in_furniture(n) && !(strong && in_post_widget(n)))) {
         free(t);
         return;
     }
-    int strong = strong_heading(n);
     char **slot = holds == 1 ? &c->m.heading : &c->m.heading_end;
     int *slot_strong = holds == 1 ? &c->m.heading_strong : &c->m.heading_end_strong;
     if (*slot && !strcmp(*slot, t)) {

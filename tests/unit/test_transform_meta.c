@@ -258,6 +258,19 @@ Test(transform_meta, blog_name_before_the_heading)
                             "<h2 class=\"title\">Archive</h2>");
     cr_assert_str_eq(a->title, "Bridge delayed again");
     ov_article_free(a);
+    /* the posts inside a "widget Blog" container, as Blogger writes them;
+     * a marked headline in a sidebar widget is still passed over */
+    a = extract("<title>Valley Notes: Ferry times change</title>",
+                "<div class=\"widget Blog\" id=\"Blog1\"><div class=\"post hentry\">"
+                "<h3 class=\"post-title entry-title\"><a href=\"/2026/03/ferry.html\">Ferry times change</a></h3></div></div>",
+                "");
+    cr_assert_str_eq(a->title, "Ferry times change");
+    ov_article_free(a);
+    a = extract("<title>Valley Notes: Ferry times change</title>",
+                "<div class=\"sidebar\"><div class=\"widget Blog\"><h3 class=\"entry-title\">Ferry times change</h3></div></div>",
+                "");
+    cr_assert_str_eq(a->title, "Valley Notes: Ferry times change");
+    ov_article_free(a);
     a = extract("<title>River Blog | Five ways to cross the river while the bridge waits</title>",
                 "<h1 class=\"blog-header\">River Blog</h1><h3>3 March 2026</h3>"
                 "<h1><a href=\"/2026/03/five-ways/\">Five ways to cross the river while the bridge&nbsp;waits</a></h1>",
