@@ -380,6 +380,7 @@ static void on_ld_object(ov__ctx *c, json_object *o, int depth)
     if (!type || (!strstr(type, "Article") && !strstr(type, "Posting") && strcmp(type, "Report") &&
                   strcmp(type, "APIReference") && strcmp(type, "WebPage")))
         return;
+    if (!c->m.ld_headline && jstr(o, "headline")) take_dup(&c->m.ld_name, jstr(o, "name"));
     take_dup(&c->m.ld_headline, jstr(o, "headline"));
     if (strcmp(type, "WebPage")) take_dup(&c->m.ld_headline, jstr(o, "name"));
     ld_authors(c, o);
@@ -884,6 +885,20 @@ static int links_home(xmlNodePtr n, int depth)
     return 0;
 }
 
+/* Blogger wraps the posts in "widget Blog": an entry's marked headline
+ * there is the post's, not a sidebar widget's. */
+static int in_post_widget(xmlNodePtr n)
+{
+    int depth = 0;
+    for (xmlNodePtr p = n; p && p->type == XML_ELEMENT_NODE && depth < OV_TRANSFORM_MAX_DEPTH; p = p->parent, depth++) {
+        const char *nm = (const char *)p->name, *cl = attr(p, "class"), *id = attr(p, "id");
+        if (!strcasecmp(nm, "aside") || !strcasecmp(nm, "nav") || !strcasecmp(nm, "footer")) return 0;
+        if (cl && strcasestr(cl, "widget") && (strcasestr(cl, "blog") || strcasestr(cl, "post"))) continue;
+        if (furniture_word(cl) || furniture_word(id)) return 0;
+    }
+    return 1;
+}
+
 /* Keep the heading `n` when <title> holds its text and it is longer than
  * the one kept so far; page furniture (related lists, nav) is passed over.
  * One the <title> begins with and one it ends with are kept apart. */
@@ -892,11 +907,11 @@ static void on_heading(ov__ctx *c, xmlNodePtr n, long pos)
     char *t = ov__node_text(n, OV__HEADING_MAX);
     size_t pre = 0;
     int holds = t && strlen(t) < OV__HEADING_MAX ? title_holds(c->m.title, t, &pre) : 0;
-    if (!holds || in_furniture(n)) {
+    int strong = holds ? strong_heading(n) : 0;
+    if (!holds || (in_furniture(n) && !(strong && in_post_widget(n)))) {
         free(t);
         return;
     }
-    int strong = strong_heading(n);
     char **slot = holds == 1 ? &c->m.heading : &c->m.heading_end;
     int *slot_strong = holds == 1 ? &c->m.heading_strong : &c->m.heading_end_strong;
     if (*slot && !strcmp(*slot, t)) {
@@ -1020,7 +1035,14 @@ char *ov__title_decide(ov__ctx *c)
     list[n] = NULL;
     char *t = NULL, *site = NULL;
     /* JSON-LD and <meta> titles carry no suffix as a rule: only a known site name is cut */
-    if (c->m.ld_headline) t = ov__strip_site_suffix(c->m.ld_headline, list, 0, NULL);
+    /* a JSON-LD headline the <title> does not hold beside a name it does
+     * (a Wikipedia article's description as "headline"): the name, as
+     * Readability.js compares both with the title */
+    const char *ld = c->m.ld_headline;
+    if (ld && c->m.ld_name && c->m.title && !ov__same_title(ld, c->m.title) && !title_holds(c->m.title, ld, NULL) &&
+        (ov__same_title(c->m.ld_name, c->m.title) || title_holds(c->m.title, c->m.ld_name, NULL) == 1))
+        ld = c->m.ld_name;
+    if (ld) t = ov__strip_site_suffix(ld, list, 0, NULL);
     else if (c->m.og_title && !copies_doc_title(c->m.og_title, c->m.title))
         t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
     if (c->m.title) {
@@ -1160,7 +1182,7 @@ void ov__ctx_free(ov__ctx *c)
                   &c->m.pub_time, &c->m.time_dt, &c->m.inline_date, &c->m.og_site, &c->m.ld_publisher,
                   &c->m.inline_source, &c->m.canonical, &c->m.og_image, &c->m.ld_image, &c->m.description,
                   &c->m.html_lang, &c->m.meta_lang, &c->m.og_locale, &c->m.ld_lang, &c->m.base, &c->m.app_name, &c->m.dom_byline, &c->m.heading, &c->m.copyright,
-                  &c->m.heading_end, &c->m.h1_names,
+                  &c->m.heading_end, &c->m.h1_names, &c->m.ld_name,
                   &c->first_para, &c->body_text};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         free(*f[i]);

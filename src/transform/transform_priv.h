@@ -38,6 +38,8 @@ typedef struct ov__meta {
     int heading_home[2]; /* heading, heading_end link to the front page */
     /* short h1 texts, one a line (bounded): a banner h1 names the site */
     char *h1_names;
+    /* JSON-LD "name" of the object whose "headline" ld_headline is */
+    char *ld_name;
     /* short text blocks with a copyright mark, one a line (bounded) */
     char *copyright;
     /* rank of the <meta> that gave og_title, author, description, pub_time

@@ -258,6 +258,19 @@ Test(transform_meta, blog_name_before_the_heading)
                             "<h2 class=\"title\">Archive</h2>");
     cr_assert_str_eq(a->title, "Bridge delayed again");
     ov_article_free(a);
+    /* the posts inside a "widget Blog" container, as Blogger writes them;
+     * a marked headline in a sidebar widget is still passed over */
+    a = extract("<title>Valley Notes: Ferry times change</title>",
+                "<div class=\"widget Blog\" id=\"Blog1\"><div class=\"post hentry\">"
+                "<h3 class=\"post-title entry-title\"><a href=\"/2026/03/ferry.html\">Ferry times change</a></h3></div></div>",
+                "");
+    cr_assert_str_eq(a->title, "Ferry times change");
+    ov_article_free(a);
+    a = extract("<title>Valley Notes: Ferry times change</title>",
+                "<div class=\"sidebar\"><div class=\"widget Blog\"><h3 class=\"entry-title\">Ferry times change</h3></div></div>",
+                "");
+    cr_assert_str_eq(a->title, "Valley Notes: Ferry times change");
+    ov_article_free(a);
     a = extract("<title>River Blog | Five ways to cross the river while the bridge waits</title>",
                 "<h1 class=\"blog-header\">River Blog</h1><h3>3 March 2026</h3>"
                 "<h1><a href=\"/2026/03/five-ways/\">Five ways to cross the river while the bridge&nbsp;waits</a></h1>",
@@ -292,6 +305,23 @@ Test(transform_meta, site_banner_after_the_heading)
     /* a word after the h1, not a separator: the h1 only starts the title */
     a = extract("<title>Valley Scout - Autumn trends for the riverside | Everywhere</title>", "<h1>Valley</h1>", "");
     cr_assert_str_neq(a->title, "Valley");
+    ov_article_free(a);
+}
+
+/* JSON-LD whose "headline" is a description the <title> does not hold,
+ * beside a "name" it does: the name is the title (Readability.js compares
+ * both with the <title>); a headline the <title> holds still wins. */
+Test(transform_meta, json_ld_name_over_a_headline_the_title_lacks)
+{
+    ov_article *a = extract("<title>Riverton - Example Encyclopedia</title><script type=\"application/ld+json\">"
+                            "{\"@type\":\"Article\",\"name\":\"Riverton\",\"headline\":\"town in the river valley\"}</script>",
+                            "<h1>Riverton</h1>", "");
+    cr_assert_str_eq(a->title, "Riverton");
+    ov_article_free(a);
+    a = extract("<title>Bridge delayed again - Example News</title><script type=\"application/ld+json\">"
+                "{\"@type\":\"NewsArticle\",\"name\":\"Bridge story\",\"headline\":\"Bridge delayed again\"}</script>",
+                "", "");
+    cr_assert_str_eq(a->title, "Bridge delayed again");
     ov_article_free(a);
 }
 
