@@ -238,16 +238,7 @@ static const char spool_magic[8] = "OVSPOOL\n";
 
 static int spool_write(int fd, const void *data, size_t len, uint64_t off)
 {
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = pwrite(fd, (const char *)data + done, len - done, (off_t)(off + done));
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        done += (size_t)w;
-    }
-    return 0;
+    return ov__pwrite_all(fd, data, len, off);
 }
 
 static int spool_resource(run *r, ov_resource *res, ov_error *err)
@@ -643,18 +634,11 @@ static int read_body(const ov__build_result *res, const ov__body_ref *ref, const
     char *b = malloc(ref->len + 1);
     if (!b)
         return ov_error_set(err, OV_ENOMEM, url, "out of memory");
-    size_t done = 0;
-    while (done < ref->len) {
-        ssize_t n = pread(res->body_fd, b + done, ref->len - done, (off_t)(ref->off + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            int e = n < 0 ? errno : EIO;
-            free(b);
-            return ov_error_set(err, OV_EIO, url, "cannot read the article back from its spool: %s",
-                                strerror(e));
-        }
-        done += (size_t)n;
+    if (ov__pread_all(res->body_fd, b, ref->len, ref->off) != 0) {
+        int e = errno;
+        free(b);
+        return ov_error_set(err, OV_EIO, url, "cannot read the article back from its spool: %s",
+                            strerror(e));
     }
     b[ref->len] = '\0';
     *out = b;

@@ -12,22 +12,11 @@
 
 #include "package/package_internal.h"
 #include "util/buf.h"
+#include "util/fs.h"
 
 static int spool_put(int fd, const char *data, size_t len, uint64_t off)
 {
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = pwrite(fd, data + done, len - done, (off_t)(off + done));
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = ENOSPC;
-            return -1;
-        }
-        done += (size_t)w;
-    }
-    return 0;
+    return ov__pwrite_all(fd, data, len, off);
 }
 
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util/fs.h"
 #include "util/hmap.h"
 
 typedef struct zd_run {
@@ -27,31 +28,14 @@ static int read_range(const char *path, uint64_t off, unsigned char *buf, size_t
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    int rc = 0;
-    for (size_t got = 0; got < len && rc == 0;) {
-        ssize_t r = pread(fd, buf + got, len - got, (off_t)(off + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            rc = -1;
-        else
-            got += (size_t)r;
-    }
+    int rc = ov__pread_all(fd, buf, len, off);
     close(fd);
     return rc;
 }
 
 static int write_range(int fd, const unsigned char *buf, size_t len, uint64_t off)
 {
-    for (size_t done = 0; done < len;) {
-        ssize_t w = pwrite(fd, buf + done, len - done, (off_t)(off + done));
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        done += (size_t)w;
-    }
-    return 0;
+    return ov__pwrite_all(fd, buf, len, off);
 }
 
 /* The entry's bytes: borrowed from memory, or read into *owned. */

@@ -3,8 +3,15 @@
 #define OV_UTIL_FS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "octavo/error.h"
+
+/* All `len` bytes at offset `off` of `fd` (EINTR retried): 0, or -1 with
+ * errno set (ENOSPC for a write that makes no progress, EIO for a read
+ * that meets the end of the file first). */
+int ov__pwrite_all(int fd, const void *data, size_t len, uint64_t off);
+int ov__pread_all(int fd, void *buf, size_t len, uint64_t off);
 
 /* Read at most `limit` bytes of `path` into a malloc'd, NUL-terminated buffer
  * (*out, caller frees; *len excludes the NUL). A larger file is OV_ELIMIT. */
