@@ -13,6 +13,10 @@
 #include "util/fs.h"
 #include "util/hmap.h"
 
+/* Distinct files the entries are read from, each opened once a run (the
+ * chapter spool and the image spool, as a rule); more go open per read. */
+#define ZD_MAX_FILES 8
+
 typedef struct zd_run {
     ov__zd_entry *e;
     size_t n;
@@ -21,10 +25,17 @@ typedef struct zd_run {
     uint64_t *spool_off;
     ov__hmap seen;     /* "crc:len" -> 1 + the first entry deflated with those */
     pthread_mutex_t lock;
+    const char *file_path[ZD_MAX_FILES]; /* opened before the threads start */
+    int file_fd[ZD_MAX_FILES];
+    size_t n_files;
 } zd_run;
 
-static int read_range(const char *path, uint64_t off, unsigned char *buf, size_t len)
+static int read_range(const zd_run *r, const char *path, uint64_t off, unsigned char *buf,
+                      size_t len)
 {
+    for (size_t i = 0; i < r->n_files; i++)
+        if (!strcmp(r->file_path[i], path))
+            return ov__pread_all(r->file_fd[i], buf, len, off);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -33,32 +44,45 @@ static int read_range(const char *path, uint64_t off, unsigned char *buf, size_t
     return rc;
 }
 
-static int write_range(int fd, const unsigned char *buf, size_t len, uint64_t off)
+/* Open each distinct file the entries read from once (up to ZD_MAX_FILES). */
+static void open_files(zd_run *r)
 {
-    return ov__pwrite_all(fd, buf, len, off);
+    for (size_t i = 0; i < r->n && r->n_files < ZD_MAX_FILES; i++) {
+        const char *p = r->e[i].data ? NULL : r->e[i].path;
+        size_t k = 0;
+        while (p && k < r->n_files && strcmp(r->file_path[k], p))
+            k++;
+        if (!p || k < r->n_files)
+            continue;
+        int fd = open(p, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            r->file_path[r->n_files] = p;
+            r->file_fd[r->n_files++] = fd;
+        }
+    }
 }
 
 /* The entry's bytes: borrowed from memory, or read into *owned. */
-static const unsigned char *input_of(const ov__zd_entry *e, unsigned char **owned)
+static const unsigned char *input_of(const zd_run *r, const ov__zd_entry *e, unsigned char **owned)
 {
     *owned = NULL;
     if (e->data)
         return (const unsigned char *)e->data;
     if (!e->path || !(*owned = malloc(e->len)))
         return NULL;
-    if (read_range(e->path, e->off, *owned, e->len) != 0) {
+    if (read_range(r, e->path, e->off, *owned, e->len) != 0) {
         free(*owned);
         *owned = NULL;
     }
     return *owned;
 }
 
-static int same_bytes(const ov__zd_entry *a, const unsigned char *b, size_t len)
+static int same_bytes(const zd_run *r, const ov__zd_entry *a, const unsigned char *b, size_t len)
 {
     if (a->len != len)
         return 0;
     unsigned char *owned;
-    const unsigned char *in = input_of(a, &owned);
+    const unsigned char *in = input_of(r, a, &owned);
     int same = in && memcmp(in, b, len) == 0;
     free(owned);
     return same;
@@ -97,7 +121,7 @@ static void do_entry(zd_run *r, size_t i)
     if (e->len == 0 || e->len > OV__ZD_ENTRY_MAX)
         return;
     unsigned char *owned;
-    const unsigned char *in = input_of(e, &owned);
+    const unsigned char *in = input_of(r, e, &owned);
     if (!in)
         return;
     uint32_t crc = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), in, e->len);
@@ -108,7 +132,7 @@ static void do_entry(zd_run *r, size_t i)
     size_t first = v ? *v : 0;
     size_t first_len = first ? r->e[first - 1].comp_len : 0;
     pthread_mutex_unlock(&r->lock);
-    if (first && same_bytes(&r->e[first - 1], in, e->len)) {
+    if (first && same_bytes(r, &r->e[first - 1], in, e->len)) {
         free(owned);
         e->crc = crc;
         e->comp_len = first_len;
@@ -129,7 +153,7 @@ static void do_entry(zd_run *r, size_t i)
         *r->spool_off += clen;
         pthread_mutex_unlock(&r->lock);
     }
-    if (spool && write_range(r->spool_fd, comp, clen, at) == 0) {
+    if (spool && ov__pwrite_all(r->spool_fd, comp, clen, at) == 0) {
         free(comp);
         comp = NULL; /* a failed write leaves a hole in the spool; the bytes stay here */
     }
@@ -166,6 +190,7 @@ void ov__zd_run(ov__zd_entry *e, size_t n, int spool_fd, uint64_t *spool_off)
     r.spool_fd = spool_fd;
     r.spool_off = spool_off;
     pthread_mutex_init(&r.lock, NULL);
+    open_files(&r);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t threads = cores < 1 ? 1 : (size_t)cores;
     if (threads > OV__ZD_THREADS_MAX)
@@ -180,6 +205,8 @@ void ov__zd_run(ov__zd_entry *e, size_t n, int spool_fd, uint64_t *spool_off)
     worker(&r);
     for (size_t i = 0; i < started; i++)
         pthread_join(t[i], NULL);
+    for (size_t i = 0; i < r.n_files; i++)
+        close(r.file_fd[i]);
     ov__hmap_free(&r.seen);
     pthread_mutex_destroy(&r.lock);
 }
