@@ -236,23 +236,18 @@ static int get_fetcher(run *r, ov_error *err)
 #define SPOOL_NAME "images.spool"
 static const char spool_magic[8] = "OVSPOOL\n";
 
-static int spool_write(int fd, const void *data, size_t len, uint64_t off)
-{
-    return ov__pwrite_all(fd, data, len, off);
-}
-
 static int spool_resource(run *r, ov_resource *res, ov_error *err)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/" SPOOL_NAME, r->res->spool_dir);
     if (r->spool_fd < 0) {
         r->spool_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (r->spool_fd < 0 || spool_write(r->spool_fd, spool_magic, sizeof spool_magic, 0))
+        if (r->spool_fd < 0 || ov__pwrite_all(r->spool_fd, spool_magic, sizeof spool_magic, 0))
             return ov_error_set(err, OV_EIO, path, "cannot write the image spool: %s",
                                 strerror(errno));
         r->spool_off = sizeof spool_magic;
     }
-    if (spool_write(r->spool_fd, res->data, res->size, r->spool_off))
+    if (ov__pwrite_all(r->spool_fd, res->data, res->size, r->spool_off))
         return ov_error_set(err, OV_EIO, path, "cannot write the image spool: %s",
                             strerror(errno));
     if (ov_strset(&res->spool_path, path))
@@ -615,7 +610,7 @@ static void spool_body(run *r, job *j)
         res->body_fd_open = res->body_fd >= 0 ? 1 : -1;
     }
     if (res->body_fd_open < 0 || !a->body_xhtml ||
-        spool_write(res->body_fd, a->body_xhtml, len, res->body_off) != 0) {
+        ov__pwrite_all(res->body_fd, a->body_xhtml, len, res->body_off) != 0) {
         fit_body(a);
         return;
     }

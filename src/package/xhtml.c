@@ -14,11 +14,6 @@
 #include "util/buf.h"
 #include "util/fs.h"
 
-static int spool_put(int fd, const char *data, size_t len, uint64_t off)
-{
-    return ov__pwrite_all(fd, data, len, off);
-}
-
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
                    ov_error *err)
 {
@@ -54,7 +49,7 @@ int ov__pk_spool(ov__pk *p, char *data, size_t len, uint64_t *off, ov_error *err
     /* The spool only saves memory: when it cannot be written (a full
      * $TMPDIR), this and every later document stay in memory; what was
      * spooled before stays readable below spool_off. */
-    if (spool_put(p->spool_fd, data, len, p->spool_off) != 0) {
+    if (ov__pwrite_all(p->spool_fd, data, len, p->spool_off) != 0) {
         p->spool_full = 1;
         return 1;
     }
