@@ -1070,25 +1070,32 @@ static int collect_local(run *r, const ov__input *in)
     char *slash = strrchr(dir, '/');
     if (slash)
         *(slash == dir ? slash + 1 : slash) = '\0';
-    /* a feed file given by name is read as the folder's feed would be */
+    /* read once: a feed file given by name is read as the folder's feed
+       would be (within the feed limit), anything else is the page, kept for
+       extraction; a file that cannot be read is reported when it is */
     unsigned char *data = NULL;
     size_t len = 0;
     ov_error err;
     ov_error_clear(&err);
-    if (ov__read_file(abs, OV_FETCH_MAX_PAGE_BYTES, &data, &len, &err) == 0) {
-        if (sniff_doc(data, len) == DOC_FEED) {
-            const char *base = strrchr(dir, '/');
-            base = base && base[1] ? base + 1 : dir;
-            int rc = 0;
-            if (local_feed(r, in, abs, dir, base, data, len, &rc))
-                return rc;
-            data = NULL;
-        }
-        free(data);
+    if (ov__read_file(abs, OV_BUILD_MAX_LOCAL_BYTES, &data, &len, &err) != 0)
+        data = NULL;
+    if (data && len <= OV_FETCH_MAX_PAGE_BYTES && sniff_doc(data, len) == DOC_FEED) {
+        const char *base = strrchr(dir, '/');
+        base = base && base[1] ? base + 1 : dir;
+        int rc = 0;
+        if (local_feed(r, in, abs, dir, base, data, len, &rc))
+            return rc;
+        data = NULL; /* taken by local_feed; the file is read again as a page */
     }
     long s = loose_section(r, in);
     char *url = ov__path_to_file_url(abs);
     job *j = (s >= 0 && url) ? add_job(r, (size_t)s, url) : NULL;
+    if (j && data && ov_strset(&j->body_url, url) == 0) {
+        j->body = data;
+        j->body_len = len;
+        data = NULL;
+    }
+    free(data);
     free(url);
     if (!j)
         return set_fatal(r, OV_ENOMEM, in->where, "out of memory");
