@@ -793,16 +793,33 @@ static int is_empty_dir(const char *path)
     return n == 0;
 }
 
+/* A test folder with a tmpfs of `size` ("size=64k") mounted on it, in a
+   mount namespace of this test's own; the test is skipped without root. */
+static char *small_tmpdir(const char *tag, const char *size)
+{
+    char *tmp = ov_test_tmpdir(tag);
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, size) != 0)
+        cr_skip_test("cannot mount a small tmpfs here (needs root)");
+    return tmp;
+}
+
+/* `octavo build --no-cache -q URL -o OUT` with TMPDIR=tmp; its exit status. */
+static int build_with_tmpdir(ov_test_run *r, const char *tmp, const char *url, const char *out)
+{
+    char env1[4200];
+    snprintf(env1, sizeof env1, "TMPDIR=%s", tmp);
+    char *env[] = {env1, NULL};
+    return ov_test_octavo(r, env, "build", "--no-cache", "-q", url, "-o", out, NULL);
+}
+
 /* 15: a full TMPDIR (a 64 KB tmpfs in a mount namespace of this test's own)
    costs the images, each a reported skip; the text is in the book and the
    run leaves nothing behind in TMPDIR. (What a kill -9 can leave is named in
    the README; test_kill_atomic checks the book is never torn.) */
 Test(hostile_cases, c15_full_tmpdir_leaves_nothing_behind)
 {
-    char *tmp = ov_test_tmpdir("case15-full");
-    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") != 0)
-        cr_skip_test("cannot mount a small tmpfs here (needs root)");
+    char *tmp = small_tmpdir("case15-full", "size=64k");
     char body[2048];
     size_t len = 0;
     for (unsigned i = 0; i < 3; i++) {
@@ -824,11 +841,8 @@ Test(hostile_cases, c15_full_tmpdir_leaves_nothing_behind)
     put(site, "full.html", page);
     char *url = ov_test_nginx_url(ng, "/full.html");
     char *out = ov_test_book_path("case15-full.epub");
-    char env1[4200];
-    snprintf(env1, sizeof env1, "TMPDIR=%s", tmp);
-    char *env[] = {env1, NULL};
     ov_test_run r;
-    int st = ov_test_octavo(&r, env, "build", "--no-cache", "-q", url, "-o", out, NULL);
+    int st = build_with_tmpdir(&r, tmp, url, out);
     cr_assert_eq(st, 3, "exit %d\nstderr: %s", st, r.err);
     cr_assert(strstr(r.err, "No space left on device"), "%s", r.err);
     cr_assert_eq(count(r.err, "skipped"), 3, "%s", r.err);
@@ -849,10 +863,7 @@ Test(hostile_cases, c15_full_tmpdir_leaves_nothing_behind)
    whole article is in the book. */
 Test(hostile_cases, c15b_tmpdir_too_small_for_a_body_keeps_the_article)
 {
-    char *tmp = ov_test_tmpdir("case15b-tiny");
-    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") != 0)
-        cr_skip_test("cannot mount a small tmpfs here (needs root)");
+    char *tmp = small_tmpdir("case15b-tiny", "size=4k");
     char page[16384];
     size_t len = (size_t)snprintf(page, sizeof page,
                                   "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -865,11 +876,8 @@ Test(hostile_cases, c15b_tmpdir_too_small_for_a_body_keeps_the_article)
     put(site, "tiny.html", page);
     char *url = ov_test_nginx_url(ng, "/tiny.html");
     char *out = ov_test_book_path("case15b-tiny.epub");
-    char env1[4200];
-    snprintf(env1, sizeof env1, "TMPDIR=%s", tmp);
-    char *env[] = {env1, NULL};
     ov_test_run r;
-    int st = ov_test_octavo(&r, env, "build", "--no-cache", "-q", url, "-o", out, NULL);
+    int st = build_with_tmpdir(&r, tmp, url, out);
     cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
     cr_assert(is_empty_dir(tmp), "the run left files in the full TMPDIR");
     char *t = all_xhtml(out);
