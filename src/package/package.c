@@ -228,19 +228,14 @@ static int zw_add(zw *z, const char *name, zip_source_t *src, int store, ov_erro
 /* The next entry of the archive (deflated); its bytes are described by the caller. */
 static ov__zd_entry *zw_next(zw *z, const char *name, ov_error *err)
 {
-    if (z->n == z->cap) {
-        size_t nc = z->cap ? z->cap * 2 : 64;
-        ov__zd_entry *e = realloc(z->ents, nc * sizeof *e);
-        if (e)
-            z->ents = e;
-        char(*nm)[64] = e ? realloc(z->names, nc * sizeof *nm) : NULL;
-        if (!nm) {
-            ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
-            return NULL;
-        }
-        z->names = nm;
-        z->cap = nc;
+    /* two arrays side by side: z->cap moves only once both have grown */
+    size_t cap_e = z->cap, cap_n = z->cap;
+    if (ov__grow_array((void **)&z->ents, z->n, &cap_e, sizeof *z->ents, 64) != 0 ||
+        ov__grow_array((void **)&z->names, z->n, &cap_n, sizeof *z->names, 64) != 0) {
+        ov_error_set(err, OV_ENOMEM, NULL, "out of memory");
+        return NULL;
     }
+    z->cap = cap_e;
     ov__zd_entry *e = &z->ents[z->n];
     memset(e, 0, sizeof *e);
     snprintf(z->names[z->n], sizeof z->names[z->n], "%s", name);
