@@ -206,10 +206,10 @@ static int name_in(xmlNodePtr n, const char *const *names)
 
 static const char *const BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱", "分享到", "上一篇", "下一篇",
                                "相关新闻", "相关阅读", "相关文章", "关闭窗口", "打印本页", "【打印】",
-                               "版权所有", "免责声明", "责任编辑", "责编：", "Copyright", "copyright",
-                               "All rights reserved", "All Rights Reserved", "Share this", "Related articles",
-                               "Leave a comment", "Leave a Reply", "网络传播视听节目许可证", "违法和不良信息",
-                               "扫一扫", "Sign up for", "Subscribe to",
+                               "版权所有", "免责声明", "责任编辑", "责编：", "All rights reserved",
+                               "All Rights Reserved", "Share this", "Related articles", "Leave a comment",
+                               "Leave a Reply", "网络传播视听节目许可证", "违法和不良信息", "扫一扫", "Sign up for",
+                               "Subscribe to",
                                /* traditional forms */
                                "相關新聞", "相關閱讀", "延伸閱讀", "延伸阅读", "版權所有", "版權均屬", "免責聲明",
                                "責任編輯", "未經許可", "不得轉載", "分享到：", "上一篇：", "下一篇：",
@@ -233,13 +233,32 @@ static size_t utf8_len(const char *s)
 static const char *const LABELS[] = {"Advertisement", "ADVERTISEMENT", "Advertising", "Sponsored", "Ad",
                                      "广告", "廣告", "推广", "推廣", NULL};
 
+/*
+ * A copyright notice ("Copyright © 2012 X", "copyright 2012 by", "©
+ * Copyright"): the word with the sign or a year next to it. The word alone
+ * is as often prose ("the Copyright Royalty Board", "no copyright
+ * neophyte", a photo credit "(Copyright: The Archives)").
+ */
+static int copyright_notice(const char *t)
+{
+    for (const char *p = t; (p = strcasestr(p, "copyright")) != NULL; p += 9) {
+        const char *q = p + 9;
+        while (*q == ' ') q++;
+        if (!strncmp(q, "\xc2\xa9", 2) || !strncasecmp(q, "(c)", 3) || isdigit((unsigned char)*q)) return 1;
+        const char *b = p;
+        while (b > t && b[-1] == ' ') b--;
+        if (b - t >= 2 && !strncmp(b - 2, "\xc2\xa9", 2)) return 1;
+    }
+    return 0;
+}
+
 static int is_boiler(const char *t)
 {
     size_t n = strlen(t);
     if (n > 600) return 0;
     for (const char *const *l = LABELS; *l; l++)
         if (!strcmp(t, *l)) return 1;
-    return ov__strset_any(&boiler_words, t);
+    return copyright_notice(t) || ov__strset_any(&boiler_words, t);
 }
 
 /* Social networks and share/follow actions, simplified and traditional. */
