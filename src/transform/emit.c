@@ -338,7 +338,8 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
     if (cap && is(cap, "noscript")) { consume(e, cap); cap = next_elem(cap); }
     int real = cap && caption_like(cap);
     const char *alt = attr(img, "alt");
-    int alt_cap = !real && alt && strlen(alt) > 3 && !strchr(alt, '.');
+    /* an alt said under many images of the article is no caption (extract.c marks them) */
+    int alt_cap = !real && alt && strlen(alt) > 3 && !strchr(alt, '.') && !attr(img, "data-octavo-repeat");
     /* the figcaption is read anyway: an alt saying the same is left empty */
     put_img_alt(e, src, img, alt_cap || (real && repeats_alt(img, cap)) ? "" : alt);
     free(src);
