@@ -316,6 +316,27 @@ static int caption_like(xmlNodePtr n)
     return ok;
 }
 
+/*
+ * Is an image's alt a caption to show under it? Words, not a sentence of
+ * description ("A dog on a beach.") and not the picture's file name, which
+ * CMSes copy into the alt ("IMG_6603", "coffee-cup-art-styrofoam",
+ * "Rose_bowl_floats_2012-1"): one token without a blank, joined by '-' or
+ * '_'.
+ */
+static int alt_reads_as_caption(const char *alt)
+{
+    if (!alt || strlen(alt) <= 3 || strchr(alt, '.')) return 0;
+    while (*alt == ' ') alt++;
+    size_t l = strlen(alt);
+    while (l && alt[l - 1] == ' ') l--;
+    int blank = 0, joiner = 0;
+    for (size_t i = 0; i < l; i++) {
+        if (alt[i] == ' ') blank = 1;
+        else if (alt[i] == '-' || alt[i] == '_') joiner = 1;
+    }
+    return blank || !joiner;
+}
+
 static void emit_inline(em *e, xmlNodePtr n, int depth);
 
 /* A lone image at block level: figure, caption from the next caption-like sibling or alt. */
@@ -339,7 +360,7 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
     int real = cap && caption_like(cap);
     const char *alt = attr(img, "alt");
     /* an alt said under many images of the article is no caption (extract.c marks them) */
-    int alt_cap = !real && alt && strlen(alt) > 3 && !strchr(alt, '.') && !attr(img, "data-octavo-repeat");
+    int alt_cap = !real && alt_reads_as_caption(alt) && !attr(img, "data-octavo-repeat");
     /* the figcaption is read anyway: an alt saying the same is left empty */
     put_img_alt(e, src, img, alt_cap || (real && repeats_alt(img, cap)) ? "" : alt);
     free(src);

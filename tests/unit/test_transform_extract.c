@@ -792,3 +792,27 @@ Test(transform_extract, line_repeated_under_every_photo_of_a_gallery_is_said_onc
     free(x);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, alt_that_is_the_file_name_is_not_read_as_a_caption)
+{
+    /* CMSes copy the picture's file name into its alt: "IMG_6603",
+     * "coffee-cup-art-styrofoam"; words with blanks are a caption, and a
+     * one-word alt too ("Lighthouse") */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>Coffee art</h1>");
+    prose(&b, "p", 4, "Coffee");
+    ov__buf_puts(&b, "<div><img src=\"/a.jpg\" alt=\"IMG_6603\"></div>"
+                     "<div><img src=\"/b.jpg\" alt=\"coffee-cup-art-styrofoam\"></div>"
+                     "<div><img src=\"/c.jpg\" alt=\"A cup on the counter\"></div>"
+                     "<div><img src=\"/d.jpg\" alt=\"Lighthouse\"></div>");
+    prose(&b, "p", 2, "After");
+    ov__buf_puts(&b, "</div></body></html>");
+    char *x = NULL;
+    char *t = extract_text(b.data, &x);
+    cr_assert(!strstr(t, "IMG_6603") && !strstr(t, "coffee-cup-art"), "file name read: %s", t);
+    cr_assert(strstr(t, "A cup on the counter") && strstr(t, "Lighthouse"), "caption lost: %s", t);
+    cr_assert(strstr(x, "alt=\"IMG_6603\"") && strstr(x, "/b.jpg"), "image or alt lost: %s", x);
+    free(t);
+    free(x);
+    ov__buf_free(&b);
+}
