@@ -316,30 +316,14 @@ static int caption_like(xmlNodePtr n)
     return ok;
 }
 
-/*
- * Is an image's alt a caption to show under it? Words, not a sentence of
- * description ("A dog on a beach.") and not the picture's file name, which
- * CMSes copy into the alt ("IMG_6603", "coffee-cup-art-styrofoam",
- * "Rose_bowl_floats_2012-1"): one token without a blank, joined by '-' or
- * '_'.
- */
-static int alt_reads_as_caption(const char *alt)
-{
-    if (!alt || strlen(alt) <= 3 || strchr(alt, '.')) return 0;
-    while (*alt == ' ') alt++;
-    size_t l = strlen(alt);
-    while (l && alt[l - 1] == ' ') l--;
-    int blank = 0, joiner = 0;
-    for (size_t i = 0; i < l; i++) {
-        if (alt[i] == ' ') blank = 1;
-        else if (alt[i] == '-' || alt[i] == '_') joiner = 1;
-    }
-    return blank || !joiner;
-}
-
 static void emit_inline(em *e, xmlNodePtr n, int depth);
 
-/* A lone image at block level: figure, caption from the next caption-like sibling or alt. */
+/* A lone image at block level: figure, caption from the next caption-like
+ * sibling. The alt stays the image's alt: a browser does not show it as
+ * text, Readability.js keeps it on the image only, and the ground truths
+ * of the real-page sets (dragnet, CleanPortalEval, DAnIEL) never hold it;
+ * shown as a caption it was a gallery's file names and one description
+ * repeated under every photo. */
 static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
 {
     if (dropped(e, img)) return; /* a share bar's icon */
@@ -358,11 +342,8 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
     xmlNodePtr cap = next_elem(anchor);
     if (cap && is(cap, "noscript")) { consume(e, cap); cap = next_elem(cap); }
     int real = cap && caption_like(cap);
-    const char *alt = attr(img, "alt");
-    /* an alt said under many images of the article is no caption (extract.c marks them) */
-    int alt_cap = !real && alt_reads_as_caption(alt) && !attr(img, "data-octavo-repeat");
     /* the figcaption is read anyway: an alt saying the same is left empty */
-    put_img_alt(e, src, img, alt_cap || (real && repeats_alt(img, cap)) ? "" : alt);
+    put_img_alt(e, src, img, real && repeats_alt(img, cap) ? "" : attr(img, "alt"));
     free(src);
     if (real) {
         puts_(e, "<figcaption>");
@@ -371,10 +352,6 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
         trim_tail(e, 0, 0);
         puts_(e, "</figcaption>");
         consume(e, cap);
-    } else if (alt_cap) {
-        puts_(e, "<figcaption>");
-        put_xml(e, alt);
-        puts_(e, "</figcaption>");
     }
     puts_(e, "</figure>");
     e->space = 1;

@@ -827,49 +827,34 @@ static void drop_dups(ov__tree *t, const size_t *roots, size_t n)
 #define OV__REPEAT_MIN 10        /* times a line is said before its repeats go */
 #define OV__REPEAT_TEXT_MIN 10   /* shortest line (bytes) counted: "Yes", "-" repeat as content */
 #define OV__REPEAT_TEXT_MAX 200  /* longest line (bytes) counted */
-#define OV__REPEAT_ATTR "data-octavo-repeat" /* on an image whose alt is not read as its caption */
 
-/* The line element i stands for in the repeat count (malloc'd, "b:" text
- * of a leaf block, all of whose text is its own, "i:" alt of an image),
- * or NULL when it stands for none. */
+/* The text of leaf block i (all of its text its own; malloc'd) when it
+ * counts in the repeat count, else NULL. */
 static char *repeat_key(const ov__tree *t, size_t i)
 {
     xmlNodePtr n = t->node[i];
     const ov__nstat *s = &t->st[i];
-    const char *kind = NULL, *alt = NULL;
-    char *txt = NULL, *key = NULL;
-    if (!xmlStrcasecmp(n->name, BAD_CAST "img")) {
-        alt = attr(n, "alt");
-        kind = "i:";
-    } else if (s->block && s->total.chars && s->own.chars == s->total.chars &&
-               !name_in(n, (const char *const[]){"td", "th", "tr", NULL})) {
-        /* table cells repeat as data ("Yes", a city per row) */
-        txt = ov__node_text(n, OV__REPEAT_TEXT_MAX + 1);
-        alt = txt;
-        kind = "b:";
+    /* table cells repeat as data ("Yes", a city per row) */
+    if (!s->block || !s->total.chars || s->own.chars != s->total.chars ||
+        name_in(n, (const char *const[]){"td", "th", "tr", NULL}))
+        return NULL;
+    char *txt = ov__node_text(n, OV__REPEAT_TEXT_MAX + 1);
+    size_t l = txt ? strlen(txt) : 0;
+    if (l < OV__REPEAT_TEXT_MIN || l > OV__REPEAT_TEXT_MAX) {
+        free(txt);
+        return NULL;
     }
-    if (alt) {
-        while (*alt == ' ') alt++;
-        size_t l = strlen(alt);
-        if (l >= OV__REPEAT_TEXT_MIN && l <= OV__REPEAT_TEXT_MAX && (key = malloc(l + 3)) != NULL) {
-            memcpy(key, kind, 2);
-            memcpy(key + 2, alt, l + 1);
-        }
-    }
-    free(txt);
-    return key;
+    return txt;
 }
 
 /*
  * A line said OV__REPEAT_MIN times or more inside the chosen roots (a
- * gallery's "Mouseover photo to load notes" under each photo, the same
- * alt text read as the caption of every image) is a template's, not the
- * story's: after its first time, leaf blocks with that text are left out
- * and images with that alt keep it as alt only. trafilatura drops a text
- * seen more than twice (its LRU duplicate test, texts over 100
- * characters); a short line is let repeat more, since lists and photo
- * credits repeat a few times as content. Without memory the page is kept
- * as it is.
+ * gallery's "Mouseover photo to load notes" under each photo) is a
+ * template's, not the story's: after its first time, leaf blocks with
+ * that text are left out. trafilatura drops a text seen more than twice
+ * (its LRU duplicate test, texts over 100 characters); a short line is
+ * let repeat more, since lists and photo credits repeat a few times as
+ * content. Without memory the page is kept as it is.
  */
 static void drop_repeats(ov__tree *t, const size_t *roots, size_t n)
 {
@@ -890,8 +875,7 @@ static void drop_repeats(ov__tree *t, const size_t *roots, size_t n)
                 if (!cnt) continue;
                 if (pass == 0) { (*cnt)++; continue; }
                 if (*cnt == (size_t)-1) {
-                    if (xmlStrcasecmp(t->node[i]->name, BAD_CAST "img")) t->st[i].drop = OV__DROP_BAD;
-                    else xmlSetProp(t->node[i], BAD_CAST OV__REPEAT_ATTR, BAD_CAST "1");
+                    t->st[i].drop = OV__DROP_BAD;
                 } else if (*cnt >= OV__REPEAT_MIN) {
                     *cnt = (size_t)-1; /* its first time is kept; the rest are marked */
                 }

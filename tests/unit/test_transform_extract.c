@@ -768,9 +768,8 @@ Test(transform_extract, copyright_in_prose_is_kept_and_a_copyright_notice_is_lef
 
 Test(transform_extract, line_repeated_under_every_photo_of_a_gallery_is_said_once)
 {
-    /* a photo gallery: under each of 12 photos the same widget line and an
-     * alt text that is the same for all (read as a caption when there is
-     * none); a credit line said three times is content and stays */
+    /* a photo gallery: under each of 12 photos the same widget line; a
+     * credit line said three times is content and stays */
     ov__buf b = OV__BUF_INIT;
     ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>Storm photos</h1>");
     prose(&b, "p", 4, "Storm");
@@ -783,35 +782,36 @@ Test(transform_extract, line_repeated_under_every_photo_of_a_gallery_is_said_onc
     char *t = extract_text(b.data, &x);
     cr_assert(strstr(t, "Storm sentence 3"), "got: %s", t);
     cr_assert_eq(count_of(t, "Mouseover photo to load notes"), 1, "got: %s", t);
-    cr_assert_eq(count_of(t, "Storm over the bay"), 1, "got: %s", t);
     cr_assert_eq(count_of(t, "Photo: Jo Doe"), 3, "got: %s", t);
     cr_assert_eq(count_of(x, "/p/11.jpg"), 1, "photo lost: %s", x);
-    /* the first reads it as its caption (alt left empty), the others keep it as alt */
-    cr_assert_eq(count_of(x, "alt=\"Storm over the bay\""), 11, "alt lost: %s", x);
+    cr_assert_eq(count_of(x, "alt=\"Storm over the bay\""), 12, "alt lost: %s", x);
     free(t);
     free(x);
     ov__buf_free(&b);
 }
 
-Test(transform_extract, alt_that_is_the_file_name_is_not_read_as_a_caption)
+Test(transform_extract, alt_stays_on_the_image_and_is_not_read_as_a_caption)
 {
-    /* CMSes copy the picture's file name into its alt: "IMG_6603",
-     * "coffee-cup-art-styrofoam"; words with blanks are a caption, and a
-     * one-word alt too ("Lighthouse") */
+    /* a browser does not show an alt as text: CMSes fill it with the file
+     * name ("IMG_6603", "coffee-cup-art-styrofoam") or one description for
+     * a whole gallery; a real caption after the image is the figcaption */
     ov__buf b = OV__BUF_INIT;
     ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>Coffee art</h1>");
     prose(&b, "p", 4, "Coffee");
     ov__buf_puts(&b, "<div><img src=\"/a.jpg\" alt=\"IMG_6603\"></div>"
                      "<div><img src=\"/b.jpg\" alt=\"coffee-cup-art-styrofoam\"></div>"
                      "<div><img src=\"/c.jpg\" alt=\"A cup on the counter\"></div>"
-                     "<div><img src=\"/d.jpg\" alt=\"Lighthouse\"></div>");
+                     "<div class=\"caption\">The cup that started it all.</div>");
     prose(&b, "p", 2, "After");
     ov__buf_puts(&b, "</div></body></html>");
     char *x = NULL;
     char *t = extract_text(b.data, &x);
-    cr_assert(!strstr(t, "IMG_6603") && !strstr(t, "coffee-cup-art"), "file name read: %s", t);
-    cr_assert(strstr(t, "A cup on the counter") && strstr(t, "Lighthouse"), "caption lost: %s", t);
-    cr_assert(strstr(x, "alt=\"IMG_6603\"") && strstr(x, "/b.jpg"), "image or alt lost: %s", x);
+    cr_assert(!strstr(t, "IMG_6603") && !strstr(t, "coffee-cup-art") && !strstr(t, "A cup on the counter"),
+              "alt read as text: %s", t);
+    cr_assert_eq(count_of(t, "The cup that started it all."), 1, "caption lost: %s", t);
+    cr_assert(strstr(x, "alt=\"IMG_6603\"") && strstr(x, "alt=\"coffee-cup-art-styrofoam\""), "alt lost: %s", x);
+    cr_assert(strstr(x, "alt=\"A cup on the counter\"/><figcaption>The cup that started it all.</figcaption>"),
+              "figure: %s", x);
     free(t);
     free(x);
     ov__buf_free(&b);
