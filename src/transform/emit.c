@@ -318,7 +318,12 @@ static int caption_like(xmlNodePtr n)
 
 static void emit_inline(em *e, xmlNodePtr n, int depth);
 
-/* A lone image at block level: figure, caption from the next caption-like sibling or alt. */
+/* A lone image at block level: figure, caption from the next caption-like
+ * sibling. The alt stays the image's alt: a browser does not show it as
+ * text, Readability.js keeps it on the image only, and the ground truths
+ * of the real-page sets (dragnet, CleanPortalEval, DAnIEL) never hold it;
+ * shown as a caption it was a gallery's file names and one description
+ * repeated under every photo. */
 static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
 {
     if (dropped(e, img)) return; /* a share bar's icon */
@@ -337,10 +342,8 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
     xmlNodePtr cap = next_elem(anchor);
     if (cap && is(cap, "noscript")) { consume(e, cap); cap = next_elem(cap); }
     int real = cap && caption_like(cap);
-    const char *alt = attr(img, "alt");
-    int alt_cap = !real && alt && strlen(alt) > 3 && !strchr(alt, '.');
     /* the figcaption is read anyway: an alt saying the same is left empty */
-    put_img_alt(e, src, img, alt_cap || (real && repeats_alt(img, cap)) ? "" : alt);
+    put_img_alt(e, src, img, real && repeats_alt(img, cap) ? "" : attr(img, "alt"));
     free(src);
     if (real) {
         puts_(e, "<figcaption>");
@@ -349,10 +352,6 @@ static void block_img(em *e, xmlNodePtr img, xmlNodePtr anchor)
         trim_tail(e, 0, 0);
         puts_(e, "</figcaption>");
         consume(e, cap);
-    } else if (alt_cap) {
-        puts_(e, "<figcaption>");
-        put_xml(e, alt);
-        puts_(e, "</figcaption>");
     }
     puts_(e, "</figure>");
     e->space = 1;

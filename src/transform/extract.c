@@ -27,6 +27,7 @@
 #include "transform/blocks.h"
 #include "transform/transform_priv.h"
 #include "util/buf.h"
+#include "util/hmap.h"
 #include "util/strset.h"
 
 #define OV__MAX_ROOTS 64
@@ -206,10 +207,10 @@ static int name_in(xmlNodePtr n, const char *const *names)
 
 static const char *const BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱", "分享到", "上一篇", "下一篇",
                                "相关新闻", "相关阅读", "相关文章", "关闭窗口", "打印本页", "【打印】",
-                               "版权所有", "免责声明", "责任编辑", "责编：", "Copyright", "copyright",
-                               "All rights reserved", "All Rights Reserved", "Share this", "Related articles",
-                               "Leave a comment", "Leave a Reply", "网络传播视听节目许可证", "违法和不良信息",
-                               "扫一扫", "Sign up for", "Subscribe to",
+                               "版权所有", "免责声明", "责任编辑", "责编：", "All rights reserved",
+                               "All Rights Reserved", "Share this", "Related articles", "Leave a comment",
+                               "Leave a Reply", "网络传播视听节目许可证", "违法和不良信息", "扫一扫", "Sign up for",
+                               "Subscribe to",
                                /* traditional forms */
                                "相關新聞", "相關閱讀", "延伸閱讀", "延伸阅读", "版權所有", "版權均屬", "免責聲明",
                                "責任編輯", "未經許可", "不得轉載", "分享到：", "上一篇：", "下一篇：",
@@ -233,13 +234,32 @@ static size_t utf8_len(const char *s)
 static const char *const LABELS[] = {"Advertisement", "ADVERTISEMENT", "Advertising", "Sponsored", "Ad",
                                      "广告", "廣告", "推广", "推廣", NULL};
 
+/*
+ * A copyright notice ("Copyright © 2012 X", "copyright 2012 by", "©
+ * Copyright"): the word with the sign or a year next to it. The word alone
+ * is as often prose ("the Copyright Royalty Board", "no copyright
+ * neophyte", a photo credit "(Copyright: The Archives)").
+ */
+static int copyright_notice(const char *t)
+{
+    for (const char *p = t; (p = strcasestr(p, "copyright")) != NULL; p += 9) {
+        const char *q = p + 9;
+        while (*q == ' ') q++;
+        if (!strncmp(q, "\xc2\xa9", 2) || !strncasecmp(q, "(c)", 3) || isdigit((unsigned char)*q)) return 1;
+        const char *b = p;
+        while (b > t && b[-1] == ' ') b--;
+        if (b - t >= 2 && !strncmp(b - 2, "\xc2\xa9", 2)) return 1;
+    }
+    return 0;
+}
+
 static int is_boiler(const char *t)
 {
     size_t n = strlen(t);
     if (n > 600) return 0;
     for (const char *const *l = LABELS; *l; l++)
         if (!strcmp(t, *l)) return 1;
-    return ov__strset_any(&boiler_words, t);
+    return copyright_notice(t) || ov__strset_any(&boiler_words, t);
 }
 
 /* Social networks and share/follow actions, simplified and traditional. */
@@ -804,6 +824,68 @@ static void drop_dups(ov__tree *t, const size_t *roots, size_t n)
     }
 }
 
+#define OV__REPEAT_MIN 10        /* times a line is said before its repeats go */
+#define OV__REPEAT_TEXT_MIN 10   /* shortest line (bytes) counted: "Yes", "-" repeat as content */
+#define OV__REPEAT_TEXT_MAX 200  /* longest line (bytes) counted */
+
+/* The text of leaf block i (all of its text its own; malloc'd) when it
+ * counts in the repeat count, else NULL. */
+static char *repeat_key(const ov__tree *t, size_t i)
+{
+    xmlNodePtr n = t->node[i];
+    const ov__nstat *s = &t->st[i];
+    /* table cells repeat as data ("Yes", a city per row) */
+    if (!s->block || !s->total.chars || s->own.chars != s->total.chars ||
+        name_in(n, (const char *const[]){"td", "th", "tr", NULL}))
+        return NULL;
+    char *txt = ov__node_text(n, OV__REPEAT_TEXT_MAX + 1);
+    size_t l = txt ? strlen(txt) : 0;
+    if (l < OV__REPEAT_TEXT_MIN || l > OV__REPEAT_TEXT_MAX) {
+        free(txt);
+        return NULL;
+    }
+    return txt;
+}
+
+/*
+ * A line said OV__REPEAT_MIN times or more inside the chosen roots (a
+ * gallery's "Mouseover photo to load notes" under each photo) is a
+ * template's, not the story's: after its first time, leaf blocks with
+ * that text are left out. trafilatura drops a text seen more than twice
+ * (its LRU duplicate test, texts over 100 characters); a short line is
+ * let repeat more, since lists and photo credits repeat a few times as
+ * content. Without memory the page is kept as it is.
+ */
+static void drop_repeats(ov__tree *t, const size_t *roots, size_t n)
+{
+    ov__hmap seen = OV__HMAP_INIT;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t r = 0; r < n; r++) {
+            size_t end = roots[r] + 1;
+            while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+            for (size_t i = roots[r]; i < end; i++) {
+                if (t->st[i].gone || ov__tree_dropped(t, i) || t->st[i].drop != OV__KEEP) continue;
+                char *key = repeat_key(t, i);
+                if (!key) continue;
+                size_t *cnt = NULL;
+                int rc = pass == 0 ? ov__hmap_put(&seen, key, 0, &cnt) : 0;
+                if (pass == 1) cnt = ov__hmap_get(&seen, key);
+                free(key);
+                if (rc < 0) goto cleanup;
+                if (!cnt) continue;
+                if (pass == 0) { (*cnt)++; continue; }
+                if (*cnt == (size_t)-1) {
+                    t->st[i].drop = OV__DROP_BAD;
+                } else if (*cnt >= OV__REPEAT_MIN) {
+                    *cnt = (size_t)-1; /* its first time is kept; the rest are marked */
+                }
+            }
+        }
+    }
+cleanup:
+    ov__hmap_free(&seen);
+}
+
 /* Headings of the lists that follow an article: "most read", "related",
  * "read on", "recommended" (simplified and traditional). */
 static const char *const RELATED_HEAD[] = {"最熱門", "最热门", "熱門新聞", "热门新闻", "熱門文章", "热门文章",
@@ -1123,6 +1205,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         drop_bad(&t, ri, na);
         cut_at_related(&t, ri, na);
         drop_dups(&t, ri, na);
+        drop_repeats(&t, ri, na);
         for (size_t i = 0; i < na; i++) roots[i] = t.node[ri[i]];
         n = na;
     }

@@ -743,3 +743,76 @@ Test(transform_extract, author_box_named_by_an_author_class_word_is_left_out)
         ov__buf_free(&b);
     }
 }
+
+Test(transform_extract, copyright_in_prose_is_kept_and_a_copyright_notice_is_left_out)
+{
+    /* "Copyright" in a sentence of the story is prose (a board's name, a
+     * law); only the notice with the sign or a year is boilerplate */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>Royalty rates</h1>"
+                     "<p>The Copyright Royalty Board rules on Thursday on a request to raise the rates, "
+                     "which all online music stores pay.</p>");
+    prose(&b, "p", 5, "Rates");
+    ov__buf_puts(&b, "<p>The judge is no copyright neophyte, as we put it last year.</p>"
+                     "<p>Copyright \xc2\xa9 2012 Example Media. All material on this site is ours.</p>"
+                     "<p>\xc2\xa9 Copyright Example Media, all of it, everywhere we publish it.</p>"
+                     "</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "The Copyright Royalty Board rules"), "got: %s", t);
+    cr_assert(strstr(t, "no copyright neophyte"), "got: %s", t);
+    cr_assert(strstr(t, "Rates sentence 4"), "got: %s", t);
+    cr_assert(!strstr(t, "Example Media"), "notice kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, line_repeated_under_every_photo_of_a_gallery_is_said_once)
+{
+    /* a photo gallery: under each of 12 photos the same widget line; a
+     * credit line said three times is content and stays */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>Storm photos</h1>");
+    prose(&b, "p", 4, "Storm");
+    for (int i = 0; i < 12; i++)
+        ov__buf_printf(&b, "<div class=\"photo\"><div class=\"note\">Mouseover photo to load notes</div>"
+                           "<div><img src=\"/p/%d.jpg\" alt=\"Storm over the bay\"></div></div>", i);
+    for (int i = 0; i < 3; i++) ov__buf_printf(&b, "<div><img src=\"/c/%d.jpg\"></div><p>Photo: Jo Doe</p>", i);
+    ov__buf_puts(&b, "</div></body></html>");
+    char *x = NULL;
+    char *t = extract_text(b.data, &x);
+    cr_assert(strstr(t, "Storm sentence 3"), "got: %s", t);
+    cr_assert_eq(count_of(t, "Mouseover photo to load notes"), 1, "got: %s", t);
+    cr_assert_eq(count_of(t, "Photo: Jo Doe"), 3, "got: %s", t);
+    cr_assert_eq(count_of(x, "/p/11.jpg"), 1, "photo lost: %s", x);
+    cr_assert_eq(count_of(x, "alt=\"Storm over the bay\""), 12, "alt lost: %s", x);
+    free(t);
+    free(x);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, alt_stays_on_the_image_and_is_not_read_as_a_caption)
+{
+    /* a browser does not show an alt as text: CMSes fill it with the file
+     * name ("IMG_6603", "coffee-cup-art-styrofoam") or one description for
+     * a whole gallery; a real caption after the image is the figcaption */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>Coffee art</h1>");
+    prose(&b, "p", 4, "Coffee");
+    ov__buf_puts(&b, "<div><img src=\"/a.jpg\" alt=\"IMG_6603\"></div>"
+                     "<div><img src=\"/b.jpg\" alt=\"coffee-cup-art-styrofoam\"></div>"
+                     "<div><img src=\"/c.jpg\" alt=\"A cup on the counter\"></div>"
+                     "<div class=\"caption\">The cup that started it all.</div>");
+    prose(&b, "p", 2, "After");
+    ov__buf_puts(&b, "</div></body></html>");
+    char *x = NULL;
+    char *t = extract_text(b.data, &x);
+    cr_assert(!strstr(t, "IMG_6603") && !strstr(t, "coffee-cup-art") && !strstr(t, "A cup on the counter"),
+              "alt read as text: %s", t);
+    cr_assert_eq(count_of(t, "The cup that started it all."), 1, "caption lost: %s", t);
+    cr_assert(strstr(x, "alt=\"IMG_6603\"") && strstr(x, "alt=\"coffee-cup-art-styrofoam\""), "alt lost: %s", x);
+    cr_assert(strstr(x, "alt=\"A cup on the counter\"/><figcaption>The cup that started it all.</figcaption>"),
+              "figure: %s", x);
+    free(t);
+    free(x);
+    ov__buf_free(&b);
+}
