@@ -628,6 +628,14 @@ static double roots_good(const ov__tree *t, const size_t *r, size_t n)
 
 static size_t parent_of(const ov__tree *t, size_t i) { return t->st[i].parent ? t->st[i].parent - 1 : (size_t)-1; }
 
+/* One past the last node of root's subtree (nodes are in document order). */
+static size_t subtree_end(const ov__tree *t, size_t root)
+{
+    size_t end = root + 1;
+    while (end < t->n && parent_of(t, end) >= root) end++;
+    return end;
+}
+
 #define OV__LEDE_UP 1            /* wrapper levels above the article searched for its lede */
 #define OV__LEDE_MIN 80.0        /* characters of prose in a lede */
 #define OV__LEDE_DATE_BYTES 400 /* text of a lede looked at for a date */
@@ -759,8 +767,7 @@ static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
     for (size_t r = 0; r < n; r++) {
         /* pre-order: the subtree of a root is the run of indices after it
          * whose parents are inside it */
-        size_t end = roots[r] + 1;
-        while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+        size_t end = subtree_end(t, roots[r]);
         for (size_t i = roots[r] + 1; i < end; i++) {
             ov__nstat *s = &t->st[i];
             if (s->drop || s->good || !s->block) continue;
@@ -797,8 +804,7 @@ static int same_text(xmlNodePtr a, xmlNodePtr b)
 static void drop_dups(ov__tree *t, const size_t *roots, size_t n)
 {
     for (size_t r = 0; r < n; r++) {
-        size_t end = roots[r] + 1;
-        while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+        size_t end = subtree_end(t, roots[r]);
         for (size_t i = roots[r]; i < end;) {
             ov__nstat *s = &t->st[i];
             int out = s->gone || s->drop != OV__KEEP;
@@ -861,8 +867,7 @@ static void drop_repeats(ov__tree *t, const size_t *roots, size_t n)
     ov__hmap seen = OV__HMAP_INIT;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t r = 0; r < n; r++) {
-            size_t end = roots[r] + 1;
-            while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+            size_t end = subtree_end(t, roots[r]);
             for (size_t i = roots[r]; i < end; i++) {
                 if (t->st[i].gone || ov__tree_dropped(t, i) || t->st[i].drop != OV__KEEP) continue;
                 char *key = repeat_key(t, i);
@@ -984,8 +989,7 @@ static int comment_heading(const ov__tree *t, size_t i)
 static void cut_at_related(ov__tree *t, const size_t *roots, size_t n)
 {
     for (size_t r = 0; r < n; r++) {
-        size_t end = roots[r] + 1;
-        while (end < t->n && parent_of(t, end) >= roots[r]) end++;
+        size_t end = subtree_end(t, roots[r]);
         double good = 0;
         size_t cut = end;
         for (size_t i = roots[r] + 1; i < end && cut == end; i++) {
