@@ -21,6 +21,11 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # liboctavo.so lives in the same package: dpkg-shlibdeps must not look for
 # another package that provides it.
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+# libvips is dlopened (src/package/image/vips_dl.h), so dpkg-shlibdeps cannot
+# see it: name its package (libvips.so.42 -> libvips42) here; cpack adds the
+# computed Depends after it.
+string(REGEX REPLACE "^lib(.*)\\.so\\.([0-9]+)$" "lib\\1\\2" OV_VIPS_PACKAGE "${OV_VIPS_SONAME}")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "${OV_VIPS_PACKAGE}")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-wqy-microhei")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "epubcheck")
 set(CPACK_STRIP_FILES OFF)

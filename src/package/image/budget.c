@@ -8,12 +8,12 @@
  * the packager then writes their alt text and keeps the captions. Ordering is
  * by size, ties by position, so the result is deterministic.
  */
-#include "package/image/image_internal.h"
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "octavo/image.h"
+/* last: it renames the libvips functions (vips_dl.h) */
+#include "package/image/image_internal.h"
 
 typedef struct ov__budget_step {
     int quality;

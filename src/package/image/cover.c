@@ -17,13 +17,13 @@
  * colour, so it is saved as a single-channel JPEG (small: a text cover is
  * well under 60 KB).
  */
-#include "package/image/image_internal.h"
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "octavo/image.h"
 #include "util/l10n.h"
+/* last: it renames the libvips functions (vips_dl.h) */
+#include "package/image/image_internal.h"
 
 #define OV__COVER_FONT "WenQuanYi Micro Hei"
 #define OV__COVER_QUALITY 90

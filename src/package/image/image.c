@@ -23,9 +23,6 @@
  * resources stay spooled: the result is written to a new file next to the
  * old spool file.
  */
-#include "package/image/image_internal.h"
-
-#include <gmodule.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -35,6 +32,8 @@
 
 #include "octavo/image.h"
 #include "util/fs.h"
+/* last: it renames the libvips functions (vips_dl.h) */
+#include "package/image/image_internal.h"
 
 /* Bytes read from a spool file to sniff its type. */
 #define OV__IMAGE_SNIFF_BYTES 64
@@ -129,6 +128,9 @@ static void ov__image_need_loaders(const ov_resource *r)
 
 int ov_image_init(ov_error *err)
 {
+    int rc = ov__vips_load(err);
+    if (rc != 0)
+        return rc;
     pthread_once(&ov__image_once, ov__image_do_init);
     if (ov__image_init_rc != 0)
         return ov__image_vips_error(err, OV_ERROR, "", "cannot start libvips");
@@ -489,7 +491,7 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
         return ov_error_set(err, OV_EINVAL, "", "no resource");
     if (!opts)
         opts = &def;
-    if ((rc = ov_image_init(err)) != 0 || (rc = ov__image_unspool(r, err)) != 0)
+    if ((rc = ov__image_unspool(r, err)) != 0)
         return rc;
     max_pixels = opts->max_pixels ? opts->max_pixels : OV_IMAGE_MAX_PIXELS;
     /* version 1 callers have no width fields: the default limits apply */
@@ -515,6 +517,9 @@ int ov_image_prepare(ov_resource *r, const ov_image_options *opts, ov_error *err
         }
         return rc;
     }
+    /* from here on libvips is needed: it is loaded the first time */
+    if ((rc = ov_image_init(err)) != 0)
+        return rc;
     if ((rc = ov__image_open(r, VIPS_ACCESS_SEQUENTIAL, &hdr, err)) != 0)
         goto cleanup;
     if ((rc = ov__image_check_bomb(r, hdr, err)) != 0)

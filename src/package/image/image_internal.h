@@ -4,10 +4,10 @@
 
 #include <stddef.h>
 
-#include <vips/vips.h>
-
 #include "octavo/error.h"
 #include "octavo/model.h"
+/* libvips through the table loaded on first use; last, see its comment */
+#include "package/image/vips_dl.h"
 
 /* Default JPEG quality for re-encoded images. */
 #define OV__IMAGE_DEFAULT_QUALITY 82

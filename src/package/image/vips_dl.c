@@ -1,0 +1,61 @@
+/*
+ * vips_dl.c - load libvips on first use (see vips_dl.h).
+ */
+#define OV__VIPS_DL_NO_REDIRECT
+#include "package/image/vips_dl.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef OV_VIPS_SONAME
+#error "OV_VIPS_SONAME (the soname of the libvips we build against) is set by CMakeLists.txt"
+#endif
+
+/* Longest loader message kept for the error (dlerror's text). */
+#define OV__VIPS_DL_MAX_REASON 512
+
+ov__vips_api ov__vips;
+
+static pthread_once_t ov__vips_once = PTHREAD_ONCE_INIT;
+static int ov__vips_rc = -1;
+static char ov__vips_reason[OV__VIPS_DL_MAX_REASON];
+
+static void ov__vips_reason_set(const char *what, const char *why)
+{
+    snprintf(ov__vips_reason, sizeof ov__vips_reason, "%s: %s", what,
+             why ? why : "no reason given");
+}
+
+static void ov__vips_do_load(void)
+{
+    /* RTLD_LOCAL: nothing else in the process resolves against libvips's
+     * dependencies by accident; dlsym on the handle still searches them
+     * (glib, gobject and gmodule come with libvips). The handle is never
+     * closed: libvips cannot be unloaded once it has started. */
+    void *h = dlopen(OV_VIPS_SONAME, RTLD_NOW | RTLD_LOCAL);
+    void *sym;
+    if (!h) {
+        ov__vips_reason_set("cannot load " OV_VIPS_SONAME, dlerror());
+        return;
+    }
+#define OV__VIPS_BIND(name)                                                                       \
+    if (!(sym = dlsym(h, #name))) {                                                               \
+        ov__vips_reason_set(OV_VIPS_SONAME " has no " #name, dlerror());                          \
+        memset(&ov__vips, 0, sizeof ov__vips);                                                    \
+        return;                                                                                   \
+    }                                                                                             \
+    memcpy(&ov__vips.name, &sym, sizeof sym);
+    OV__VIPS_FUNCS(OV__VIPS_BIND)
+#undef OV__VIPS_BIND
+    ov__vips_rc = 0;
+}
+
+int ov__vips_load(ov_error *err)
+{
+    pthread_once(&ov__vips_once, ov__vips_do_load);
+    if (ov__vips_rc != 0)
+        return ov_error_set(err, OV_ERROR, "", "libvips is not available (%s)", ov__vips_reason);
+    return 0;
+}
