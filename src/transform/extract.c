@@ -567,6 +567,11 @@ static int author_box(xmlNodePtr n)
  * lists. A weak sign (a tag, a class word inside a longer name, link
  * density) never marks a block that holds most of the page's text.
  */
+/* Characters of a plain paragraph that the link-density mark spares when
+ * it reads as linked prose (shorter: a credit or promo line, "[Source: X]"). */
+#define OV__PARA_PROSE_MIN 100u
+static int linked_prose_para(const ov__tree *t, size_t i, double ld);
+
 static void mark(ov__tree *t)
 {
     static const char *const leafish[] = {"h2", "h3", "h4", "h5", "h6", "li", "td", NULL};
@@ -604,7 +609,9 @@ static void mark(ov__tree *t)
                 else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = OV__DROP_HINT;
                 free(txt);
             }
-            if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6) drop = OV__DROP_HINT;
+            if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6 &&
+                !(tl >= OV__PARA_PROSE_MIN && linked_prose_para(t, i, (double)s->total.links / tl)))
+                drop = OV__DROP_HINT;
         }
         if (drop) s->drop = (uint8_t)drop;
     }

@@ -842,3 +842,24 @@ Test(transform_extract, paragraph_of_prose_with_links_on_its_words_is_kept)
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, long_paragraph_mostly_of_linked_names_is_not_marked_as_a_link_list)
+{
+    /* over 0.6 of a long plain paragraph in links (a credit list of
+     * vendors, each name linked) is still the story's; a short line as
+     * linked ("Source: Example Wire") is not */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>A fall wedding</h1>");
+    prose(&b, "p", 5, "Wedding");
+    ov__buf_puts(&b, "<p>Photos by <a href=\"/1\">Scott Andrew Studio Photography</a>, the venue "
+                     "<a href=\"/2\">a private residence in the Napa Valley hills</a>, flowers by "
+                     "<a href=\"/3\">Tracy Taylor Ward Floral Design</a>.</p>"
+                     "<p>Source: <a href=\"/4\">Example Wire</a></p>"
+                     "</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Wedding sentence 4"), "got: %s", t);
+    cr_assert(strstr(t, "Tracy Taylor Ward Floral Design"), "linked credits lost: %s", t);
+    cr_assert(!strstr(t, "Example Wire"), "short linked line kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
