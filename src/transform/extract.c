@@ -567,6 +567,11 @@ static int author_box(xmlNodePtr n)
  * lists. A weak sign (a tag, a class word inside a longer name, link
  * density) never marks a block that holds most of the page's text.
  */
+/* Characters of a plain paragraph that the link-density mark spares when
+ * it reads as linked prose (shorter: a credit or promo line, "[Source: X]"). */
+#define OV__PARA_PROSE_MIN 100u
+static int linked_prose_para(const ov__tree *t, size_t i, double ld);
+
 static void mark(ov__tree *t)
 {
     static const char *const leafish[] = {"h2", "h3", "h4", "h5", "h6", "li", "td", NULL};
@@ -604,7 +609,9 @@ static void mark(ov__tree *t)
                 else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = OV__DROP_HINT;
                 free(txt);
             }
-            if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6) drop = OV__DROP_HINT;
+            if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6 &&
+                !(tl >= OV__PARA_PROSE_MIN && linked_prose_para(t, i, (double)s->total.links / tl)))
+                drop = OV__DROP_HINT;
         }
         if (drop) s->drop = (uint8_t)drop;
     }
@@ -760,6 +767,49 @@ static size_t candidate_b(const ov__tree *t)
     }
 }
 
+/* Share of a paragraph's text inside links above which it is a link line
+ * even when it reads as prose. */
+#define OV__PARA_LINKS_MAX 0.8
+
+/* Is there a link below n whose text is a bare address ("http://…",
+ * "www.…")? Iterative: trees can be deep. */
+static int has_address_link(xmlNodePtr n)
+{
+    xmlNodePtr cur = n->children;
+    while (cur && cur != n) {
+        if (cur->type == XML_ELEMENT_NODE && !xmlStrcasecmp(cur->name, BAD_CAST "a")) {
+            char *txt = ov__node_text(cur, 16);
+            int bare = txt && (!strncasecmp(txt, "http", 4) || !strncasecmp(txt, "www.", 4));
+            free(txt);
+            if (bare) return 1;
+        } else if (cur->type == XML_ELEMENT_NODE && cur->children) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur && cur != n && !cur->next) cur = cur->parent;
+        if (!cur || cur == n) break;
+        cur = cur->next;
+    }
+    return 0;
+}
+
+/*
+ * A plain paragraph of the story with links on its words: a <p> with no
+ * class, not a boilerplate line, at most OV__PARA_LINKS_MAX of its text in
+ * links, none of them a bare address (a pointer line: "Link with video.
+ * http://…", "follow us: https://plus.google.com/…"). The classifier calls
+ * it bad for its links (jusText's link-density limit); trafilatura drops
+ * a <p> by link density only when it is short and nearly all links. A <p>
+ * with a class in the story is a template's line (postmetadata, tags)
+ * more often than prose, and keeps the link-density test.
+ */
+static int linked_prose_para(const ov__tree *t, size_t i, double ld)
+{
+    xmlNodePtr n = t->node[i];
+    return !xmlStrcasecmp(n->name, BAD_CAST "p") && !attr(n, "class") && !t->st[i].boiler &&
+           ld <= OV__PARA_LINKS_MAX && !has_address_link(n);
+}
+
 /* Inside the chosen roots, leave out link lists and boilerplate lines that
  * hold no good paragraph. */
 static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
@@ -773,6 +823,7 @@ static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
             if (s->drop || s->good || !s->block) continue;
             double ld = s->total.chars ? (double)s->total.links / s->total.chars : 0;
             int bad = s->cls == OV__CLS_BAD || s->cls == OV__CLS_NONE;
+            if (bad && linked_prose_para(t, i, ld)) continue;
             /* a paragraph with many inline links still reads as prose */
             if (bad && (ld > 0.5 || s->boiler || (ld > 0.25 && !ov__prose_like(&s->total)))) s->drop = OV__DROP_BAD;
         }

@@ -816,3 +816,50 @@ Test(transform_extract, alt_stays_on_the_image_and_is_not_read_as_a_caption)
     free(x);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, paragraph_of_prose_with_links_on_its_words_is_kept)
+{
+    /* a paragraph whose words are mostly links ("like Apples to Apples,
+     * Cards Against Humanity") is the story's; a paragraph of links only,
+     * a template's classed line and a line pointing at a bare address stay out */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>Party games</h1>");
+    prose(&b, "p", 5, "Games");
+    ov__buf_puts(&b, "<p>If you like this one, you will probably like other casual games, like "
+                     "<a href=\"/1\">Apples to Apples</a>, <a href=\"/2\">Cards Against Humanity</a> and "
+                     "<a href=\"/3\">the three quick casual games of the year</a>.</p>"
+                     "<p><a href=\"/4\">Older reviews of board games</a> <a href=\"/5\">Newer reviews of card "
+                     "games</a> <a href=\"/6\">All of our game reviews</a>.</p>"
+                     "<p class=\"postmetadata\">Filed under <a href=\"/7\">Board games, Card games</a></p>"
+                     "<p>See the full list here: <a href=\"http://games.example.com/\">http://games.example.com/</a></p>"
+                     "</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Games sentence 4"), "got: %s", t);
+    cr_assert(strstr(t, "Cards Against Humanity"), "linked prose lost: %s", t);
+    cr_assert(!strstr(t, "Older reviews"), "link list kept: %s", t);
+    cr_assert(!strstr(t, "Filed under"), "template line kept: %s", t);
+    cr_assert(!strstr(t, "games.example.com"), "address line kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, long_paragraph_mostly_of_linked_names_is_not_marked_as_a_link_list)
+{
+    /* over 0.6 of a long plain paragraph in links (a credit list of
+     * vendors, each name linked) is still the story's; a short line as
+     * linked ("Source: Example Wire") is not */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><body><div class=\"post\"><h1>A fall wedding</h1>");
+    prose(&b, "p", 5, "Wedding");
+    ov__buf_puts(&b, "<p>Photos by <a href=\"/1\">Scott Andrew Studio Photography</a>, the venue "
+                     "<a href=\"/2\">a private residence in the Napa Valley hills</a>, flowers by "
+                     "<a href=\"/3\">Tracy Taylor Ward Floral Design</a>.</p>"
+                     "<p>Source: <a href=\"/4\">Example Wire</a></p>"
+                     "</div></body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Wedding sentence 4"), "got: %s", t);
+    cr_assert(strstr(t, "Tracy Taylor Ward Floral Design"), "linked credits lost: %s", t);
+    cr_assert(!strstr(t, "Example Wire"), "short linked line kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
