@@ -46,7 +46,7 @@ typedef struct zw_out {
     size_t n;
     uint64_t pos;     /* bytes of the archive so far */
     uint64_t written; /* bytes of it in the file */
-    int err;      /* errno of the first failed write, or 0 */
+    int err;          /* errno of the first failed write, or 0 */
 } zw_out;
 
 static void out_flush(zw_out *o)
@@ -190,9 +190,8 @@ int ov__zw_write(int fd, const char *first_name, const char *first, size_t first
     o.fd = fd;
     if (!(o.buf = malloc(ZW_BUF_BYTES)))
         return ENOMEM;
-    zw_head h0 = {first_name, 0, (uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)first,
-                                                  (uInt)first_len),
-                  first_len, first_len, 0};
+    uint32_t crc0 = (uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)first, (uInt)first_len);
+    zw_head h0 = {first_name, 0, crc0, first_len, first_len, 0};
     out_local(&o, &h0, dtime, ddate);
     out_put(&o, first, first_len);
     for (size_t i = 0; i < n && !o.err; i++) {
