@@ -290,18 +290,17 @@ static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
     return 0;
 }
 
-/* The entries in archive order, then deflated ahead and added to the zip. */
+static const char zw_mimetype[] = "application/epub+zip";
+
+/* The entries in archive order (mimetype excepted), deflated ahead. */
 static int zw_entries(zw *z, ov__pk *p, ov_error *err)
 {
-    static const char mimetype[] = "application/epub+zip";
     size_t css_len = 0, cont_len = 0;
     const unsigned char *css = ov__asset("assets/octavo.css", &css_len);
     const unsigned char *cont = ov__asset("templates/container.xml", &cont_len);
     if (!css || !cont)
         return ov_error_set(err, OV_ERROR, NULL, "embedded assets missing from this build");
-    int rc = zw_add(z, "mimetype", zip_source_buffer(z->za, mimetype, sizeof mimetype - 1, 0), 1,
-                    err);
-    rc = rc ? rc : zw_mem(z, "META-INF/container.xml", cont, cont_len, err);
+    int rc = zw_mem(z, "META-INF/container.xml", cont, cont_len, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/package.opf", p->opf, p->opf_len, p->opf_off, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/nav.xhtml", p->nav, p->nav_len, p->nav_off, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/toc.ncx", p->ncx, p->ncx_len, p->ncx_off, err);
@@ -318,6 +317,23 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
         return rc;
     int spool = p->spool_fd >= 0 && !p->spool_full ? p->spool_fd : -1;
     ov__zd_run(z->ents, z->n, spool, &p->spool_off);
+    return 0;
+}
+
+/* The archive through libzip: for what zipwrite.c does not write. */
+static int zw_libzip(zw *z, ov__pk *p, const char *tmp, ov_error *err)
+{
+    int zerr = 0;
+    z->za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    if (!z->za) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, zerr);
+        int rc = ov_error_set(err, OV_EIO, tmp, "cannot create EPUB: %s", zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        return rc;
+    }
+    int rc = zw_add(z, "mimetype",
+                    zip_source_buffer(z->za, zw_mimetype, sizeof zw_mimetype - 1, 0), 1, err);
     for (size_t i = 0; i < z->n && !rc; i++) {
         const ov__zd_entry *e = &z->ents[i];
         zip_source_t *src;
@@ -329,12 +345,31 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
             src = zip_source_file(z->za, e->path, (zip_uint64_t)e->off, (zip_int64_t)e->len);
         rc = zw_add(z, z->names[i], src, 0, err);
     }
+    if (!rc && zip_close(z->za) < 0)
+        rc = ov_error_set(err, OV_EIO, tmp, "cannot write EPUB: %s", zip_strerror(z->za));
+    else if (!rc)
+        z->za = NULL;
+    if (z->za)
+        zip_discard(z->za);
+    z->za = NULL;
     return rc;
+}
+
+/* The archive written directly (zipwrite.c), when it can be. */
+static int zw_direct(zw *z, ov__pk *p, const char *tmp, ov_error *err)
+{
+    int fd = open(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0)
+        return ov_error_set(err, OV_EIO, tmp, "cannot create EPUB: %s", strerror(errno));
+    int e = ov__zw_write(fd, "mimetype", zw_mimetype, sizeof zw_mimetype - 1, z->ents,
+                         (const char (*)[64])z->names, z->n, p->spool_fd, z->dtime, z->ddate);
+    if (close(fd) != 0 && !e)
+        e = errno;
+    return e ? ov_error_set(err, OV_EIO, tmp, "cannot write EPUB: %s", strerror(e)) : 0;
 }
 
 static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
 {
-    int zerr = 0;
     zw z;
     memset(&z, 0, sizeof z);
     z.path = tmp;
@@ -344,21 +379,11 @@ static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
     int year = tm.tm_year + 1900 < 1980 ? 1980 : tm.tm_year + 1900;
     z.ddate = (zip_uint16_t)(((year - 1980) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
     z.dtime = (zip_uint16_t)((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2));
-    z.za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-    if (!z.za) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, zerr);
-        int rc = ov_error_set(err, OV_EIO, tmp, "cannot create EPUB: %s", zip_error_strerror(&ze));
-        zip_error_fini(&ze);
-        return rc;
-    }
     int rc = zw_entries(&z, p, err);
-    if (!rc && zip_close(z.za) < 0)
-        rc = ov_error_set(err, OV_EIO, tmp, "cannot write EPUB: %s", zip_strerror(z.za));
+    if (!rc && ov__zw_fits(z.ents, (const char (*)[64])z.names, z.n, sizeof zw_mimetype - 1))
+        rc = zw_direct(&z, p, tmp, err);
     else if (!rc)
-        z.za = NULL;
-    if (z.za)
-        zip_discard(z.za);
+        rc = zw_libzip(&z, p, tmp, err);
     ov__zd_free(z.ents, z.n);
     free(z.ents);
     free(z.names);

@@ -54,4 +54,18 @@ zip_source_t *ov__zd_source(zip_t *za, const ov__zd_entry *all, size_t i, int sp
 /* Free what ov__zd_run kept in memory. */
 void ov__zd_free(ov__zd_entry *e, size_t n);
 
+/* Whether ov__zw_write can write an archive of these entries, byte for byte
+ * as libzip would (zipwrite.c): every entry done, names of printable ASCII,
+ * no zip64 needed. `first_len`: the stored first entry's size. */
+int ov__zw_fits(const ov__zd_entry *e, const char (*names)[64], size_t n, size_t first_len);
+
+/* Write the whole archive to `fd` from offset 0: the stored entry
+ * first_name (first_len bytes at `first`), then entries e[0..n) with their
+ * deflated bytes (in memory, or in the spool `spool_fd`), then the central
+ * directory, all with DOS time dtime/ddate. 0, or the errno of a failed
+ * read or write. */
+int ov__zw_write(int fd, const char *first_name, const char *first, size_t first_len,
+                 const ov__zd_entry *e, const char (*names)[64], size_t n, int spool_fd,
+                 uint16_t dtime, uint16_t ddate);
+
 #endif

@@ -138,3 +138,86 @@ Test(zipdeflate, unreadable_entry_is_left_to_libzip)
     cr_assert_eq(e[1].done, 0, "an empty entry is libzip's");
     ov__zd_free(e, 2);
 }
+
+/* The archive zipwrite.c writes is the one libzip writes: a stored
+ * "mimetype" first, then the entries deflated ahead (from a spool or from
+ * memory, a copy of an entry included). */
+static void same_direct_archive(int spool)
+{
+    static const char mt[] = "application/epub+zip";
+    char *bufs[N_ENTRIES];
+    size_t lens[N_ENTRIES];
+    char names[N_ENTRIES][64];
+    fill(bufs, lens);
+    char dir[] = "/tmp/ov-zw-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char plain[64], direct[64], sp[64];
+    snprintf(plain, sizeof plain, "%s/a.zip", dir);
+    snprintf(direct, sizeof direct, "%s/b.zip", dir);
+    snprintf(sp, sizeof sp, "%s/spool", dir);
+    int err = 0;
+    zip_t *za = zip_open(plain, ZIP_CREATE | ZIP_TRUNCATE, &err);
+    cr_assert_not_null(za);
+    zip_int64_t m = zip_file_add(za, "mimetype", zip_source_buffer(za, mt, sizeof mt - 1, 0),
+                                 ZIP_FL_ENC_UTF_8);
+    cr_assert_eq(m, 0);
+    cr_assert_eq(zip_set_file_compression(za, 0, ZIP_CM_STORE, 0), 0);
+    cr_assert_eq(zip_file_set_dostime(za, 0, 0x6e00, 0x576e, 0), 0);
+    cr_assert_eq(zip_file_set_external_attributes(za, 0, 0, ZIP_OPSYS_UNIX, 0100644u << 16), 0);
+    for (int k = 0; k < N_ENTRIES; k++) {
+        snprintf(names[k], sizeof names[k], "EPUB/images/e%d.bin", k);
+        add(za, names[k], zip_source_buffer(za, bufs[k], lens[k], 0));
+    }
+    cr_assert_eq(zip_close(za), 0);
+
+    ov__zd_entry e[N_ENTRIES];
+    memset(e, 0, sizeof e);
+    for (int k = 0; k < N_ENTRIES; k++) {
+        e[k].data = bufs[k];
+        e[k].len = lens[k];
+    }
+    int fd = spool ? open(sp, O_RDWR | O_CREAT | O_TRUNC, 0600) : -1;
+    uint64_t off = 0;
+    ov__zd_run(e, N_ENTRIES, fd, &off);
+    cr_assert(ov__zw_fits(e, (const char (*)[64])names, N_ENTRIES, sizeof mt - 1));
+    int out = open(direct, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    cr_assert_geq(out, 0);
+    cr_assert_eq(ov__zw_write(out, "mimetype", mt, sizeof mt - 1, e, (const char (*)[64])names,
+                              N_ENTRIES, fd, 0x6e00, 0x576e), 0);
+    close(out);
+    ov__zd_free(e, N_ENTRIES);
+    if (fd >= 0) close(fd);
+
+    size_t la, lb;
+    char *a = slurp(plain, &la), *b = slurp(direct, &lb);
+    cr_assert_eq(la, lb, "same size (%zu, %zu)", la, lb);
+    cr_assert(memcmp(a, b, la) == 0, "the archive libzip writes and the one written directly are the same bytes");
+    free(a);
+    free(b);
+    for (int k = 0; k < N_ENTRIES; k++) free(bufs[k]);
+    unlink(plain);
+    unlink(direct);
+    unlink(sp);
+    rmdir(dir);
+}
+
+Test(zipwrite, same_bytes_as_libzip_from_a_spool) { same_direct_archive(1); }
+Test(zipwrite, same_bytes_as_libzip_in_memory) { same_direct_archive(0); }
+
+Test(zipwrite, what_it_cannot_write_is_left_to_libzip)
+{
+    char names[2][64] = {"EPUB/a.xhtml", "EPUB/b.xhtml"};
+    ov__zd_entry e[2];
+    memset(e, 0, sizeof e);
+    e[0].done = e[1].done = 1;
+    e[0].len = e[1].len = e[0].comp_len = e[1].comp_len = 10;
+    cr_assert(ov__zw_fits(e, (const char (*)[64])names, 2, 20));
+    e[1].done = 0;
+    cr_assert_not(ov__zw_fits(e, (const char (*)[64])names, 2, 20), "an entry not deflated ahead");
+    e[1].done = 1;
+    snprintf(names[1], sizeof names[1], "EPUB/港.xhtml");
+    cr_assert_not(ov__zw_fits(e, (const char (*)[64])names, 2, 20), "a name libzip flags as UTF-8");
+    snprintf(names[1], sizeof names[1], "EPUB/b.xhtml");
+    e[1].comp_len = (size_t)0xFFFFFFFFu;
+    cr_assert_not(ov__zw_fits(e, (const char (*)[64])names, 2, 20), "sizes that need zip64");
+}
