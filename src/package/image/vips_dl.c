@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef OV_VIPS_SONAME
+#if !defined OV_VIPS_SONAME && !defined OV_VIPS_LINKED
 #error "OV_VIPS_SONAME (the soname of the libvips we build against) is set by CMakeLists.txt"
 #endif
 
@@ -22,12 +22,27 @@ static pthread_once_t ov__vips_once = PTHREAD_ONCE_INIT;
 static int ov__vips_rc = -1;
 static char ov__vips_reason[OV__VIPS_DL_MAX_REASON];
 
+#ifndef OV_VIPS_LINKED
 static void ov__vips_reason_set(const char *what, const char *why)
 {
     snprintf(ov__vips_reason, sizeof ov__vips_reason, "%s: %s", what,
              why ? why : "no reason given");
 }
+#endif
 
+#ifdef OV_VIPS_LINKED
+/* Sanitizer builds (OV_SANITIZE) link libvips instead: LeakSanitizer's
+ * exit-time tracer crashes (signal 11) in a process that dlopened libvips
+ * and its ~64 libraries. The table is filled from the linked symbols, so
+ * every call still goes through it and the same list is checked. */
+static void ov__vips_do_load(void)
+{
+#define OV__VIPS_BIND(name) ov__vips.name = name;
+    OV__VIPS_FUNCS(OV__VIPS_BIND)
+#undef OV__VIPS_BIND
+    ov__vips_rc = 0;
+}
+#else
 static void ov__vips_do_load(void)
 {
     /* RTLD_LOCAL: nothing else in the process resolves against libvips's
@@ -51,6 +66,7 @@ static void ov__vips_do_load(void)
 #undef OV__VIPS_BIND
     ov__vips_rc = 0;
 }
+#endif
 
 int ov__vips_load(ov_error *err)
 {
