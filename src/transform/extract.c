@@ -771,24 +771,16 @@ static size_t candidate_b(const ov__tree *t)
  * even when it reads as prose. */
 #define OV__PARA_LINKS_MAX 0.8
 
-/* Is there a link below n whose text is a bare address ("http://…",
- * "www.…")? Iterative: trees can be deep. */
-static int has_address_link(xmlNodePtr n)
+/* Is there a link below element i whose text is a bare address
+ * ("http://…", "www.…")? */
+static int has_address_link(const ov__tree *t, size_t i)
 {
-    xmlNodePtr cur = n->children;
-    while (cur && cur != n) {
-        if (cur->type == XML_ELEMENT_NODE && !xmlStrcasecmp(cur->name, BAD_CAST "a")) {
-            char *txt = ov__node_text(cur, 16);
-            int bare = txt && (!strncasecmp(txt, "http", 4) || !strncasecmp(txt, "www.", 4));
-            free(txt);
-            if (bare) return 1;
-        } else if (cur->type == XML_ELEMENT_NODE && cur->children) {
-            cur = cur->children;
-            continue;
-        }
-        while (cur && cur != n && !cur->next) cur = cur->parent;
-        if (!cur || cur == n) break;
-        cur = cur->next;
+    for (size_t j = i + 1, end = subtree_end(t, i); j < end; j++) {
+        if (xmlStrcasecmp(t->node[j]->name, BAD_CAST "a")) continue;
+        char *txt = ov__node_text(t->node[j], 16);
+        int bare = txt && (!strncasecmp(txt, "http", 4) || !strncasecmp(txt, "www.", 4));
+        free(txt);
+        if (bare) return 1;
     }
     return 0;
 }
@@ -807,7 +799,7 @@ static int linked_prose_para(const ov__tree *t, size_t i, double ld)
 {
     xmlNodePtr n = t->node[i];
     return !xmlStrcasecmp(n->name, BAD_CAST "p") && !attr(n, "class") && !t->st[i].boiler &&
-           ld <= OV__PARA_LINKS_MAX && !has_address_link(n);
+           ld <= OV__PARA_LINKS_MAX && !has_address_link(t, i);
 }
 
 /* Inside the chosen roots, leave out link lists and boilerplate lines that
