@@ -701,17 +701,29 @@ static int is_item(const feed_ctx *fc, const xmlNode *n)
     return core(n, "item");
 }
 
+/* Element levels below the root that collect_items() looks at for items. */
+#define OV__FEED_ITEM_DEPTH 8
+
+/* Does collect_items() look below element `n` (not an item, a title, a
+ * description or an XHTML body)? Shared with the streaming reader
+ * (walk_reaches), which must read exactly the items the walk would. */
+static int walk_enters(const feed_ctx *fc, const xmlNode *n)
+{
+    return !is_item(fc, n) && !core(n, "title") && !core(n, "description") &&
+           !in_ns(n, NS_XHTML, "body");
+}
+
 /* Items anywhere below `n` (not inside another item), depth-bounded. */
 static int collect_items(feed_ctx *fc, xmlNode *n, unsigned depth)
 {
-    for (xmlNode *c = n->children; c && depth < 8; c = c->next) {
+    for (xmlNode *c = n->children; c && depth < OV__FEED_ITEM_DEPTH; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
         int rc = 0;
         if (is_item(fc, c)) {
             if (!c->_private) /* not read yet while parsing */
                 rc = read_item(fc, c);
-        } else if (!core(c, "title") && !core(c, "description") && !in_ns(c, NS_XHTML, "body"))
+        } else if (walk_enters(fc, c))
             rc = collect_items(fc, c, depth + 1);
         if (rc)
             return rc;
@@ -842,16 +854,14 @@ int ov_feed_sniff(const unsigned char *d, size_t len)
  * A root whose namespace must be adopted first (adopt_root_ns) or that is
  * no feed is left to the walk alone. */
 
-/* Whether collect_items(root) reaches item `n`: below the root, at most 8
- * levels deep, under no item, title, description or XHTML body. */
+/* Whether collect_items(root) reaches item `n`: below the root, fewer than
+ * OV__FEED_ITEM_DEPTH levels deep, under elements walk_enters() allows. */
 static int walk_reaches(const feed_ctx *fc, const xmlNode *root, const xmlNode *n)
 {
     unsigned depth = 1;
     for (const xmlNode *p = n->parent; p != root; p = p->parent, depth++) {
-        if (!p || p->type != XML_ELEMENT_NODE || depth >= 8)
-            return 0;
-        if (is_item(fc, p) || core(p, "title") || core(p, "description") ||
-            in_ns(p, NS_XHTML, "body"))
+        if (!p || p->type != XML_ELEMENT_NODE || depth >= OV__FEED_ITEM_DEPTH ||
+            !walk_enters(fc, p))
             return 0;
     }
     return 1;
