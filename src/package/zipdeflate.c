@@ -307,7 +307,7 @@ static zip_int64_t zd_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_
 zip_source_t *ov__zd_source(zip_t *za, const ov__zd_entry *all, size_t i, int spool_fd)
 {
     const ov__zd_entry *e = &all[i];
-    const ov__zd_entry *bytes = e->same_as ? &all[e->same_as - 1] : e;
+    const ov__zd_entry *bytes = ov__zd_bytes(all, i);
     zd_src *s = calloc(1, sizeof *s);
     if (!s) {
         zip_error_set(zip_get_error(za), ZIP_ER_MEMORY, 0);

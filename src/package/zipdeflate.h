@@ -39,6 +39,13 @@ typedef struct ov__zd_entry {
     size_t same_as;       /* 1 + the entry whose deflated bytes these are, or 0 */
 } ov__zd_entry;
 
+/* The entry holding entry i's deflated bytes (itself, or the one it is the
+ * same as). */
+static inline const ov__zd_entry *ov__zd_bytes(const ov__zd_entry *all, size_t i)
+{
+    return all[i].same_as ? &all[all[i].same_as - 1] : &all[i];
+}
+
 /* Deflate every entry (threads as the machine has cores, at most
  * OV__ZD_THREADS_MAX). Deflated bytes are appended to the spool file
  * `spool_fd` at *spool_off (advanced) when it is >= 0, else kept in memory.

@@ -159,11 +159,6 @@ static int plain_name(const char *s)
     return 1;
 }
 
-static const ov__zd_entry *bytes_of(const ov__zd_entry *all, size_t i)
-{
-    return all[i].same_as ? &all[all[i].same_as - 1] : &all[i];
-}
-
 int ov__zw_fits(const ov__zd_entry *e, const char (*names)[64], size_t n, size_t first_len)
 {
     uint64_t total = (uint64_t)2 * (ZW_LOCAL_LEN + ZW_CENTRAL_LEN + 8) + first_len + ZW_END_LEN;
@@ -195,7 +190,7 @@ int ov__zw_write(int fd, const char *first_name, const char *first, size_t first
     out_local(&o, &h0, dtime, ddate);
     out_put(&o, first, first_len);
     for (size_t i = 0; i < n && !o.err; i++) {
-        const ov__zd_entry *b = bytes_of(e, i);
+        const ov__zd_entry *b = ov__zd_bytes(e, i);
         zw_head h = {names[i], 1, e[i].crc, e[i].comp_len, e[i].len, o.pos};
         out_local(&o, &h, dtime, ddate);
         if (b->comp)
