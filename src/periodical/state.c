@@ -73,33 +73,45 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
     return rc;
 }
 
+/* The checks and the creation run under one write lock (BEGIN IMMEDIATE):
+   read as three separate statements, a first run racing another could see
+   application_id 0 from before the other's commit and its tables from after,
+   and call its own fresh database foreign. */
 static int init_schema(ov_state *st, ov_error *err)
 {
-    int app = 0, ver = 0, tables = 0;
+    int app = 0, ver = 0, tables = 0, rc = 0;
     char sql[128];
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(st, err, "cannot read the schema");
     if (pragma_int(st->db, "PRAGMA application_id", &app) ||
         pragma_int(st->db, "PRAGMA user_version", &ver) ||
-        pragma_int(st->db, "SELECT count(*) FROM sqlite_master", &tables))
-        return db_error(st, err, "cannot read the schema");
-    if (app != STATE_APP_ID && (app != 0 || tables != 0))
-        return ov_error_set(err, OV_EPARSE, st->path,
-                            "%s is not an octavo state database", st->path);
-    if (ver > STATE_SCHEMA_VERSION)
-        return ov_error_set(err, OV_EPARSE, st->path,
-                            "state database version %d is newer than this octavo (%d)", ver,
-                            STATE_SCHEMA_VERSION);
-    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(st, err, "cannot start the schema transaction");
+        pragma_int(st->db, "SELECT count(*) FROM sqlite_master", &tables)) {
+        rc = db_error(st, err, "cannot read the schema");
+        goto rollback;
+    }
+    if (app != STATE_APP_ID && (app != 0 || tables != 0)) {
+        rc = ov_error_set(err, OV_EPARSE, st->path, "%s is not an octavo state database",
+                          st->path);
+        goto rollback;
+    }
+    if (ver > STATE_SCHEMA_VERSION) {
+        rc = ov_error_set(err, OV_EPARSE, st->path,
+                          "state database version %d is newer than this octavo (%d)", ver,
+                          STATE_SCHEMA_VERSION);
+        goto rollback;
+    }
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d;", STATE_APP_ID,
              STATE_SCHEMA_VERSION);
     if (sqlite3_exec(st->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = db_error(st, err, "cannot create the schema");
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
+        rc = db_error(st, err, "cannot create the schema");
+        goto rollback;
     }
     return 0;
+rollback:
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 int ov_state_open(const char *path, ov_state **out, ov_error *err)

@@ -177,9 +177,17 @@ Test(state, concurrent_first_open)
         cr_assert_geq(kids[i], 0);
         if (kids[i] == 0) {
             ov_state *st = NULL;
-            int rc = ov_state_open(path, &st, NULL);
-            if (!rc)
-                rc = ov_state_next_issue(st, "daily", NULL) == 1 ? 0 : 1;
+            ov_error e = {0};
+            int rc = ov_state_open(path, &st, &e);
+            if (!rc) {
+                int n = ov_state_next_issue(st, "daily", &e);
+                if (n != 1) {
+                    fprintf(stderr, "child %d: next issue %d: %s\n", i, n, e.message);
+                    rc = 1;
+                }
+            } else {
+                fprintf(stderr, "child %d: open: %s\n", i, e.message);
+            }
             ov_state_close(st);
             _exit(rc ? 1 : 0);
         }
