@@ -388,7 +388,11 @@ static void on_ld_object(ov__ctx *c, json_object *o, int depth)
     take_dup(&c->m.ld_lang, jstr(o, "inLanguage"));
     json_object *pub;
     if (json_object_object_get_ex(o, "publisher", &pub)) take_dup(&c->m.ld_publisher, jstr(pub, "name"));
-    if (!c->m.description) take_dup(&c->m.description, jstr(o, "description"));
+    /* An article's own JSON-LD description is its summary; og:description is
+       often a shorter teaser written for sharing (as Readability.js, it wins
+       over every meta tag). A WebPage's description is only a fallback. */
+    take_ranked(&c->m.description, &c->m.desc_rank, strcmp(type, "WebPage") ? 1 : 99,
+                jstr(o, "description"));
     const char *img = jstr(o, "image");
     if (img) take(&c->m.ld_image, ov__abs_url(c, img, 0));
 }

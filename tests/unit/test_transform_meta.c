@@ -126,6 +126,30 @@ Test(transform_meta, ranked_meta_and_cdata_json_ld)
     ov_article_free(a);
 }
 
+/* An article's JSON-LD description is its summary and wins over a shorter
+ * og:description teaser, wherever the script stands; a WebPage's description
+ * and the site's Organization do not. */
+Test(transform_meta, json_ld_article_description_over_teaser)
+{
+    ov_article *a = extract("<title>Bridge</title>"
+                            "<meta property=\"og:description\" content=\"No going back.\">"
+                            "<meta name=\"description\" content=\"Plain description\">"
+                            "<script type=\"application/ld+json\">[{\"@type\":\"WebPage\","
+                            "\"description\":\"The site's page\"},{\"@type\":\"NewsArticle\","
+                            "\"headline\":\"Bridge\",\"description\":\"The bridge is two years late.\"},"
+                            "{\"@type\":\"Organization\",\"description\":\"A newspaper\"}]</script>",
+                            "", "");
+    cr_assert_str_eq(a->description, "The bridge is two years late.");
+    ov_article_free(a);
+    a = extract("<title>Bridge</title>"
+                "<script type=\"application/ld+json\">{\"@type\":\"WebPage\","
+                "\"description\":\"The site's page\"}</script>"
+                "<meta property=\"og:description\" content=\"No going back.\">",
+                "", "");
+    cr_assert_str_eq(a->description, "No going back.");
+    ov_article_free(a);
+}
+
 Test(transform_meta, byline_and_date_next_to_the_headline)
 {
     /* a related list before the headline carries other dates and bylines */
