@@ -467,16 +467,53 @@ static int furniture_word(const char *v)
     return 0;
 }
 
-/* Inside an aside, nav, footer or a block whose class/id names page furniture. */
-static int in_furniture(xmlNodePtr n)
+/* Elements looked at under a block when asking whether it holds an h1. */
+#define OV__FURNITURE_H1_SCAN 4000
+
+/* Whether n holds an h1 among its first OV__FURNITURE_H1_SCAN elements. */
+static int holds_h1(xmlNodePtr n)
+{
+    size_t seen = 0;
+    xmlNodePtr cur = n->children;
+    while (cur && seen < OV__FURNITURE_H1_SCAN) {
+        if (cur->type == XML_ELEMENT_NODE) {
+            seen++;
+            if (!strcasecmp((const char *)cur->name, "h1")) return 1;
+            if (cur->children) {
+                cur = cur->children;
+                continue;
+            }
+        }
+        while (cur && cur != n && !cur->next) cur = cur->parent;
+        if (!cur || cur == n) break;
+        cur = cur->next;
+    }
+    return 0;
+}
+
+/* Inside an aside, nav, footer or a block whose class/id names page
+ * furniture. The root and body never count: their classes describe the
+ * whole page ("ShowNavrail" on <html>). With headline_exempt, neither does
+ * a block that holds an h1: it is the story's column, whatever its class
+ * says ("YDC-Col1 ... --noRightRail"), as a byline or date beside the
+ * headline is the article's. */
+static int in_furniture_ex(xmlNodePtr n, int headline_exempt)
 {
     int depth = 0;
     for (xmlNodePtr p = n; p && p->type == XML_ELEMENT_NODE && depth < OV_TRANSFORM_MAX_DEPTH; p = p->parent, depth++) {
         const char *nm = (const char *)p->name;
+        if (!strcasecmp(nm, "html") || !strcasecmp(nm, "body")) break;
         if (!strcasecmp(nm, "aside") || !strcasecmp(nm, "nav") || !strcasecmp(nm, "footer")) return 1;
-        if (furniture_word(attr(p, "class")) || furniture_word(attr(p, "id"))) return 1;
+        if ((furniture_word(attr(p, "class")) || furniture_word(attr(p, "id"))) &&
+            !(headline_exempt && holds_h1(p)))
+            return 1;
     }
     return 0;
+}
+
+static int in_furniture(xmlNodePtr n)
+{
+    return in_furniture_ex(n, 0);
 }
 
 /* An element that names the author: rel=author, itemprop=author, or a
@@ -586,7 +623,7 @@ static void on_text_block(ov__ctx *c, cands *k, xmlNodePtr n, long pos)
         char *by = ov__byline_inline(t);
         char *src = c->m.inline_source ? NULL : ov__source_inline(t);
         int have_date = strlen(t) < 160 && ov__date_parse(t, date);
-        if ((by || have_date) && in_furniture(n)) {
+        if ((by || have_date) && in_furniture_ex(n, 1)) {
             free(by);
             by = NULL;
             have_date = 0;
@@ -963,9 +1000,9 @@ void ov__meta_collect(ov__ctx *c)
             } else if (!strcasecmp(nm, "time")) {
                 const char *dt = attr(cur, "datetime");
                 char date[OV__DATE_MAX];
-                if (dt && ov__date_parse(dt, date) && !in_furniture(cur)) cand_add(k.time_dt, &k.n_time, strdup(dt), pos);
+                if (dt && ov__date_parse(dt, date) && !in_furniture_ex(cur, 1)) cand_add(k.time_dt, &k.n_time, strdup(dt), pos);
             }
-            if (k.n_dom < OV__META_CANDS && byline_element(cur) && !in_furniture(cur)) {
+            if (k.n_dom < OV__META_CANDS && byline_element(cur) && !in_furniture_ex(cur, 1)) {
                 /* its text is still read below: "By Jane Doe | 2026-03-01" holds the date too */
                 cand_add(k.dom_byline, &k.n_dom, dom_byline_text(cur), pos);
             }

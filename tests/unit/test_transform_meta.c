@@ -150,6 +150,29 @@ Test(transform_meta, json_ld_article_description_over_teaser)
     ov_article_free(a);
 }
 
+/* Classes on <html> or <body> describe the whole page ("ShowNavrail"), and
+ * a column that holds the headline is the story's whatever its class says
+ * ("--noRightRail"): the byline there is the article's; a sidebar's author
+ * list (no headline in it) still is not. */
+Test(transform_meta, byline_in_story_column_with_furniture_class)
+{
+    char page[4096];
+    snprintf(page, sizeof page,
+             "<html class=\"js ShowNavrail\"><head><title>Bridge delayed again</title></head>"
+             "<body class=\"menu-open\"><div class=\"rail-right\"><ul><li class=\"author-follow\">Kim Park</li>"
+             "</ul></div><div class=\"col1 --noRightRail\"><header><h1>Bridge delayed again</h1></header>"
+             "<div class=\"author D(ib)\"><div class=\"author-name\">NATALIYA VASILYEVA</div></div>"
+             "<article>%s</article></div></body></html>",
+             BODY);
+    ov_article *a = NULL;
+    ov_error err;
+    cr_assert_eq(ov_transform_extract((const unsigned char *)page, strlen(page),
+                                      "https://www.example-news.com/a/1.html", NULL, &a, &err),
+                 0, "%s", err.message);
+    cr_assert_str_eq(a->byline, "NATALIYA VASILYEVA");
+    ov_article_free(a);
+}
+
 Test(transform_meta, byline_and_date_next_to_the_headline)
 {
     /* a related list before the headline carries other dates and bylines */
