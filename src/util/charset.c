@@ -7,7 +7,8 @@
  * the meta are common); then uchardet. A declaration is overruled when the
  * bytes contradict it: a page declared gb2312 whose bytes are valid UTF-8 with
  * non-ASCII content is UTF-8, and a page declared UTF-8 that is not valid
- * UTF-8 goes to detection.
+ * UTF-8 goes to detection, unless it is mostly UTF-8 (its valid multi-byte
+ * sequences outnumber its stray bytes OV__UTF8_MOSTLY_RATIO to one).
  *
  * Decoding uses glibc iconv. Invalid or truncated sequences become U+FFFD and
  * decoding continues one byte later, so no input can stop or crash it. The
@@ -166,6 +167,35 @@ int ov__utf8_valid(const unsigned char *p, size_t len)
     return 1;
 }
 
+/* A page whose valid multi-byte UTF-8 sequences outnumber its invalid bytes
+ * by this factor is UTF-8 with a few stray bytes (a CMS that pasted one
+ * Windows-1252 quote into a UTF-8 page), not a legacy encoding: legacy bytes
+ * (é as E9, GBK pairs) almost never form valid UTF-8 sequences. */
+#define OV__UTF8_MOSTLY_RATIO 2
+
+/* Valid multi-byte UTF-8 sequences and invalid bytes in [p, p+len). */
+static void utf8_counts(const unsigned char *p, size_t len, size_t *multi, size_t *bad)
+{
+    *multi = *bad = 0;
+    for (size_t i = 0; i < len;) {
+        if (len - i >= 8 && ascii8(p + i)) { i += 8; continue; }
+        size_t n = utf8_seq(p + i, len - i);
+        if (n == 0) { (*bad)++; i++; continue; }
+        if (n > 1) (*multi)++;
+        i += n;
+    }
+}
+
+/* Invalid UTF-8, but mostly UTF-8: decoded as UTF-8, stray bytes as U+FFFD,
+ * as a browser does with a page declared UTF-8. A truncated last sequence
+ * alone counts as one stray byte or more. */
+static int mostly_utf8(const unsigned char *p, size_t len)
+{
+    size_t multi, bad;
+    utf8_counts(p, len, &multi, &bad);
+    return multi > OV__UTF8_MOSTLY_RATIO * bad;
+}
+
 static int has_high(const unsigned char *p, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -244,6 +274,9 @@ static void decide(const unsigned char *in, size_t len, const char *ct, char *cs
     if (cs[0] && strcmp(cs, "UTF-8") != 0 && valid && has_high(in, len)) { copy_name(cs, sz, "UTF-8"); return; }
     if (cs[0] && (strcmp(cs, "UTF-8") != 0 || valid)) return;
     if (valid) { copy_name(cs, sz, "UTF-8"); return; }
+    /* declared UTF-8 (or nothing), not valid: a few stray bytes in UTF-8
+       text keep it UTF-8; otherwise the bytes are a legacy encoding */
+    if (mostly_utf8(in, len)) { copy_name(cs, sz, "UTF-8"); return; }
     detect(in, len, cs, sz);
     if (!cs[0] || strcmp(cs, "UTF-8") == 0) copy_name(cs, sz, "WINDOWS-1252");
 }

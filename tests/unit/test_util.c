@@ -7,6 +7,7 @@
 
 #include "octavo/model.h"
 #include "util/buf.h"
+#include "util/charset.h"
 #include "util/fs.h"
 #include "ov_test.h"
 
@@ -141,4 +142,33 @@ Test(util, grow_array_doubles_and_keeps_elements)
     cr_assert_eq(ov__grow_array((void **)&v, huge, &huge, sizeof *v, 4), OV_ENOMEM, "overflow refused");
     cr_assert_eq(v[99], 99, "array unchanged");
     free(v);
+}
+
+/* A page declared UTF-8 with a few stray Windows-1252 bytes stays UTF-8 (the
+ * stray bytes become U+FFFD), as in a browser; legacy bytes that form no
+ * UTF-8 sequence still go to detection. */
+Test(util, charset_mostly_utf8_stays_utf8)
+{
+    const char *page = "<html><head><meta charset=\"utf-8\"></head><body><p>Archery is the "
+                       "\xe2\x80\x98new\xe2\x80\x99 curling? I don\xe2\x80\x99t think so: NBC"
+                       "\x92s research head said \xe2\x80\x9cnumbers\xe2\x80\x9d.</p></body></html>";
+    char *out = NULL, cs[32];
+    size_t n = 0;
+    ov_error err;
+    cr_assert_eq(ov__charset_decode((const unsigned char *)page, strlen(page), NULL, &out, &n, cs,
+                                    sizeof cs, &err),
+                 0);
+    cr_assert_str_eq(cs, "UTF-8");
+    cr_assert(strstr(out, "the \xe2\x80\x98new\xe2\x80\x99 curling"), "%s", out);
+    cr_assert(strstr(out, "NBC\xef\xbf\xbds"), "%s", out);
+    free(out);
+    /* Latin-1 letters (E9 before ASCII) are no UTF-8 sequence: not UTF-8 */
+    const char *latin = "<html><head><meta charset=\"utf-8\"></head><body><p>Caf\xe9 cr\xe8me, "
+                        "d\xe9j\xe0 vu \xe0 la fran\xe7" "aise.</p></body></html>";
+    cr_assert_eq(ov__charset_decode((const unsigned char *)latin, strlen(latin), NULL, &out, &n, cs,
+                                    sizeof cs, &err),
+                 0);
+    cr_assert_str_neq(cs, "UTF-8");
+    cr_assert(strstr(out, "Caf\xc3\xa9 cr\xc3\xa8me"), "%s (%s)", out, cs);
+    free(out);
 }
