@@ -1084,8 +1084,21 @@ char *ov__title_decide(ov__ctx *c)
         (ov__same_title(c->m.ld_name, c->m.title) || title_holds(c->m.title, c->m.ld_name, NULL) == 1))
         ld = c->m.ld_name;
     if (ld) t = ov__strip_site_suffix(ld, list, 0, NULL);
-    else if (c->m.og_title && !copies_doc_title(c->m.og_title, c->m.title))
-        t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
+    else if (c->m.og_title && !copies_doc_title(c->m.og_title, c->m.title)) {
+        /* a social title ("'Madam' Charged in Butt Injection Death") against
+         * the <title> and the page's own headline agreeing ("'Black Madam'
+         * Charged in Buttocks Injection Death - ABC News" over an h1 of
+         * that text): the headline, what the page shows. Only a headline
+         * marked as the entry's, or an h1 making most of the <title>. */
+        const char *h = c->m.heading, *he = c->m.heading_end;
+        if (h && !ov__same_title(h, c->m.og_title) &&
+            (c->m.heading_strong || (c->m.heading_h1 && strlen(h) * 2 >= strlen(c->m.title))))
+            t = strdup(h);
+        else if (he && c->m.heading_end_strong && !ov__same_title(he, c->m.og_title))
+            t = strdup(he);
+        else
+            t = ov__strip_site_suffix(c->m.og_title, list, 0, NULL);
+    }
     if (c->m.title) {
         /* a page that names itself and whose <title> does not end with that
          * name has no suffix to guess at: "Review - a triumph" stays whole */

@@ -173,6 +173,23 @@ Test(transform_meta, byline_in_story_column_with_furniture_class)
     ov_article_free(a);
 }
 
+/* A social og:title against the <title> and the page's headline that agree:
+ * the headline the page shows. A short section heading the <title> begins
+ * with does not outvote og:title. */
+Test(transform_meta, page_headline_over_social_title)
+{
+    ov_article *a = extract("<title>Council Delays the Southern Bridge Ramp Again - Example News</title>"
+                            "<meta property=\"og:title\" content=\"Bridge delayed (again)\">",
+                            "<h1 class=\"headline\">Council Delays the Southern Bridge Ramp Again</h1>", "");
+    cr_assert_str_eq(a->title, "Council Delays the Southern Bridge Ramp Again");
+    ov_article_free(a);
+    a = extract("<title>Local News - Example News Online</title>"
+                "<meta property=\"og:title\" content=\"Council Delays the Southern Bridge Ramp Again\">",
+                "<h1>Local News</h1>", "");
+    cr_assert_str_eq(a->title, "Council Delays the Southern Bridge Ramp Again");
+    ov_article_free(a);
+}
+
 Test(transform_meta, byline_and_date_next_to_the_headline)
 {
     /* a related list before the headline carries other dates and bylines */
