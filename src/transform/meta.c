@@ -846,6 +846,25 @@ static int rest_names_site(const ov__ctx *c, const char *const *sites, const cha
     return last && site_named(c, sites, last);
 }
 
+/* The <title> begins with the heading `h` and goes on with one more part
+ * only, a short one ("Almost There - Hacker Monthly Blog", "Post | Blog
+ * NameBlog Name"): that part is the site's, the heading the page's title. */
+static int rest_one_part(const char *title, const char *h)
+{
+    const char *rest = ov__letters_prefix(title_start(title), h);
+    size_t n, sl;
+    if (!rest) return 0;
+    rest = after_heading(rest);
+    while (!(sl = sep_at(rest)) && (n = ws_at(rest))) rest += n;
+    if (!sl) return 0;
+    rest += sl;
+    while ((n = ws_at(rest))) rest += n;
+    if (!has_letter(rest) || strlen(rest) > OV__PREFIX_PART_MAX) return 0;
+    for (const char *p = rest + 1; *p; p++)
+        if (sep_at(p)) return 0;
+    return 1;
+}
+
 /* The <title> is the heading it begins with, a separator and the heading
  * it ends with ("TED Blog | Post" over "<h1>TED Blog</h1> <h1>Post</h1>"). */
 static int split_by_headings(const ov__ctx *c)
@@ -1128,7 +1147,7 @@ char *ov__title_decide(ov__ctx *c)
                 if (home0 != home1) t = strdup(home0 ? end : h);
                 else t = strdup(!same_order ? h : strlen(end) > strlen(h) ? end : h);
             } else if (holds == 1 && (strlen(h) * (h1 ? 3 : 2) >= strlen(doc) || (c->m.heading && c->m.heading_strong) ||
-                               rest_names_site(c, list, c->m.title, h))) {
+                               rest_names_site(c, list, c->m.title, h) || rest_one_part(c->m.title, h))) {
                 t = strdup(h);
             } else if (end && ((c->m.heading_end_strong && c->m.heading_end_pre < strlen(end)) ||
                                prefix_names_site(c, list, c->m.title, c->m.heading_end_pre))) {

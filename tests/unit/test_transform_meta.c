@@ -190,6 +190,19 @@ Test(transform_meta, page_headline_over_social_title)
     ov_article_free(a);
 }
 
+/* "Post - Blog Name": the page shows "Post" as a heading and one short part
+ * follows it: that part is the site's, whatever name the page gives itself. */
+Test(transform_meta, heading_then_one_site_part)
+{
+    ov_article *a = extract("<title>Almost There - Harbour Monthly Blog</title>", "<h2>Almost There</h2>", "");
+    cr_assert_str_eq(a->title, "Almost There");
+    ov_article_free(a);
+    a = extract("<title>Time To Begin, Again | Ann's Search BlogAnn's Search Blog</title>",
+                "<h1>Time To Begin, Again</h1>", "");
+    cr_assert_str_eq(a->title, "Time To Begin, Again");
+    ov_article_free(a);
+}
+
 Test(transform_meta, byline_and_date_next_to_the_headline)
 {
     /* a related list before the headline carries other dates and bylines */
