@@ -271,6 +271,18 @@ static void take_ranked(char **field, int *held, int rank2, const char *v)
     *held = rank2;
 }
 
+static int home_href(const char *href);
+
+/* `url` names a site's front page and the page is not that front page (its
+ * address has a path, or is a saved file's): tags that give it (og:url, a
+ * canonical link) describe the site, not this page (a blog post whose
+ * og:title is the blog's slogan). */
+static int front_for_page(const ov__ctx *c, const char *url)
+{
+    const char *page = c->art ? c->art->url : NULL;
+    return url && home_href(url) && !(page && home_href(page));
+}
+
 static void meta_key(ov__ctx *c, const char *key, size_t kl, int is_property, const char *v)
 {
     char k[48];
@@ -300,7 +312,10 @@ static void meta_key(ov__ctx *c, const char *key, size_t kl, int is_property, co
         case F_SITE: take_dup(&c->m.og_site, v); break;
         case F_APP: take_dup(&c->m.app_name, v); break;
         case F_LOCALE: take_dup(&c->m.og_locale, v); break;
-        case F_URL: if (!c->m.canonical) take(&c->m.canonical, ov__abs_url(c, v, 1)); break;
+        case F_URL:
+            if (front_for_page(c, v)) c->m.og_front = 1;
+            else if (!c->m.canonical) take(&c->m.canonical, ov__abs_url(c, v, 1));
+            break;
         case F_IMAGE: if (!c->m.og_image) take(&c->m.og_image, ov__abs_url(c, v, 0)); break;
         default: break;
         }
@@ -1015,7 +1030,11 @@ void ov__meta_collect(ov__ctx *c)
                 if (ty && !strcasecmp(ty, "application/ld+json")) on_ld(c, cur);
             } else if (!strcasecmp(nm, "link")) {
                 const char *rel = attr(cur, "rel");
-                if (rel && !strcasecmp(rel, "canonical")) take(&c->m.canonical, ov__abs_url(c, attr(cur, "href"), 1));
+                if (rel && !strcasecmp(rel, "canonical")) {
+                    char *u = ov__abs_url(c, attr(cur, "href"), 1);
+                    if (front_for_page(c, u)) free(u);
+                    else take(&c->m.canonical, u);
+                }
             } else if (!strcasecmp(nm, "time")) {
                 const char *dt = attr(cur, "datetime");
                 char date[OV__DATE_MAX];
@@ -1103,7 +1122,7 @@ char *ov__title_decide(ov__ctx *c)
         (ov__same_title(c->m.ld_name, c->m.title) || title_holds(c->m.title, c->m.ld_name, NULL) == 1))
         ld = c->m.ld_name;
     if (ld) t = ov__strip_site_suffix(ld, list, 0, NULL);
-    else if (c->m.og_title && !copies_doc_title(c->m.og_title, c->m.title)) {
+    else if (c->m.og_title && !c->m.og_front && !copies_doc_title(c->m.og_title, c->m.title)) {
         /* a social title ("'Madam' Charged in Butt Injection Death") against
          * the <title> and the page's own headline agreeing ("'Black Madam'
          * Charged in Buttocks Injection Death - ABC News" over an h1 of

@@ -45,6 +45,9 @@ typedef struct ov__meta {
     /* rank of the <meta> that gave og_title, author, description, pub_time
      * (lower wins; 0 = none yet), see meta.c */
     int title_rank, author_rank, desc_rank, date_rank;
+    /* og:url or the canonical link names the site's front page while the
+     * page has a path of its own: the social tags describe the site */
+    int og_front;
 } ov__meta;
 
 typedef struct ov__ctx {

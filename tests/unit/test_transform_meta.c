@@ -203,6 +203,29 @@ Test(transform_meta, heading_then_one_site_part)
     ov_article_free(a);
 }
 
+/* og:url or a canonical link naming the front page of an article's site:
+ * those tags are the site's (og:title is the blog's slogan), not the page's. */
+Test(transform_meta, front_page_social_tags_are_the_sites)
+{
+    ov_article *a = extract("<title>Best of Week 8 in Photos - Example News</title>"
+                            "<meta property=\"og:title\" content=\"Official Blog of Example News\">"
+                            "<meta property=\"og:url\" content=\"https://www.example-news.com/\">"
+                            "<meta property=\"og:site_name\" content=\"Example News\">"
+                            "<link rel=\"canonical\" href=\"https://www.example-news.com/\">",
+                            "", "");
+    cr_assert_str_eq(a->title, "Best of Week 8 in Photos");
+    cr_assert(!a->canonical_url || strcmp(a->canonical_url, "https://www.example-news.com/"),
+              "%s", a->canonical_url);
+    ov_article_free(a);
+    /* an article's own og:url keeps its og:title */
+    a = extract("<title>Best of Week 8 in Photos - Example News</title>"
+                "<meta property=\"og:title\" content=\"Week 8 in photos\">"
+                "<meta property=\"og:url\" content=\"https://www.example-news.com/a/1.html\">",
+                "", "");
+    cr_assert_str_eq(a->title, "Week 8 in photos");
+    ov_article_free(a);
+}
+
 Test(transform_meta, byline_and_date_next_to_the_headline)
 {
     /* a related list before the headline carries other dates and bylines */
