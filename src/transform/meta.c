@@ -891,11 +891,21 @@ static int split_by_headings(const ov__ctx *c)
     return split;
 }
 
-/* The first `pre` bytes of `title`, before the heading it ends with, name the site. */
+/* The first `pre` bytes of `title`, before the heading it ends with, name
+ * the site: all of them, or their first part ("Popoholic » Blog Archive »
+ * Post", "High Scalability - High Scalability - Post"). */
 static int prefix_names_site(const ov__ctx *c, const char *const *sites, const char *title, size_t pre)
 {
     char *part = trim_dup(title, pre);
     int named = part && (site_named(c, sites, part) || copyright_names(c, title, pre));
+    for (char *p = part ? part + 1 : NULL; p && *p && !named; p++) {
+        size_t sl = sep_at(p);
+        if (!sl) continue;
+        char *first = trim_dup(part, (size_t)(p - part));
+        named = first && first[0] && site_named(c, sites, first);
+        free(first);
+        break;
+    }
     free(part);
     return named;
 }
@@ -1154,6 +1164,8 @@ char *ov__title_decide(ov__ctx *c)
             size_t pre = 0;
             int holds = h && h[0] ? title_holds(c->m.title, h, &pre) : 0;
             int h1 = !c->m.heading || c->m.heading_h1;
+            /* a banner (a heading linking home) the <title> begins with
+             * gives way to the heading it ends with */
             const char *end = c->m.heading_end;
             if (split_by_headings(c)) {
                 /* "A | B" with both shown: the banner is the one marked so or
@@ -1165,7 +1177,8 @@ char *ov__title_decide(ov__ctx *c)
                 int home0 = c->m.heading_home[0], home1 = c->m.heading_home[1];
                 if (home0 != home1) t = strdup(home0 ? end : h);
                 else t = strdup(!same_order ? h : strlen(end) > strlen(h) ? end : h);
-            } else if (holds == 1 && (strlen(h) * (h1 ? 3 : 2) >= strlen(doc) || (c->m.heading && c->m.heading_strong) ||
+            } else if (holds == 1 && !(c->m.heading && c->m.heading_home[0] && end && !c->m.heading_strong) &&
+                       (strlen(h) * (h1 ? 3 : 2) >= strlen(doc) || (c->m.heading && c->m.heading_strong) ||
                                rest_names_site(c, list, c->m.title, h) || rest_one_part(c->m.title, h))) {
                 t = strdup(h);
             } else if (end && ((c->m.heading_end_strong && c->m.heading_end_pre < strlen(end)) ||

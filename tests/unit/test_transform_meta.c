@@ -226,6 +226,16 @@ Test(transform_meta, front_page_social_tags_are_the_sites)
     ov_article_free(a);
 }
 
+/* "Site » Section » Post" with the post shown as a heading and the site's
+ * name as the banner: the first part names the site, the post is the title. */
+Test(transform_meta, site_and_section_before_the_heading)
+{
+    ov_article *a = extract("<title>Harbour Blog \xc2\xbb Blog Archive \xc2\xbb Bridge delayed again</title>",
+                            "<h1><a href=\"/\">Harbour Blog</a></h1><h2>Bridge delayed again</h2>", "");
+    cr_assert_str_eq(a->title, "Bridge delayed again");
+    ov_article_free(a);
+}
+
 Test(transform_meta, byline_and_date_next_to_the_headline)
 {
     /* a related list before the headline carries other dates and bylines */
