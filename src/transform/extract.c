@@ -802,22 +802,46 @@ static int linked_prose_para(const ov__tree *t, size_t i, double ld)
            ld <= OV__PARA_LINKS_MAX && !has_address_link(t, i);
 }
 
+/* A container holding more than this share of a chosen root's text is the
+ * post itself, not a box inside it, unless more than OV__SPARE_LINKS_MAX
+ * of its text is links (a sidebar of link lists beside a short story). */
+#define OV__DROP_SPARE 0.5
+#define OV__SPARE_LINKS_MAX 0.75
+
+/* Is element i (link density ld) such a container of a root holding
+ * rtext characters: a block of blocks, or a list? */
+static int spared_container(const ov__tree *t, size_t i, double rtext, double ld)
+{
+    xmlNodePtr n = t->node[i];
+    return (has_block_child(n) || name_in(n, (const char *const[]){"ul", "ol", NULL})) &&
+           (double)t->st[i].total.chars > OV__DROP_SPARE * rtext && ld <= OV__SPARE_LINKS_MAX;
+}
+
 /* Inside the chosen roots, leave out link lists and boilerplate lines that
- * hold no good paragraph. */
+ * hold no good paragraph (not the container of most of a root's text). */
 static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
 {
     for (size_t r = 0; r < n; r++) {
         /* pre-order: the subtree of a root is the run of indices after it
          * whose parents are inside it */
         size_t end = subtree_end(t, roots[r]);
+        double rtext = (double)t->st[roots[r]].total.chars;
         for (size_t i = roots[r] + 1; i < end; i++) {
             ov__nstat *s = &t->st[i];
             if (s->drop || s->good || !s->block) continue;
             double ld = s->total.chars ? (double)s->total.links / s->total.chars : 0;
             int bad = s->cls == OV__CLS_BAD || s->cls == OV__CLS_NONE;
-            if (bad && linked_prose_para(t, i, ld)) continue;
             /* a paragraph with many inline links still reads as prose */
-            if (bad && (ld > 0.5 || s->boiler || (ld > 0.25 && !ov__prose_like(&s->total)))) s->drop = OV__DROP_BAD;
+            if (!bad || !(ld > 0.5 || s->boiler || (ld > 0.25 && !ov__prose_like(&s->total)))) continue;
+            if (linked_prose_para(t, i, ld)) continue;
+            /* a link roundup post: the container of most of the root is
+             * the post, whatever its paragraphs are called; named as
+             * content ("entry-content"), its link lines are the post's too */
+            if (spared_container(t, i, rtext, ld)) {
+                if (s->weight > 0) i = subtree_end(t, i) - 1;
+                continue;
+            }
+            s->drop = OV__DROP_BAD;
         }
     }
 }

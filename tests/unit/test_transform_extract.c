@@ -863,3 +863,41 @@ Test(transform_extract, long_paragraph_mostly_of_linked_names_is_not_marked_as_a
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, link_roundup_post_keeps_its_container)
+{
+    /* a blog's link roundup: a dated intro and a list of linked headlines,
+     * each with a remark, inside the post's "entry-content", over half of
+     * its text in links; an author box below makes the wrapper the chosen
+     * block. The container named as content is the post, its link lines
+     * too; the sidebar still goes. */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Quickies 10.29</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div id=\"main\"><div class=\"post\"><p class=\"metadata\"><a href=\"/au/mary\">Mary</a> "
+                     "<a href=\"/c/q\">Quickies</a> <a href=\"#comments\">7 Comments</a> October 29th</p>"
+                     "<h2><a href=\"/q/10-29\">Quickies 10.29</a></h2><div class=\"entry-content\">"
+                     "<p>On this day in 1863 the <a href=\"/rc\">International Red Cross</a> was formed. If you are in the "
+                     "path of the storm today, as I am, please be careful!</p><ul>");
+    static const char *const items[][2] = {{"Dog debarking policy raises protests", "It is sad to see dog lovers back it."},
+                                           {"Calling all germs on your phone", "Do you really want to know?"},
+                                           {"Laugh along with eight hundred clowns", "I would slowly back away."},
+                                           {"A director opens up about her journey", ""},
+                                           {"Cereal is big at Halloween with kids", ""},
+                                           {"A new peril for parents: student loans", "Who else is going through this?"}};
+    for (size_t k = 0; k < sizeof items / sizeof items[0]; k++)
+        ov__buf_printf(&b, "<li><a href=\"/l/%zu\">%s</a>%s%s</li>", k, items[k][0], items[k][1][0] ? " - " : "",
+                       items[k][1]);
+    ov__buf_puts(&b, "</ul></div></div><div class=\"post-author\"><h3>About the author</h3><p>Mary is a scientist who "
+                     "works on drugs you have hopefully never heard of, and she enjoys cooking to blue grass music.</p>"
+                     "</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "International Red Cross was formed"), "intro lost: %s", t);
+    cr_assert(strstr(t, "Calling all germs on your phone"), "roundup lost: %s", t);
+    cr_assert(strstr(t, "Cereal is big at Halloween"), "roundup lost: %s", t);
+    cr_assert(!strstr(t, "A much read story"), "sidebar kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
