@@ -739,6 +739,9 @@ static size_t candidate_a(ov__tree *t, int level, size_t *roots, size_t max)
         double bonus = 0;
         const char *kc = attr(k, "class");
         if (tcls && kc && tcls[0] && !strcmp(tcls, kc)) bonus = ts * 0.2;
+        /* an author box scores as prose; when a retry let its mark go it
+         * still is no part of the story beside it */
+        if (!keep && author_box(k)) continue;
         if (!keep && s->scored && s->score + bonus >= sthr) keep = 1;
         if (!keep && (!xmlStrcasecmp(k->name, BAD_CAST "p") || (!s->block && s->total.chars))) {
             double len = ov__acc_len(&s->total);

@@ -901,3 +901,31 @@ Test(transform_extract, link_roundup_post_keeps_its_container)
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, author_box_beside_a_short_post_is_not_merged_on_retry)
+{
+    /* a short post (under the retry threshold) and, beside its container,
+     * the author's box with a longer bio: the retry that lets the class
+     * marks go must not take the box in as a sibling that scores well */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Halo trailer</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"col-left\"><div class=\"post\"><h1>Weapons revealed in a new trailer</h1>"
+                     "<p>You may remember that the laser was leaked on video yesterday, and the studio has just gone "
+                     "one better with a look at all of the weapons in the game.</p>"
+                     "<p>Most of the weapons in the trailer you are likely to have seen before, but there are a few "
+                     "new ones, so check it out.</p><p>The game will be released on the 26th, and the studio says that "
+                     "more of its maps will be shown at the show in the spring, with a beta for some players.</p></div>"
+                     "<div class=\"post-author\"><h3>About the author</h3><p>I founded this blog in order to give the "
+                     "country what I thought it really needed. After looking through tech news and review blogs over "
+                     "the last few years I was fed up with the typical blog, and I thought that I could do better.</p>"
+                     "</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "the laser was leaked"), "post lost: %s", t);
+    cr_assert(strstr(t, "released on the 26th"), "post lost: %s", t);
+    cr_assert(!strstr(t, "I founded this blog"), "author box kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
