@@ -704,10 +704,30 @@ static size_t add_lede(const ov__tree *t, size_t top, size_t *roots, size_t n, s
  * about as well (the article split over a few divs), then its siblings that
  * score well or read as prose (Readability's sibling merge).
  */
+/* Is element i an author box marked as one, or inside such a box? */
+static int in_author_box(const ov__tree *t, size_t i)
+{
+    for (size_t a = i; a != (size_t)-1 && a != 0; a = parent_of(t, a))
+        if (t->st[a].drop == OV__DROP_CLASS && author_box(t->node[a])) return 1;
+    return 0;
+}
+
+/* The best scored block outside the marked author boxes: a retry that
+ * lets their mark go must not make the writer's bio the article. */
+static size_t best_outside_author_boxes(const ov__tree *t, size_t top)
+{
+    if (top == (size_t)-1 || !in_author_box(t, top)) return top;
+    size_t best = (size_t)-1;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->st[i].scored && (best == (size_t)-1 || t->st[i].score > t->st[best].score) && !in_author_box(t, i))
+            best = i;
+    return best;
+}
+
 static size_t candidate_a(ov__tree *t, int level, size_t *roots, size_t max)
 {
     ov__tree_sum(t, level);
-    size_t top = ov__score(t);
+    size_t top = best_outside_author_boxes(t, ov__score(t));
     if (top == (size_t)-1) return 0;
     double last = t->st[top].score, thr = last / 3;
     for (size_t p = parent_of(t, top); p != (size_t)-1 && p != 0; p = parent_of(t, p)) {

@@ -929,3 +929,35 @@ Test(transform_extract, author_box_beside_a_short_post_is_not_merged_on_retry)
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, author_box_longer_than_a_short_post_is_not_the_article_on_retry)
+{
+    /* a comic post of two lines and, beside it, the artist's box with a
+     * longer bio in its own "author_text" block: the retry that lets the
+     * class marks go must not make the bio the best block */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Freelance comic 284</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"col-left\"><div class=\"post post_bg\"><h1>Freelance comic 284: excuses</h1>"
+                     "<ul class=\"the_post_meta\"><li><a href=\"/au/nc\">N. C. Winters</a></li><li><a href=\"/c/comic\">"
+                     "Freelance comic</a></li><li>November 12th</li></ul><div class=\"post_inner_wrap\">"
+                     "<p><img src=\"/ff284.jpg\" alt=\"Comic 284\"></p><p>Once a week, we feature a freelance-themed "
+                     "comic from a talented artist. Why not also <a href=\"/c/comic\">take a look at our comic "
+                     "archive</a>?</p></div></div>"
+                     "<div class=\"about_author\"><ul class=\"author_links\"><li>N. C. Winters</li><li><a href=\"/w\">"
+                     "Website</a></li></ul><div class=\"author_text\"><p><em>He is always drawing. When he is not making comics, doodling or "
+                     "working as a freelance graphic artist, he spends his time painting pictures for galleries from "
+                     "his home studio, and he also writes, with a cat on his desk, about the life of an artist who "
+                     "works alone.</em></p></div></div></div>"
+                     "<div class=\"footer\"><p>This site is a place for freelancers to find work, to learn about the "
+                     "business of working alone and to meet other people who do the same, in every field of design, "
+                     "writing and programming, wherever they live and whatever they charge for their time and work.</p>"
+                     "<p>We write about it every day, and we read every letter that our readers send us.</p></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Once a week, we feature"), "post lost: %s", t);
+    cr_assert(!strstr(t, "He is always drawing"), "author box kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
