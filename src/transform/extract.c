@@ -609,7 +609,10 @@ static void mark(ov__tree *t)
                 else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = OV__DROP_HINT;
                 free(txt);
             }
+            /* the page's own landmark of its main content (role="main")
+             * around a short post is not a link list for its menus */
             if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6 &&
+                !(role && !strcasecmp(role, "main")) &&
                 !(tl >= OV__PARA_PROSE_MIN && linked_prose_para(t, i, (double)s->total.links / tl)))
                 drop = OV__DROP_HINT;
         }

@@ -961,3 +961,32 @@ Test(transform_extract, author_box_longer_than_a_short_post_is_not_the_article_o
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, main_landmark_around_a_short_post_is_not_a_link_list)
+{
+    /* role="main" holds a short video post, its tag list and lists of the
+     * network's other posts: over 0.6 of its text in links. The landmark
+     * is not marked as a link list (the page minus it was the article:
+     * a publisher's "About" box) */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>A craftsman</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"main-container\" role=\"main\"><article class=\"post-page\"><h1><a href=\"/p/1\">"
+                     "Watch: portrait of a craftsman</a></h1><div class=\"body entry-content\"><p>Take a visit inside the "
+                     "leather works studio of <a href=\"/fc\">the craftsman</a> in the hills. He gives us a very honest "
+                     "view of his business.</p></div><ol class=\"tags\">");
+    for (int i = 0; i < 6; i++) ov__buf_printf(&b, "<li><a href=\"/t/%d\">tag number %d</a></li>", i, i);
+    ov__buf_puts(&b, "</ol></article><ul class=\"network-posts\">");
+    for (int i = 0; i < 8; i++) ov__buf_printf(&b, "<li><a href=\"/n/%d\">Another post of the network, %d</a></li>", i, i);
+    ov__buf_puts(&b, "</ul></div><div class=\"about\"><h4>About the publisher</h4><div>The publisher is a wholly "
+                     "independent house of online fashion and lifestyle news sites with offices in two cities. Our "
+                     "sites cover the latest in new and emerging trends and products in fashion, art, design and "
+                     "much more.</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Take a visit inside the leather works"), "post lost: %s", t);
+    cr_assert(!strstr(t, "wholly independent"), "about box kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
