@@ -638,6 +638,14 @@ static double roots_good(const ov__tree *t, const size_t *r, size_t n)
 
 static size_t parent_of(const ov__tree *t, size_t i) { return t->st[i].parent ? t->st[i].parent - 1 : (size_t)-1; }
 
+/* Does a class or id of one of the roots name it as content ("entry-content")? */
+static int roots_named(const ov__tree *t, const size_t *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t->st[r[i]].weight > 0) return 1;
+    return 0;
+}
+
 /* One past the last node of root's subtree (nodes are in document order). */
 static size_t subtree_end(const ov__tree *t, size_t root)
 {
@@ -1284,7 +1292,9 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         ov__tree_sum(&t, level);
         /* Candidate B from the paragraph classifier; choose by agreement:
          * A unless it holds under half of the good paragraphs and B holds
-         * twice as much good text as A holds text. B is not taken merely for
+         * twice as much good text as A holds text, and A is not named as
+         * content by its class (a short post in "entry-content" beside a
+         * sidebar of event blurbs). B is not taken merely for
          * holding A plus more good text: that text is as often the teasers
          * of other stories below a short one (measured on the corpus). */
         double g = t.st[0].good;
@@ -1292,7 +1302,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
             double ga = roots_good(&t, ri, na);
             size_t b = candidate_b(&t);
             double gb = t.st[b].good;
-            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa)) {
+            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa && !roots_named(&t, ri, na))) {
                 ri[0] = b;
                 na = 1;
             }

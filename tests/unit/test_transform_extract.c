@@ -990,3 +990,33 @@ Test(transform_extract, main_landmark_around_a_short_post_is_not_a_link_list)
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, short_post_named_as_content_beats_a_sidebar_of_good_blurbs)
+{
+    /* a short post in "entry-content" and a sidebar of event blurbs, each
+     * a long prose paragraph the classifier calls good: the classifier's
+     * block (holding more good text than the post has text) does not win
+     * over a block the page names as content */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>The weekly report</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div id=\"alpha\"><h2>The weekly report: faster databases</h2><div class=\"entry-content\">"
+                     "<p>For this episode of the weekly report, I interviewed the principal engineer of the database "
+                     "team, to learn more about the new storage options.</p><p>We discussed the use cases, and the "
+                     "fact that you can add capacity to a running database while it is in use.</p></div></div>"
+                     "<div id=\"gamma\"><h3>Featured events</h3>");
+    for (int i = 0; i < 4; i++)
+        ov__buf_printf(&b, "<h4><a href=\"/e/%d\">Event %d in the city</a></h4><p>This session, number %d, will use real "
+                           "world case studies to help introduce how companies can use the cloud to stay flexible and "
+                           "ahead of the curve, and it will also give you the chance to meet the team and the other "
+                           "customers who came to the panel that the technical evangelist leads.</p>",
+                       i, i, i);
+    ov__buf_puts(&b, "</div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "I interviewed the principal engineer"), "post lost: %s", t);
+    cr_assert(!strstr(t, "real world case studies"), "sidebar taken: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
