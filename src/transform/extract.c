@@ -609,7 +609,10 @@ static void mark(ov__tree *t)
                 else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = OV__DROP_HINT;
                 free(txt);
             }
+            /* the page's own landmark of its main content (role="main")
+             * around a short post is not a link list for its menus */
             if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6 &&
+                !(role && !strcasecmp(role, "main")) &&
                 !(tl >= OV__PARA_PROSE_MIN && linked_prose_para(t, i, (double)s->total.links / tl)))
                 drop = OV__DROP_HINT;
         }
@@ -634,6 +637,14 @@ static double roots_good(const ov__tree *t, const size_t *r, size_t n)
 }
 
 static size_t parent_of(const ov__tree *t, size_t i) { return t->st[i].parent ? t->st[i].parent - 1 : (size_t)-1; }
+
+/* Does a class or id of one of the roots name it as content ("entry-content")? */
+static int roots_named(const ov__tree *t, const size_t *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t->st[r[i]].weight > 0) return 1;
+    return 0;
+}
 
 /* One past the last node of root's subtree (nodes are in document order). */
 static size_t subtree_end(const ov__tree *t, size_t root)
@@ -704,10 +715,30 @@ static size_t add_lede(const ov__tree *t, size_t top, size_t *roots, size_t n, s
  * about as well (the article split over a few divs), then its siblings that
  * score well or read as prose (Readability's sibling merge).
  */
+/* Is element i an author box marked as one, or inside such a box? */
+static int in_author_box(const ov__tree *t, size_t i)
+{
+    for (size_t a = i; a != (size_t)-1 && a != 0; a = parent_of(t, a))
+        if (t->st[a].drop == OV__DROP_CLASS && author_box(t->node[a])) return 1;
+    return 0;
+}
+
+/* The best scored block outside the marked author boxes: a retry that
+ * lets their mark go must not make the writer's bio the article. */
+static size_t best_outside_author_boxes(const ov__tree *t, size_t top)
+{
+    if (top == (size_t)-1 || !in_author_box(t, top)) return top;
+    size_t best = (size_t)-1;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->st[i].scored && (best == (size_t)-1 || t->st[i].score > t->st[best].score) && !in_author_box(t, i))
+            best = i;
+    return best;
+}
+
 static size_t candidate_a(ov__tree *t, int level, size_t *roots, size_t max)
 {
     ov__tree_sum(t, level);
-    size_t top = ov__score(t);
+    size_t top = best_outside_author_boxes(t, ov__score(t));
     if (top == (size_t)-1) return 0;
     double last = t->st[top].score, thr = last / 3;
     for (size_t p = parent_of(t, top); p != (size_t)-1 && p != 0; p = parent_of(t, p)) {
@@ -739,6 +770,9 @@ static size_t candidate_a(ov__tree *t, int level, size_t *roots, size_t max)
         double bonus = 0;
         const char *kc = attr(k, "class");
         if (tcls && kc && tcls[0] && !strcmp(tcls, kc)) bonus = ts * 0.2;
+        /* an author box scores as prose; when a retry let its mark go it
+         * still is no part of the story beside it */
+        if (!keep && author_box(k)) continue;
         if (!keep && s->scored && s->score + bonus >= sthr) keep = 1;
         if (!keep && (!xmlStrcasecmp(k->name, BAD_CAST "p") || (!s->block && s->total.chars))) {
             double len = ov__acc_len(&s->total);
@@ -802,22 +836,46 @@ static int linked_prose_para(const ov__tree *t, size_t i, double ld)
            ld <= OV__PARA_LINKS_MAX && !has_address_link(t, i);
 }
 
+/* A container holding more than this share of a chosen root's text is the
+ * post itself, not a box inside it, unless more than OV__SPARE_LINKS_MAX
+ * of its text is links (a sidebar of link lists beside a short story). */
+#define OV__DROP_SPARE 0.5
+#define OV__SPARE_LINKS_MAX 0.75
+
+/* Is element i (link density ld) such a container of a root holding
+ * rtext characters: a block of blocks, or a list? */
+static int spared_container(const ov__tree *t, size_t i, double rtext, double ld)
+{
+    xmlNodePtr n = t->node[i];
+    return (has_block_child(n) || name_in(n, (const char *const[]){"ul", "ol", NULL})) &&
+           (double)t->st[i].total.chars > OV__DROP_SPARE * rtext && ld <= OV__SPARE_LINKS_MAX;
+}
+
 /* Inside the chosen roots, leave out link lists and boilerplate lines that
- * hold no good paragraph. */
+ * hold no good paragraph (not the container of most of a root's text). */
 static void drop_bad(ov__tree *t, const size_t *roots, size_t n)
 {
     for (size_t r = 0; r < n; r++) {
         /* pre-order: the subtree of a root is the run of indices after it
          * whose parents are inside it */
         size_t end = subtree_end(t, roots[r]);
+        double rtext = (double)t->st[roots[r]].total.chars;
         for (size_t i = roots[r] + 1; i < end; i++) {
             ov__nstat *s = &t->st[i];
             if (s->drop || s->good || !s->block) continue;
             double ld = s->total.chars ? (double)s->total.links / s->total.chars : 0;
             int bad = s->cls == OV__CLS_BAD || s->cls == OV__CLS_NONE;
-            if (bad && linked_prose_para(t, i, ld)) continue;
             /* a paragraph with many inline links still reads as prose */
-            if (bad && (ld > 0.5 || s->boiler || (ld > 0.25 && !ov__prose_like(&s->total)))) s->drop = OV__DROP_BAD;
+            if (!bad || !(ld > 0.5 || s->boiler || (ld > 0.25 && !ov__prose_like(&s->total)))) continue;
+            if (linked_prose_para(t, i, ld)) continue;
+            /* a link roundup post: the container of most of the root is
+             * the post, whatever its paragraphs are called; named as
+             * content ("entry-content"), its link lines are the post's too */
+            if (spared_container(t, i, rtext, ld)) {
+                if (s->weight > 0) i = subtree_end(t, i) - 1;
+                continue;
+            }
+            s->drop = OV__DROP_BAD;
         }
     }
 }
@@ -1234,7 +1292,9 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
         ov__tree_sum(&t, level);
         /* Candidate B from the paragraph classifier; choose by agreement:
          * A unless it holds under half of the good paragraphs and B holds
-         * twice as much good text as A holds text. B is not taken merely for
+         * twice as much good text as A holds text, and A is not named as
+         * content by its class (a short post in "entry-content" beside a
+         * sidebar of event blurbs). B is not taken merely for
          * holding A plus more good text: that text is as often the teasers
          * of other stories below a short one (measured on the corpus). */
         double g = t.st[0].good;
@@ -1242,7 +1302,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
             double ga = roots_good(&t, ri, na);
             size_t b = candidate_b(&t);
             double gb = t.st[b].good;
-            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa)) {
+            if (na == 0 || (ga < 0.5 * g && gb > 2 * pa && !roots_named(&t, ri, na))) {
                 ri[0] = b;
                 na = 1;
             }

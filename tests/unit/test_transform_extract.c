@@ -863,3 +863,160 @@ Test(transform_extract, long_paragraph_mostly_of_linked_names_is_not_marked_as_a
     free(t);
     ov__buf_free(&b);
 }
+
+Test(transform_extract, link_roundup_post_keeps_its_container)
+{
+    /* a blog's link roundup: a dated intro and a list of linked headlines,
+     * each with a remark, inside the post's "entry-content", over half of
+     * its text in links; an author box below makes the wrapper the chosen
+     * block. The container named as content is the post, its link lines
+     * too; the sidebar still goes. */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Quickies 10.29</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div id=\"main\"><div class=\"post\"><p class=\"metadata\"><a href=\"/au/mary\">Mary</a> "
+                     "<a href=\"/c/q\">Quickies</a> <a href=\"#comments\">7 Comments</a> October 29th</p>"
+                     "<h2><a href=\"/q/10-29\">Quickies 10.29</a></h2><div class=\"entry-content\">"
+                     "<p>On this day in 1863 the <a href=\"/rc\">International Red Cross</a> was formed. If you are in the "
+                     "path of the storm today, as I am, please be careful!</p><ul>");
+    static const char *const items[][2] = {{"Dog debarking policy raises protests", "It is sad to see dog lovers back it."},
+                                           {"Calling all germs on your phone", "Do you really want to know?"},
+                                           {"Laugh along with eight hundred clowns", "I would slowly back away."},
+                                           {"A director opens up about her journey", ""},
+                                           {"Cereal is big at Halloween with kids", ""},
+                                           {"A new peril for parents: student loans", "Who else is going through this?"}};
+    for (size_t k = 0; k < sizeof items / sizeof items[0]; k++)
+        ov__buf_printf(&b, "<li><a href=\"/l/%zu\">%s</a>%s%s</li>", k, items[k][0], items[k][1][0] ? " - " : "",
+                       items[k][1]);
+    ov__buf_puts(&b, "</ul></div></div><div class=\"post-author\"><h3>About the author</h3><p>Mary is a scientist who "
+                     "works on drugs you have hopefully never heard of, and she enjoys cooking to blue grass music.</p>"
+                     "</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "International Red Cross was formed"), "intro lost: %s", t);
+    cr_assert(strstr(t, "Calling all germs on your phone"), "roundup lost: %s", t);
+    cr_assert(strstr(t, "Cereal is big at Halloween"), "roundup lost: %s", t);
+    cr_assert(!strstr(t, "A much read story"), "sidebar kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, author_box_beside_a_short_post_is_not_merged_on_retry)
+{
+    /* a short post (under the retry threshold) and, beside its container,
+     * the author's box with a longer bio: the retry that lets the class
+     * marks go must not take the box in as a sibling that scores well */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Halo trailer</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"col-left\"><div class=\"post\"><h1>Weapons revealed in a new trailer</h1>"
+                     "<p>You may remember that the laser was leaked on video yesterday, and the studio has just gone "
+                     "one better with a look at all of the weapons in the game.</p>"
+                     "<p>Most of the weapons in the trailer you are likely to have seen before, but there are a few "
+                     "new ones, so check it out.</p><p>The game will be released on the 26th, and the studio says that "
+                     "more of its maps will be shown at the show in the spring, with a beta for some players.</p></div>"
+                     "<div class=\"post-author\"><h3>About the author</h3><p>I founded this blog in order to give the "
+                     "country what I thought it really needed. After looking through tech news and review blogs over "
+                     "the last few years I was fed up with the typical blog, and I thought that I could do better.</p>"
+                     "</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "the laser was leaked"), "post lost: %s", t);
+    cr_assert(strstr(t, "released on the 26th"), "post lost: %s", t);
+    cr_assert(!strstr(t, "I founded this blog"), "author box kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, author_box_longer_than_a_short_post_is_not_the_article_on_retry)
+{
+    /* a comic post of two lines and, beside it, the artist's box with a
+     * longer bio in its own "author_text" block: the retry that lets the
+     * class marks go must not make the bio the best block */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>Freelance comic 284</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"col-left\"><div class=\"post post_bg\"><h1>Freelance comic 284: excuses</h1>"
+                     "<ul class=\"the_post_meta\"><li><a href=\"/au/nc\">N. C. Winters</a></li><li><a href=\"/c/comic\">"
+                     "Freelance comic</a></li><li>November 12th</li></ul><div class=\"post_inner_wrap\">"
+                     "<p><img src=\"/ff284.jpg\" alt=\"Comic 284\"></p><p>Once a week, we feature a freelance-themed "
+                     "comic from a talented artist. Why not also <a href=\"/c/comic\">take a look at our comic "
+                     "archive</a>?</p></div></div>"
+                     "<div class=\"about_author\"><ul class=\"author_links\"><li>N. C. Winters</li><li><a href=\"/w\">"
+                     "Website</a></li></ul><div class=\"author_text\"><p><em>He is always drawing. When he is not making comics, doodling or "
+                     "working as a freelance graphic artist, he spends his time painting pictures for galleries from "
+                     "his home studio, and he also writes, with a cat on his desk, about the life of an artist who "
+                     "works alone.</em></p></div></div></div>"
+                     "<div class=\"footer\"><p>This site is a place for freelancers to find work, to learn about the "
+                     "business of working alone and to meet other people who do the same, in every field of design, "
+                     "writing and programming, wherever they live and whatever they charge for their time and work.</p>"
+                     "<p>We write about it every day, and we read every letter that our readers send us.</p></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Once a week, we feature"), "post lost: %s", t);
+    cr_assert(!strstr(t, "He is always drawing"), "author box kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, main_landmark_around_a_short_post_is_not_a_link_list)
+{
+    /* role="main" holds a short video post, its tag list and lists of the
+     * network's other posts: over 0.6 of its text in links. The landmark
+     * is not marked as a link list (the page minus it was the article:
+     * a publisher's "About" box) */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>A craftsman</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div class=\"main-container\" role=\"main\"><article class=\"post-page\"><h1><a href=\"/p/1\">"
+                     "Watch: portrait of a craftsman</a></h1><div class=\"body entry-content\"><p>Take a visit inside the "
+                     "leather works studio of <a href=\"/fc\">the craftsman</a> in the hills. He gives us a very honest "
+                     "view of his business.</p></div><ol class=\"tags\">");
+    for (int i = 0; i < 6; i++) ov__buf_printf(&b, "<li><a href=\"/t/%d\">tag number %d</a></li>", i, i);
+    ov__buf_puts(&b, "</ol></article><ul class=\"network-posts\">");
+    for (int i = 0; i < 8; i++) ov__buf_printf(&b, "<li><a href=\"/n/%d\">Another post of the network, %d</a></li>", i, i);
+    ov__buf_puts(&b, "</ul></div><div class=\"about\"><h4>About the publisher</h4><div>The publisher is a wholly "
+                     "independent house of online fashion and lifestyle news sites with offices in two cities. Our "
+                     "sites cover the latest in new and emerging trends and products in fashion, art, design and "
+                     "much more.</div></div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "Take a visit inside the leather works"), "post lost: %s", t);
+    cr_assert(!strstr(t, "wholly independent"), "about box kept: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
+
+Test(transform_extract, short_post_named_as_content_beats_a_sidebar_of_good_blurbs)
+{
+    /* a short post in "entry-content" and a sidebar of event blurbs, each
+     * a long prose paragraph the classifier calls good: the classifier's
+     * block (holding more good text than the post has text) does not win
+     * over a block the page names as content */
+    ov__buf b = OV__BUF_INIT;
+    ov__buf_puts(&b, "<html><head><title>The weekly report</title></head><body>");
+    page_chrome(&b, 1);
+    ov__buf_puts(&b, "<div id=\"alpha\"><h2>The weekly report: faster databases</h2><div class=\"entry-content\">"
+                     "<p>For this episode of the weekly report, I interviewed the principal engineer of the database "
+                     "team, to learn more about the new storage options.</p><p>We discussed the use cases, and the "
+                     "fact that you can add capacity to a running database while it is in use.</p></div></div>"
+                     "<div id=\"gamma\"><h3>Featured events</h3>");
+    for (int i = 0; i < 4; i++)
+        ov__buf_printf(&b, "<h4><a href=\"/e/%d\">Event %d in the city</a></h4><p>This session, number %d, will use real "
+                           "world case studies to help introduce how companies can use the cloud to stay flexible and "
+                           "ahead of the curve, and it will also give you the chance to meet the team and the other "
+                           "customers who came to the panel that the technical evangelist leads.</p>",
+                       i, i, i);
+    ov__buf_puts(&b, "</div>");
+    page_chrome(&b, 0);
+    ov__buf_puts(&b, "</body></html>");
+    char *t = extract_text(b.data, NULL);
+    cr_assert(strstr(t, "I interviewed the principal engineer"), "post lost: %s", t);
+    cr_assert(!strstr(t, "real world case studies"), "sidebar taken: %s", t);
+    free(t);
+    ov__buf_free(&b);
+}
