@@ -293,10 +293,18 @@ static void close_others(int keep)
 
 static void child_main(int fd)
 {
+    if (fd <= STDERR_FILENO) { /* the caller had closed a standard descriptor */
+        int old = fd;
+        if ((fd = fcntl(old, F_DUPFD_CLOEXEC, STDERR_FILENO + 1)) < 0)
+            _exit(1);
+        close(old);
+    }
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull >= 0) { /* stderr stays: libvips's warnings, as before */
         dup2(devnull, STDIN_FILENO);
         dup2(devnull, STDOUT_FILENO);
+        if (fcntl(STDERR_FILENO, F_GETFD) < 0)
+            dup2(devnull, STDERR_FILENO);
     }
     close_others(fd);
     /* no handler of the caller's runs here; an interrupt is for the build's
