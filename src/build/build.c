@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "build/cover_ahead.h"
+#include "build/cover_proc.h"
 #include "build/pipeline.h"
 #include "octavo/warc.h"
 #include "util/buf.h"
@@ -139,10 +140,12 @@ static void make_cover(const ov__build_config *cfg, ov__build_result *res)
     ov_cover_spec_of_book(b, w, h, cfg->image.grayscale, &spec);
     ov__cover_ahead *ahead = res->cover_ahead;
     res->cover_ahead = NULL;
-    if (ov__cover_ahead_take(ahead, &spec.spec, &b->cover))
-        return;
-    if (ov_cover_render_book(b, w, h, cfg->image.grayscale, &b->cover, &err) != 0 && !cfg->quiet)
+    if (!ov__cover_ahead_take(ahead, &spec.spec, &b->cover) &&
+        ov__cover_proc_render(res->cover_proc, &spec.spec, &b->cover, &err) != 0 && !cfg->quiet)
         fprintf(stderr, "octavo: cover: %s; using a drawn SVG cover instead\n", err.message);
+    /* no more covers: the cover process goes before the packaging peak */
+    ov__cover_proc_free(res->cover_proc);
+    res->cover_proc = NULL;
 }
 
 static int write_report(const ov_build_options *o, const ov__build_result *res, int code,

@@ -1,5 +1,6 @@
 /* cover_ahead.c - the cover rendered on a thread (see cover_ahead.h). */
 #include "build/cover_ahead.h"
+#include "build/cover_proc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@ struct ov__cover_ahead {
     const char *head_ptrs[OV_COVER_MAX_HEADLINES];
     ov_resource *photo;   /* a copy of the book's (the spool is only read) */
     ov_resource *cover;   /* the result, or NULL */
+    ov__cover_proc *proc; /* where it is drawn (borrowed), or NULL: on the thread */
     int rc;
 };
 
@@ -21,7 +23,7 @@ static void *render(void *arg)
     ov__cover_ahead *ca = arg;
     ov_error err;
     ov_error_clear(&err);
-    ca->rc = ov_cover_render(&ca->spec, &ca->cover, &err);
+    ca->rc = ov__cover_proc_render(ca->proc, &ca->spec, &ca->cover, &err);
     return NULL;
 }
 
@@ -66,12 +68,16 @@ static void ca_free(ov__cover_ahead *ca)
     free(ca);
 }
 
-ov__cover_ahead *ov__cover_ahead_start(const ov_cover_spec *spec)
+ov__cover_ahead *ov__cover_ahead_start(const ov_cover_spec *spec, ov__cover_proc *proc)
 {
+    /* drawn here: libvips starts on this (the main) thread, as it did */
+    if (!proc && ov_image_init(NULL) != 0)
+        return NULL;
     ov__cover_ahead *ca = calloc(1, sizeof *ca);
     if (!ca)
         return NULL;
     ca->spec = *spec;
+    ca->proc = proc;
     size_t n = spec->n_headlines < OV_COVER_MAX_HEADLINES ? spec->n_headlines
                                                           : OV_COVER_MAX_HEADLINES;
     int bad = dup_or_null(&ca->title, spec->title) || dup_or_null(&ca->subtitle, spec->subtitle) ||

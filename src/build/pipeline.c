@@ -15,7 +15,9 @@
  * thread touches the book, the skips and the fetcher. A worker reads only
  * its page and the job's feed fields, which nothing changes meanwhile.
  * Once the book's first articles and photo are known, the cover is
- * rendered ahead on a thread of its own (cover_ahead.h). Images are sniffed, prepared for
+ * rendered ahead on a thread of its own (cover_ahead.h), which hands it to
+ * a process forked before any thread starts (cover_proc.h), so libvips
+ * never loads here unless an image needs it. Images are sniffed, prepared for
  * e-readers and spooled to a temporary directory, and each article's body
  * is appended to a spool file there once extracted, so memory stays flat
  * as the issue grows; the packager streams the images from there and reads
@@ -489,7 +491,7 @@ static void cover_start(run *r)
     spec.headlines = r->cover_heads;
     spec.n_headlines = r->cover_n;
     spec.photo = r->cover_photo_done ? r->cover_photo : NULL;
-    r->res->cover_ahead = ov__cover_ahead_start(&spec);
+    r->res->cover_ahead = ov__cover_ahead_start(&spec, r->res->cover_proc);
     r->cover_off = 1;
 }
 
@@ -1413,9 +1415,10 @@ int ov__build_collect(const ov__build_config *cfg, ov__build_result *res, ov_err
     int rc = ov_book_new(&res->book);
     if (rc)
         return ov_error_set(err, rc, NULL, "out of memory");
+    /* before any thread: the cover is drawn there (cover_proc.h); libvips
+       starts here only if an image needs it (ov_image_prepare) */
+    res->cover_proc = ov__cover_proc_start();
     if ((rc = make_spool_dir(res, err)) != 0)
-        goto cleanup;
-    if (!cfg->no_images && (rc = ov_image_init(err)) != 0)
         goto cleanup;
 
     for (size_t i = 0; i < cfg->n_inputs && !r.fatal; i++) {
@@ -1494,6 +1497,8 @@ void ov__build_result_free(ov__build_result *res)
 {
     ov__cover_ahead_take(res->cover_ahead, NULL, NULL); /* a run that ended early */
     res->cover_ahead = NULL;
+    ov__cover_proc_free(res->cover_proc);
+    res->cover_proc = NULL;
     ov_book_free(res->book); /* unlinks the spool files it owns */
     res->book = NULL;
     for (size_t i = 0; i < res->n_skips; i++) {

@@ -96,6 +96,7 @@ typedef struct ov__build_result {
     ov_fetcher *fetcher;    /* kept for the report; may be NULL */
     char *spool_dir;        /* temporary directory of spooled resources */
     struct ov__cover_ahead *cover_ahead; /* the cover rendered ahead (cover_ahead.h), or NULL */
+    struct ov__cover_proc *cover_proc;   /* the process covers are drawn in (cover_proc.h), or NULL */
     ov__body_ref *bodies;   /* one per article of book, in book order */
     size_t n_bodies, cap_bodies;
     int body_fd;            /* the bodies' spool file, when body_fd_open > 0 */

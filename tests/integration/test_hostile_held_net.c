@@ -617,11 +617,13 @@ static int count_fds(pid_t pid, int *sockets, char *what, size_t size)
 }
 
 /* 2,000 articles from one host at --concurrency 64 --per-host 16, sampled
-   from /proc/<pid>/fd every millisecond: never more than 18 sockets (16
-   connections and libcurl's wakeup pair), so 21 descriptors with stdin,
-   stdout and stderr while fetching. The cover is drawn on a thread while
-   the fetch runs (issue 13), and fontconfig holds up to two of its files
-   open meanwhile: 23 at most, the two past 21 files. Once the fetch is over
+   from /proc/<pid>/fd every millisecond: never more than 19 sockets (16
+   connections, libcurl's wakeup pair and the one to the cover process,
+   src/build/cover_proc.h), so 22 descriptors with stdin, stdout and stderr
+   while fetching. The cover is drawn while the fetch runs (issue 13), in
+   the cover process; drawn in octavo's own (no cover process: 18 sockets)
+   fontconfig holds up to two of its files open meanwhile: 23 at most
+   either way, the ones past 21 files. Once the fetch is over
    the build closes libcurl's idle connections (ov_fetcher_close_connections),
    so packaging's temporary files come on top of no socket. Nothing grows
    with the number of articles. (What the descriptors are is read at each
@@ -709,7 +711,7 @@ Test(held_net, two_thousand_articles_with_few_descriptors, .timeout = 600)
     }
     char *err = ov_test_slurp(errpath, NULL);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d\nstderr: %s", status, err);
-    cr_assert_leq(most_sockets, 18, "%d sockets open at once", most_sockets);
+    cr_assert_leq(most_sockets, 19, "%d sockets open at once", most_sockets);
     cr_assert_leq(most, 23, "%d descriptors open at once:\n%s", most, at_most);
     /* past 0-2 and the sockets, only files being read or written */
     for (const char *p = at_most; (p = strstr(p, " -> ")) != NULL; p += 4)

@@ -120,10 +120,10 @@ int ov_image_fit_budget(ov_book *b, size_t budget, size_t *dropped, ov_error *er
         return ov_error_set(err, OV_EINVAL, "", "no book");
     if (!budget)
         budget = OV_IMAGE_BOOK_BUDGET;
+    if (ov__book_bytes(b) <= budget)
+        return 0; /* nothing to shrink: libvips not needed */
     if ((rc = ov_image_init(err)) != 0)
         return rc;
-    if (ov__book_bytes(b) <= budget)
-        return 0;
     size_t total = ov__book_bytes(b);
     order = malloc((b->n_resources ? b->n_resources : 1) * sizeof *order);
     gone = calloc(b->n_resources ? b->n_resources : 1, 1);

@@ -3,6 +3,7 @@
  */
 #define OV__VIPS_DL_NO_REDIRECT
 #include "package/image/vips_dl.h"
+#include "package/image/vips_loaded.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -20,6 +21,9 @@ ov__vips_api ov__vips;
 
 static pthread_once_t ov__vips_once = PTHREAD_ONCE_INIT;
 static int ov__vips_rc = -1;
+/* set as ov__vips_load starts: a load that failed half-way may have run
+ * constructors of libvips's libraries */
+static int ov__vips_tried;
 static char ov__vips_reason[OV__VIPS_DL_MAX_REASON];
 
 #ifndef OV_VIPS_LINKED
@@ -68,8 +72,14 @@ static void ov__vips_do_load(void)
 }
 #endif
 
+int ov__vips_loaded(void)
+{
+    return __atomic_load_n(&ov__vips_tried, __ATOMIC_RELAXED);
+}
+
 int ov__vips_load(ov_error *err)
 {
+    __atomic_store_n(&ov__vips_tried, 1, __ATOMIC_RELAXED);
     pthread_once(&ov__vips_once, ov__vips_do_load);
     if (ov__vips_rc != 0)
         return ov_error_set(err, OV_ERROR, "", "libvips is not available (%s)", ov__vips_reason);
