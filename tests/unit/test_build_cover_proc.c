@@ -121,6 +121,31 @@ static void same_bytes(void)
     check_spec(p, &with, "image/jpeg");
     unlink(path);
 
+    /* a shared spool file: other bytes first, the photo at an offset (the
+       cover once left such a photo out: libvips opened the file at 0) */
+    char shared[] = "/tmp/ov-cover-spool-XXXXXX";
+    fd = mkstemp(shared);
+    CHECK(fd >= 0);
+    static const char head[] = "OVSPOOL\nother resources' bytes";
+    CHECK(write(fd, head, sizeof head - 1) == (ssize_t)(sizeof head - 1));
+    CHECK(write(fd, photo->data, photo->size) == (ssize_t)photo->size);
+    close(fd);
+    spooled.spool_path = shared;
+    spooled.spool_offset = sizeof head - 1;
+    check_spec(p, &with, "image/jpeg");
+    /* the same cover as from the photo alone */
+    ov_resource *a = NULL, *b = NULL;
+    ov_error e2;
+    ov_error_clear(&e2);
+    with.photo = &spooled;
+    CHECK(ov_cover_render(&with, &a, &e2) == 0);
+    with.photo = photo;
+    CHECK(ov_cover_render(&with, &b, &e2) == 0);
+    CHECK(a && b && a->size == b->size && memcmp(a->data, b->data, a->size) == 0);
+    ov_resource_free(a);
+    ov_resource_free(b);
+    unlink(shared);
+
     /* an error comes back with its code and message */
     ov_cover_spec untitled = {.title = NULL, .subtitle = "x"};
     ov_resource *r = NULL;

@@ -155,15 +155,36 @@ static int ov__cover_line(VipsImage **canvas, const char *text, int px, int x0, 
     return rc;
 }
 
-/* The photo decoded, cropped to w x h around its centre, 3-band uchar. */
+/* The photo decoded, cropped to w x h around its centre, 3-band uchar. A
+ * photo in a shared spool file (its bytes at spool_offset, after other
+ * resources') is read into memory first, as libvips opens a file only
+ * from its start, and the result is rendered into memory so the bytes can
+ * go. */
 static VipsImage *ov__cover_photo(const ov_resource *r, int w, int h)
 {
     VipsImage *im = NULL, *th = NULL, *rgb = NULL, *flat = NULL, *u8 = NULL;
+    unsigned char *bytes = NULL;
+    ov_resource mem;
     ov_error e;
 
     ov_error_clear(&e);
-    if (w < 16 || h < 16 || ov__image_open(r, VIPS_ACCESS_RANDOM, &im, &e) != 0)
+    if (w < 16 || h < 16)
         return NULL;
+    if (!r->data && r->spool_path && r->spool_offset) {
+        size_t len = 0;
+        if (ov_resource_read(r, &bytes, &len, &e) != 0)
+            return NULL;
+        mem = *r;
+        mem.data = bytes;
+        mem.size = len;
+        mem.spool_path = NULL;
+        mem.spool_offset = 0;
+        r = &mem;
+    }
+    if (ov__image_open(r, VIPS_ACCESS_RANDOM, &im, &e) != 0) {
+        free(bytes);
+        return NULL;
+    }
     if (ov__image_check_bomb(r, im, &e) != 0 ||
         vips_thumbnail_image(im, &th, w, "height", h, "crop", VIPS_INTERESTING_CENTRE, "size",
                              VIPS_SIZE_BOTH, NULL) != 0 ||
@@ -181,6 +202,11 @@ static VipsImage *ov__cover_photo(const ov_resource *r, int w, int h)
     }
     if (vips_cast(flat, &u8, VIPS_FORMAT_UCHAR, NULL) != 0)
         u8 = NULL;
+    if (u8 && bytes) {
+        VipsImage *copy = vips_image_copy_memory(u8);
+        g_object_unref(u8);
+        u8 = copy;
+    }
 cleanup:
     vips_error_clear();
     if (im)
@@ -191,6 +217,7 @@ cleanup:
         g_object_unref(rgb);
     if (flat)
         g_object_unref(flat);
+    free(bytes);
     return u8;
 }
 

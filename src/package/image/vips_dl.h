@@ -64,6 +64,7 @@
     X(vips_image_get_int)                                                                         \
     X(vips_image_get_interpretation)                                                              \
     X(vips_image_get_typeof)                                                                      \
+    X(vips_image_copy_memory)                                                                     \
     X(vips_image_get_width)                                                                       \
     X(vips_image_hasalpha)                                                                        \
     X(vips_image_new_from_buffer)                                                                 \
@@ -135,6 +136,7 @@ int ov__vips_load(ov_error *err);
 #define vips_image_get_int (ov__vips.vips_image_get_int)
 #define vips_image_get_interpretation (ov__vips.vips_image_get_interpretation)
 #define vips_image_get_typeof (ov__vips.vips_image_get_typeof)
+#define vips_image_copy_memory (ov__vips.vips_image_copy_memory)
 #define vips_image_get_width (ov__vips.vips_image_get_width)
 #define vips_image_hasalpha (ov__vips.vips_image_hasalpha)
 #define vips_image_new_from_buffer (ov__vips.vips_image_new_from_buffer)
