@@ -734,7 +734,9 @@ compact:;
  * (< 0) of starting the next ones. Their slots are given to the requests
  * waiting, and those sent, before the outcomes go to `done`: with few
  * connections per host the server then works on the next request while
- * the caller reads the last answer, instead of waiting for it to finish. */
+ * the caller reads the last answer, instead of waiting for it to finish
+ * (when every answer of the batch is a plain 2xx: anything else is handled
+ * first, as it may hold the host back). */
 static int drain(run_ctx *c, ov_error *err)
 {
     done_xfer d[OV__DRAIN_BATCH];
@@ -742,15 +744,20 @@ static int drain(run_ctx *c, ov_error *err)
     int n = 0, rc = 0;
     for (;;) {
         CURLMsg *m;
-        int left = 0;
+        int left = 0, plain = 1;
         while (nd < OV__DRAIN_BATCH && (m = curl_multi_info_read(c->f->multi, &left)) != NULL)
-            if (m->msg == CURLMSG_DONE)
-                transfer_detach(c->f, m->easy_handle, m->data.result, &d[nd++]);
+            if (m->msg == CURLMSG_DONE) {
+                transfer_detach(c->f, m->easy_handle, m->data.result, &d[nd]);
+                /* only plain answers: a timeout, an error or a redirect may
+                   change what the host's next requests do (deadline.c) */
+                plain &= d[nd].res == CURLE_OK && d[nd].status >= 200 && d[nd].status < 300;
+                nd++;
+            }
         if (!nd)
             break;
         int64_t wake = 0; /* the loop's next pump sets its timer */
         int running = 0;
-        if (!rc && (rc = pump(c, &wake, err)) == 0)
+        if (plain && !rc && (rc = pump(c, &wake, err)) == 0)
             curl_multi_perform(c->f->multi, &running); /* sends them; errors show there */
         for (size_t i = 0; i < nd; i++)
             transfer_finish(c, &d[i]);
