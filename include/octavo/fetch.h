@@ -164,7 +164,13 @@ void ov_fetcher_free(ov_fetcher *f);
  * over, so packaging runs with no socket left open. No-op otherwise.
  */
 void ov_fetcher_close_connections(ov_fetcher *f);
-/** Queue a request. OV_EPOLICY for non-http(s) URLs; OV_EINVAL for bad URLs. */
+/**
+ * Queue a request. OV_EPOLICY for non-http(s) URLs; OV_EINVAL for bad URLs.
+ * Requests to one host start in the order they were queued, except that an
+ * OV_FETCH_IMAGE goes before the other kinds still waiting for its host
+ * (after the images queued before it): a page's images are asked for once
+ * the page is read, and should not wait behind every page still queued.
+ */
 int ov_fetch_add(ov_fetcher *f, const ov_request *req, ov_error *err);
 /**
  * Perform all queued requests (and those queued by `done`), then return.

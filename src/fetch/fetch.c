@@ -260,6 +260,22 @@ void ov__enqueue(ov_fetcher *f, ov__req *r, int front)
         h->q_head = r;
         if (!h->q_tail)
             h->q_tail = r;
+        if (!h->q_first_last && (front || r->kind == OV_FETCH_IMAGE))
+            h->q_first_last = r;
+        return;
+    }
+    if (r->kind == OV_FETCH_IMAGE) {
+        /* Images go before the host's waiting pages, after the robots.txt
+           request and the images already there (in order): an image is
+           asked for once its page is extracted, and waiting behind every
+           page still queued would leave it (and the cover's photo) to the
+           end of the run, with the extraction threads idle meanwhile. */
+        ov__req **at = h->q_first_last ? &h->q_first_last->next : &h->q_head;
+        r->next = *at;
+        *at = r;
+        if (!r->next)
+            h->q_tail = r;
+        h->q_first_last = r;
         return;
     }
     r->next = NULL;
@@ -275,6 +291,8 @@ ov__req *ov__host_pop(ov_fetcher *f, ov__host *h)
     h->q_head = r->next;
     if (!h->q_head)
         h->q_tail = NULL;
+    if (h->q_first_last == r)
+        h->q_first_last = NULL;
     r->next = NULL;
     f->n_queued--;
     return r;

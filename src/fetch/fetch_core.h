@@ -29,6 +29,8 @@ typedef struct ov__host {
     int timed_out;        /* 1: a transfer timed out, the rest waits for the end of the run;
                              2: it timed out again then, the rest is skipped (deadline.c) */
     struct ov__req *q_head, *q_tail; /* requests waiting for this host, in order */
+    struct ov__req *q_first_last; /* last of the run at q_head that goes first (robots.txt,
+                                     images: ov__enqueue), or NULL */
     int pending;          /* listed in ov_fetcher.pending */
 } ov__host;
 

@@ -447,20 +447,30 @@ static void call_recorder(ov_fetcher *f, ov__req *r, long status, const char *fi
     f->o.on_exchange(f->o.exchange_ud, &ex);
 }
 
-static void transfer_done(run_ctx *c, CURL *e, CURLcode res)
+/* A finished transfer taken off the multi handle (its slot is free again),
+ * waiting for transfer_finish. */
+typedef struct done_xfer {
+    ov__req *r;
+    CURLcode res;
+    long status;
+    char *furl, *ct, *ip;
+} done_xfer;
+
+static void transfer_detach(ov_fetcher *f, CURL *e, CURLcode res, done_xfer *d)
 {
-    ov_fetcher *f = c->f;
     ov__req *r = NULL;
-    long status = 0;
     char *final_url = NULL, *ctype = NULL, *ip = NULL;
+    memset(d, 0, sizeof *d);
+    d->res = res;
     curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &d->status);
     curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &final_url);
     curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
     curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip);
-    char *furl = final_url ? strdup(final_url) : NULL;
-    char *ct = ctype ? strdup(ctype) : NULL;
-    char *ipc = ip ? strdup(ip) : NULL;
+    d->r = r;
+    d->furl = final_url ? strdup(final_url) : NULL;
+    d->ct = ctype ? strdup(ctype) : NULL;
+    d->ip = ip ? strdup(ip) : NULL;
     curl_multi_remove_handle(f->multi, e);
     for (size_t i = 0; i < f->n_active; i++)
         if (f->active[i] == r) {
@@ -476,15 +486,22 @@ static void transfer_done(run_ctx *c, CURL *e, CURLcode res)
     else
         curl_easy_cleanup(e);
     f->stats.downloaded_bytes += r->body.len;
-    if (f->o.on_exchange && res == CURLE_OK && status > 0) /* complete exchanges only */
-        call_recorder(f, r, status, furl, ipc);
-    int requeued = res == CURLE_OK ? classify_status(c, r, status, furl, ct)
-                                   : classify_error(c, r, res, status, furl);
+}
+
+/* The outcome of a detached transfer: recorded, retried or handed to `done`. */
+static void transfer_finish(run_ctx *c, done_xfer *d)
+{
+    ov_fetcher *f = c->f;
+    ov__req *r = d->r;
+    if (f->o.on_exchange && d->res == CURLE_OK && d->status > 0) /* complete exchanges only */
+        call_recorder(f, r, d->status, d->furl, d->ip);
+    int requeued = d->res == CURLE_OK ? classify_status(c, r, d->status, d->furl, d->ct)
+                                      : classify_error(c, r, d->res, d->status, d->furl);
     if (!requeued)
         ov__req_free(r);
-    free(furl);
-    free(ct);
-    free(ipc);
+    free(d->furl);
+    free(d->ct);
+    free(d->ip);
 }
 
 /* ---------------------------------------------------------------- replay */
@@ -710,17 +727,44 @@ compact:;
     return rc;
 }
 
-/* Handle finished transfers; returns how many finished. */
-static int drain(run_ctx *c)
+/* Most finished transfers detached before their outcomes are handled. */
+#define OV__DRAIN_BATCH 64
+
+/* Handle finished transfers; returns how many finished, or the OV_E* code
+ * (< 0) of starting the next ones. Their slots are given to the requests
+ * waiting, and those sent, before the outcomes go to `done`: with few
+ * connections per host the server then works on the next request while
+ * the caller reads the last answer, instead of waiting for it to finish
+ * (when every answer of the batch is a plain 2xx: anything else is handled
+ * first, as it may hold the host back). */
+static int drain(run_ctx *c, ov_error *err)
 {
-    CURLMsg *m;
-    int left = 0, n = 0;
-    while ((m = curl_multi_info_read(c->f->multi, &left)) != NULL)
-        if (m->msg == CURLMSG_DONE) {
-            transfer_done(c, m->easy_handle, m->data.result);
-            n++;
-        }
-    return n;
+    done_xfer d[OV__DRAIN_BATCH];
+    size_t nd = 0;
+    int n = 0, rc = 0;
+    for (;;) {
+        CURLMsg *m;
+        int left = 0, plain = 1;
+        while (nd < OV__DRAIN_BATCH && (m = curl_multi_info_read(c->f->multi, &left)) != NULL)
+            if (m->msg == CURLMSG_DONE) {
+                transfer_detach(c->f, m->easy_handle, m->data.result, &d[nd]);
+                /* only plain answers: a timeout, an error or a redirect may
+                   change what the host's next requests do (deadline.c) */
+                plain &= d[nd].res == CURLE_OK && d[nd].status >= 200 && d[nd].status < 300;
+                nd++;
+            }
+        if (!nd)
+            break;
+        int64_t wake = 0; /* the loop's next pump sets its timer */
+        int running = 0;
+        if (plain && !rc && (rc = pump(c, &wake, err)) == 0)
+            curl_multi_perform(c->f->multi, &running); /* sends them; errors show there */
+        for (size_t i = 0; i < nd; i++)
+            transfer_finish(c, &d[i]);
+        n += (int)nd;
+        nd = 0;
+    }
+    return rc ? rc : n;
 }
 
 void ov_fetch_set_idle(ov_fetcher *f, ov_fetch_idle_fn idle, void *ud)
@@ -762,7 +806,12 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
             rc = ov_error_set(err, OV_ENET, NULL, "libcurl multi failure");
             goto cleanup;
         }
-        if (drain(&c) > 0) {
+        int drained = drain(&c, err);
+        if (drained < 0) {
+            rc = drained;
+            goto cleanup;
+        }
+        if (drained > 0) {
             busy = f->beside ? f->beside(f->beside_ud, 0) : 0;
             continue; /* slots freed, retries queued: schedule before waiting */
         }

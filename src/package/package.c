@@ -119,6 +119,8 @@ static void pk_spool_close(ov__pk *p)
 
 static void pk_free(ov__pk *p)
 {
+    ov__zd_ahead_free(p->ahead); /* its threads write to the spool */
+    p->ahead = NULL;
     pk_spool_close(p);
     for (size_t i = 0; i < p->n_docs; i++)
         free(p->docs[i].data);
@@ -305,12 +307,17 @@ static int zw_entries(zw *z, ov__pk *p, ov_error *err)
     rc = rc ? rc : zw_part(z, p, "EPUB/nav.xhtml", p->nav, p->nav_len, p->nav_off, err);
     rc = rc ? rc : zw_part(z, p, "EPUB/toc.ncx", p->ncx, p->ncx_len, p->ncx_off, err);
     rc = rc ? rc : zw_mem(z, "EPUB/css/octavo.css", css, css_len, err);
+    ov__zd_ahead_finish(p->ahead);
     for (size_t i = 0; i < p->n_docs && !rc; i++) {
         char name[64];
         snprintf(name, sizeof name, "EPUB/%s", p->docs[i].href);
         const ov__pk_doc *d = &p->docs[i];
         rc = zw_part(z, p, name, d->spooled ? NULL : d->data, d->len, d->off, err);
+        if (!rc && d->ahead_id)
+            ov__zd_ahead_result(p->ahead, d->ahead_id, &z->ents[z->n - 1]);
     }
+    ov__zd_ahead_free(p->ahead); /* idle now: spool_off is this thread's again */
+    p->ahead = NULL;
     for (size_t i = 0; i < p->n_imgs && !rc; i++)
         rc = zw_image(z, &p->imgs[i], err);
     if (rc)
@@ -408,6 +415,8 @@ static int package_write(const ov_book *book, int release, const char *path,
     }
     p.release_bodies = release;
     pk_spool_open(&p);
+    /* the chapters are deflated on the other cores as they are written */
+    p.ahead = ov__zd_ahead_start(p.spool_fd, &p.spool_off);
     if (!p.opts.max_chapter_bytes)
         p.opts.max_chapter_bytes = OV_PACKAGE_MAX_CHAPTER_BYTES;
     rc = pk_plan(&p, err);

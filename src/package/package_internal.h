@@ -21,6 +21,7 @@ typedef struct ov__pk_doc {
     uint64_t off;      /* where the bytes are in the chapter spool, when spooled */
     int spooled;       /* the bytes are [off, off + len) of p->spool_path */
     int has_svg;       /* inline svg inside: manifest property "svg" */
+    size_t ahead_id;   /* its job in p->ahead (ov__zd_ahead_put), or 0 */
 } ov__pk_doc;
 
 /* One image file of the book. */
@@ -71,6 +72,9 @@ typedef struct ov__pk {
     int spool_unlinked;    /* the name is gone already (pk_spool_open) */
     uint64_t spool_off;    /* end of what was written */
     int spool_full;        /* a write failed (a full $TMPDIR): later documents stay in memory */
+    /* Spooled documents deflated ahead on other cores while the plan is
+       built (zipdeflate.h), or NULL; spool_off is shared with it meanwhile. */
+    struct ov__zd_ahead *ahead;
 } ov__pk;
 
 /* xhtml.c (used by chapter.c and front.c) */

@@ -11,8 +11,32 @@
 #include <unistd.h>
 
 #include "package/package_internal.h"
+#include "package/zipdeflate.h"
 #include "util/buf.h"
 #include "util/fs.h"
+
+/* ov__pk_spool; with `ahead_id`, the bytes go on to be deflated ahead. */
+static int spool_bytes(ov__pk *p, char *data, size_t len, uint64_t *off, size_t *ahead_id)
+{
+    if (p->spool_fd < 0 || p->spool_full || len == 0)
+        return 1;
+    /* The spool only saves memory: when it cannot be written (a full
+     * $TMPDIR), this and every later document stay in memory; what was
+     * spooled before stays readable below spool_off. */
+    uint64_t at = p->ahead ? ov__zd_ahead_reserve(p->ahead, len) : p->spool_off;
+    if (ov__pwrite_all(p->spool_fd, data, len, at) != 0) {
+        p->spool_full = 1; /* with p->ahead, a hole is left: nothing reads it */
+        return 1;
+    }
+    *off = at;
+    if (!p->ahead)
+        p->spool_off += len;
+    if (p->ahead && ahead_id)
+        *ahead_id = ov__zd_ahead_put(p->ahead, data, len);
+    else
+        free(data);
+    return 0;
+}
 
 int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size_t len,
                    ov_error *err)
@@ -30,13 +54,11 @@ int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size
     snprintf(d->id, sizeof d->id, "%s", id);
     snprintf(d->href, sizeof d->href, "%s", href);
     d->len = len;
-    int rc = ov__pk_spool(p, data, len, &d->off, err);
+    int rc = spool_bytes(p, data, len, &d->off, &d->ahead_id);
     if (rc == 1)
         d->data = data; /* no spool: the doc keeps its buffer */
-    else if (rc == 0)
-        d->spooled = 1;
     else
-        return rc;
+        d->spooled = 1;
     p->n_docs++;
     return 0;
 }
@@ -44,19 +66,7 @@ int ov__pk_add_doc(ov__pk *p, const char *id, const char *href, char *data, size
 int ov__pk_spool(ov__pk *p, char *data, size_t len, uint64_t *off, ov_error *err)
 {
     (void)err;
-    if (p->spool_fd < 0 || p->spool_full || len == 0)
-        return 1;
-    /* The spool only saves memory: when it cannot be written (a full
-     * $TMPDIR), this and every later document stay in memory; what was
-     * spooled before stays readable below spool_off. */
-    if (ov__pwrite_all(p->spool_fd, data, len, p->spool_off) != 0) {
-        p->spool_full = 1;
-        return 1;
-    }
-    *off = p->spool_off;
-    p->spool_off += len;
-    free(data);
-    return 0;
+    return spool_bytes(p, data, len, off, NULL);
 }
 
 /* Plain text for XML: escaped. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util/buf.h"
 #include "util/fs.h"
 #include "util/hmap.h"
 
@@ -118,8 +119,8 @@ static unsigned char *deflate_all(const unsigned char *in, size_t len, size_t *o
 static void do_entry(zd_run *r, size_t i)
 {
     ov__zd_entry *e = &r->e[i];
-    if (e->len == 0 || e->len > OV__ZD_ENTRY_MAX)
-        return;
+    if (e->done || e->len == 0 || e->len > OV__ZD_ENTRY_MAX)
+        return; /* done: deflated ahead (ov__zd_ahead) */
     unsigned char *owned;
     const unsigned char *in = input_of(r, e, &owned);
     if (!in)
@@ -209,6 +210,184 @@ void ov__zd_run(ov__zd_entry *e, size_t n, int spool_fd, uint64_t *spool_off)
         close(r.file_fd[i]);
     ov__hmap_free(&r.seen);
     pthread_mutex_destroy(&r.lock);
+}
+
+/* ---------- ahead, while the plan is built ---------- */
+
+typedef struct zd_job {
+    char *data;          /* owned until deflated */
+    size_t len;
+    int done;
+    uint32_t crc;
+    size_t comp_len;
+    unsigned char *comp; /* when the spool could not be written */
+    uint64_t comp_off;
+} zd_job;
+
+struct ov__zd_ahead {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;      /* a job queued, or stopping */
+    pthread_cond_t cv_idle; /* a job finished */
+    zd_job *jobs;
+    size_t n_jobs, cap_jobs;
+    size_t next;            /* next job to take */
+    size_t n_busy;          /* jobs taken, not finished */
+    size_t pending_bytes;   /* of jobs queued, not finished */
+    int stopping;
+    int spool_fd;
+    uint64_t *spool_off;
+    pthread_t threads[OV__ZD_THREADS_MAX];
+    size_t n_threads;
+};
+
+static void *ahead_worker(void *arg)
+{
+    ov__zd_ahead *a = arg;
+    pthread_mutex_lock(&a->lock);
+    for (;;) {
+        if (a->next == a->n_jobs) {
+            if (a->stopping)
+                break;
+            pthread_cond_wait(&a->cv, &a->lock);
+            continue;
+        }
+        size_t i = a->next++;
+        char *data = a->jobs[i].data;
+        size_t len = a->jobs[i].len;
+        a->jobs[i].data = NULL;
+        a->n_busy++;
+        pthread_mutex_unlock(&a->lock);
+        uint32_t crc = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), (const unsigned char *)data, len);
+        size_t clen = 0;
+        unsigned char *comp = deflate_all((const unsigned char *)data, len, &clen);
+        free(data);
+        uint64_t at = 0;
+        if (comp) {
+            pthread_mutex_lock(&a->lock);
+            at = *a->spool_off;
+            *a->spool_off += clen;
+            pthread_mutex_unlock(&a->lock);
+            if (ov__pwrite_all(a->spool_fd, comp, clen, at) == 0) {
+                free(comp);
+                comp = NULL; /* a failed write leaves a hole; the bytes stay here */
+            }
+        }
+        pthread_mutex_lock(&a->lock);
+        zd_job *j = &a->jobs[i]; /* after the lock: the array may have moved */
+        j->done = clen > 0 || comp;
+        if (j->done) {
+            j->crc = crc;
+            j->comp_len = clen;
+            j->comp = comp;
+            j->comp_off = at;
+        }
+        a->pending_bytes -= len;
+        a->n_busy--;
+        pthread_cond_broadcast(&a->cv_idle);
+    }
+    pthread_mutex_unlock(&a->lock);
+    return NULL;
+}
+
+ov__zd_ahead *ov__zd_ahead_start(int spool_fd, uint64_t *spool_off)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t threads = cores < 2 ? 0 : (size_t)cores - 1;
+    if (threads > OV__ZD_THREADS_MAX - 1)
+        threads = OV__ZD_THREADS_MAX - 1;
+    if (!threads || spool_fd < 0)
+        return NULL;
+    ov__zd_ahead *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    pthread_mutex_init(&a->lock, NULL);
+    pthread_cond_init(&a->cv, NULL);
+    pthread_cond_init(&a->cv_idle, NULL);
+    a->spool_fd = spool_fd;
+    a->spool_off = spool_off;
+    while (a->n_threads < threads &&
+           pthread_create(&a->threads[a->n_threads], NULL, ahead_worker, a) == 0)
+        a->n_threads++;
+    if (!a->n_threads) {
+        ov__zd_ahead_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+uint64_t ov__zd_ahead_reserve(ov__zd_ahead *a, size_t len)
+{
+    pthread_mutex_lock(&a->lock);
+    uint64_t at = *a->spool_off;
+    *a->spool_off += len;
+    pthread_mutex_unlock(&a->lock);
+    return at;
+}
+
+size_t ov__zd_ahead_put(ov__zd_ahead *a, char *data, size_t len)
+{
+    size_t id = 0;
+    pthread_mutex_lock(&a->lock);
+    if (len > 0 && len <= OV__ZD_AHEAD_BYTES && a->pending_bytes + len <= OV__ZD_AHEAD_BYTES &&
+        !a->stopping &&
+        ov__grow_array((void **)&a->jobs, a->n_jobs, &a->cap_jobs, sizeof *a->jobs, 64) == 0) {
+        zd_job *j = &a->jobs[a->n_jobs];
+        memset(j, 0, sizeof *j);
+        j->data = data;
+        j->len = len;
+        data = NULL;
+        a->pending_bytes += len;
+        id = ++a->n_jobs;
+        pthread_cond_signal(&a->cv);
+    }
+    pthread_mutex_unlock(&a->lock);
+    free(data);
+    return id;
+}
+
+void ov__zd_ahead_finish(ov__zd_ahead *a)
+{
+    if (!a)
+        return;
+    pthread_mutex_lock(&a->lock);
+    while (a->next < a->n_jobs || a->n_busy)
+        pthread_cond_wait(&a->cv_idle, &a->lock);
+    pthread_mutex_unlock(&a->lock);
+}
+
+void ov__zd_ahead_result(ov__zd_ahead *a, size_t id, ov__zd_entry *e)
+{
+    if (!a || id == 0 || id > a->n_jobs || !a->jobs[id - 1].done)
+        return;
+    zd_job *j = &a->jobs[id - 1];
+    e->done = 1;
+    e->crc = j->crc;
+    e->comp_len = j->comp_len;
+    e->comp = j->comp;
+    e->comp_off = j->comp_off;
+    e->same_as = 0;
+    j->comp = NULL;
+}
+
+void ov__zd_ahead_free(ov__zd_ahead *a)
+{
+    if (!a)
+        return;
+    pthread_mutex_lock(&a->lock);
+    a->stopping = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->lock);
+    for (size_t i = 0; i < a->n_threads; i++)
+        pthread_join(a->threads[i], NULL);
+    for (size_t i = 0; i < a->n_jobs; i++) {
+        free(a->jobs[i].data);
+        free(a->jobs[i].comp);
+    }
+    free(a->jobs);
+    pthread_cond_destroy(&a->cv);
+    pthread_cond_destroy(&a->cv_idle);
+    pthread_mutex_destroy(&a->lock);
+    free(a);
 }
 
 void ov__zd_free(ov__zd_entry *e, size_t n)

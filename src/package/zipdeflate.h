@@ -58,6 +58,38 @@ void ov__zd_run(ov__zd_entry *e, size_t n, int spool_fd, uint64_t *spool_off);
  * must outlive zip_close. */
 zip_source_t *ov__zd_source(zip_t *za, const ov__zd_entry *all, size_t i, int spool_fd);
 
+/* Deflating ahead while the plan is still being built: documents are handed
+ * over as they are spooled and deflated on threads of their own (one fewer
+ * than the cores, at most OV__ZD_THREADS_MAX - 1; none on one core), their
+ * deflated bytes appended to the same spool. What is pending is bounded
+ * (OV__ZD_AHEAD_BYTES); a document handed over past that is left to
+ * ov__zd_run. The bytes are the ones ov__zd_run would make. */
+#define OV__ZD_AHEAD_BYTES ((size_t)4 << 20)
+typedef struct ov__zd_ahead ov__zd_ahead;
+
+/* Start the threads for spool `spool_fd`, whose end is *spool_off (shared
+ * from now on: reserve through ov__zd_ahead_reserve); NULL when there is no
+ * second core or no memory. */
+ov__zd_ahead *ov__zd_ahead_start(int spool_fd, uint64_t *spool_off);
+
+/* `len` bytes at the end of the spool, for the caller to write. */
+uint64_t ov__zd_ahead_reserve(ov__zd_ahead *a, size_t len);
+
+/* Hand over `data` (taken, freed in every case): 1 + the job's number, or 0
+ * when it was not queued (full, or empty). */
+size_t ov__zd_ahead_put(ov__zd_ahead *a, char *data, size_t len);
+
+/* Wait until every job queued is done (no more may be queued after). */
+void ov__zd_ahead_finish(ov__zd_ahead *a);
+
+/* After ov__zd_ahead_finish: job `id` (from ov__zd_ahead_put) into entry
+ * `e` (done, crc, deflated bytes: in the spool, or moved into e->comp);
+ * left as it is when that job failed. */
+void ov__zd_ahead_result(ov__zd_ahead *a, size_t id, ov__zd_entry *e);
+
+/* Stop the threads (after the jobs queued) and free everything (NULL is fine). */
+void ov__zd_ahead_free(ov__zd_ahead *a);
+
 /* Free what ov__zd_run kept in memory. */
 void ov__zd_free(ov__zd_entry *e, size_t n);
 

@@ -209,7 +209,7 @@ Test(fault, progress_line_on_stderr, .init = setup_progress)
     static const char *const paths[] = {"/page/1", "/404", "/image.png"};
     ov_fetch_options o = test_opts();
     o.progress = 1;
-    o.max_total = 1; /* one at a time: the lines come in queue order */
+    o.max_total = 1; /* one at a time: the lines come in queue order (the image first) */
     results rs = {0};
     ov_fetcher *f = NULL;
     ov_error err;
@@ -224,8 +224,8 @@ Test(fault, progress_line_on_stderr, .init = setup_progress)
     char got[2048] = "";
     size_t n = fread(got, 1, sizeof got - 1, cr_get_redirected_stderr());
     got[n] = '\0';
-    const char *want[] = {"\r[", "] articles 1/2  images 0/1  0.0 MiB  0:0", "\033[K",
-                          "\r[", "] articles 2/2  images 0/1  0.0 MiB  0:0", "  1 failed\033[K",
+    const char *want[] = {"\r[", "] articles 0/2  images 1/1  0.0 MiB  0:0", "\033[K",
+                          "\r[", "] articles 1/2  images 1/1  0.0 MiB  0:0", "\033[K",
                           "\r[####################] articles 2/2  images 1/1  0.0 MiB  0:0",
                           "  1 failed\033[K\n"};
     const char *at = got;
@@ -235,6 +235,33 @@ Test(fault, progress_line_on_stderr, .init = setup_progress)
         at = hit + strlen(want[i]);
     }
     cr_assert_eq(*at, '\0', "more after the last line: %s", at);
+}
+
+Test(fault, images_go_before_waiting_pages)
+{
+    /* a page's images are queued once it is read: they go before the pages
+       still waiting for the host (in the order they came), not after them */
+    ov_fetch_options o = test_opts();
+    o.max_total = 1; /* one at a time: done in queue order */
+    results rs = {0};
+    ov_fetcher *f = NULL;
+    ov_error err;
+    cr_assert_eq(ov_fetcher_new(&o, &f, &err), 0);
+    add(f, "/page/1", OV_FETCH_PAGE, NULL);
+    add(f, "/page/2", OV_FETCH_PAGE, NULL);
+    add(f, "/image.png", OV_FETCH_IMAGE, NULL);
+    add(f, "/page/3", OV_FETCH_PAGE, NULL);
+    add(f, "/webp.jpg", OV_FETCH_IMAGE, NULL);
+    cr_assert_eq(ov_fetch_run(f, on_done, &rs, &err), 0);
+    ov_fetcher_free(f);
+    static const char *const order[] = {"/image.png", "/webp.jpg", "/page/1", "/page/2",
+                                        "/page/3"};
+    cr_assert_eq(rs.n, 5);
+    for (size_t i = 0; i < 5; i++) {
+        char *url = ov_test_fault_url(srv, order[i]);
+        cr_assert_str_eq(rs.r[i].url, url, "request %zu", i);
+        free(url);
+    }
 }
 
 Test(fault, slow_drip_times_out)
