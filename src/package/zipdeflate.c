@@ -116,6 +116,30 @@ static unsigned char *deflate_all(const unsigned char *in, size_t len, size_t *o
     return out;
 }
 
+/* Deflate `in` and append the result to the spool (its end *spool_off,
+ * reserved under `lock`); *comp is NULL then, or holds the deflated bytes
+ * when there is no spool or it could not be written (a failed write
+ * leaves a hole in the spool). 0 when deflate failed, else 1. */
+static int deflate_spooled(const unsigned char *in, size_t len, pthread_mutex_t *lock, int spool_fd,
+                           uint64_t *spool_off, unsigned char **comp, size_t *clen, uint64_t *at)
+{
+    *comp = deflate_all(in, len, clen);
+    *at = 0;
+    if (!*comp)
+        return 0;
+    if (spool_fd < 0)
+        return 1;
+    pthread_mutex_lock(lock);
+    *at = *spool_off;
+    *spool_off += *clen;
+    pthread_mutex_unlock(lock);
+    if (ov__pwrite_all(spool_fd, *comp, *clen, *at) == 0) {
+        free(*comp);
+        *comp = NULL;
+    }
+    return 1;
+}
+
 static void do_entry(zd_run *r, size_t i)
 {
     ov__zd_entry *e = &r->e[i];
@@ -142,22 +166,12 @@ static void do_entry(zd_run *r, size_t i)
         return;
     }
     size_t clen = 0;
-    unsigned char *comp = deflate_all(in, e->len, &clen);
-    free(owned);
-    if (!comp)
-        return;
+    unsigned char *comp = NULL;
     uint64_t at = 0;
-    int spool = r->spool_fd >= 0;
-    if (spool) {
-        pthread_mutex_lock(&r->lock);
-        at = *r->spool_off;
-        *r->spool_off += clen;
-        pthread_mutex_unlock(&r->lock);
-    }
-    if (spool && ov__pwrite_all(r->spool_fd, comp, clen, at) == 0) {
-        free(comp);
-        comp = NULL; /* a failed write leaves a hole in the spool; the bytes stay here */
-    }
+    int ok = deflate_spooled(in, e->len, &r->lock, r->spool_fd, r->spool_off, &comp, &clen, &at);
+    free(owned);
+    if (!ok)
+        return;
     pthread_mutex_lock(&r->lock);
     e->crc = crc;
     e->comp_len = clen;
@@ -259,22 +273,14 @@ static void *ahead_worker(void *arg)
         pthread_mutex_unlock(&a->lock);
         uint32_t crc = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), (const unsigned char *)data, len);
         size_t clen = 0;
-        unsigned char *comp = deflate_all((const unsigned char *)data, len, &clen);
-        free(data);
+        unsigned char *comp = NULL;
         uint64_t at = 0;
-        if (comp) {
-            pthread_mutex_lock(&a->lock);
-            at = *a->spool_off;
-            *a->spool_off += clen;
-            pthread_mutex_unlock(&a->lock);
-            if (ov__pwrite_all(a->spool_fd, comp, clen, at) == 0) {
-                free(comp);
-                comp = NULL; /* a failed write leaves a hole; the bytes stay here */
-            }
-        }
+        int ok = deflate_spooled((const unsigned char *)data, len, &a->lock, a->spool_fd,
+                                 a->spool_off, &comp, &clen, &at);
+        free(data);
         pthread_mutex_lock(&a->lock);
         zd_job *j = &a->jobs[i]; /* after the lock: the array may have moved */
-        j->done = clen > 0 || comp;
+        j->done = ok;
         if (j->done) {
             j->crc = crc;
             j->comp_len = clen;
