@@ -186,23 +186,6 @@ static void utf8_counts(const unsigned char *p, size_t len, size_t *multi, size_
     }
 }
 
-/* Invalid UTF-8, but mostly UTF-8: decoded as UTF-8, stray bytes as U+FFFD,
- * as a browser does with a page declared UTF-8. A truncated last sequence
- * alone counts as one stray byte or more. */
-static int mostly_utf8(const unsigned char *p, size_t len)
-{
-    size_t multi, bad;
-    utf8_counts(p, len, &multi, &bad);
-    return multi > OV__UTF8_MOSTLY_RATIO * bad;
-}
-
-static int has_high(const unsigned char *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (p[i] >= 0x80) return 1;
-    return 0;
-}
-
 /* Append UTF-8 `p` to b, replacing invalid bytes and dropping controls. */
 static int scrub_utf8(ov__buf *b, const unsigned char *p, size_t len)
 {
@@ -270,13 +253,19 @@ static void decide(const unsigned char *in, size_t len, const char *ct, char *cs
     ov__charset_from_content_type(ct, cs, sz);
     if (!cs[0]) ov__charset_from_meta(in, len, OV__CHARSET_META_SCAN, cs, sz);
     if (strncmp(cs, "UTF-16", 6) == 0) cs[0] = '\0'; /* an ASCII meta cannot declare UTF-16 */
-    int valid = ov__utf8_valid(in, len);
-    if (cs[0] && strcmp(cs, "UTF-8") != 0 && valid && has_high(in, len)) { copy_name(cs, sz, "UTF-8"); return; }
+    /* one pass: valid when nothing is stray, and then non-ASCII content is
+       a multi-byte sequence */
+    size_t multi, bad;
+    utf8_counts(in, len, &multi, &bad);
+    int valid = bad == 0;
+    if (cs[0] && strcmp(cs, "UTF-8") != 0 && valid && multi > 0) { copy_name(cs, sz, "UTF-8"); return; }
     if (cs[0] && (strcmp(cs, "UTF-8") != 0 || valid)) return;
     if (valid) { copy_name(cs, sz, "UTF-8"); return; }
     /* declared UTF-8 (or nothing), not valid: a few stray bytes in UTF-8
        text keep it UTF-8; otherwise the bytes are a legacy encoding */
-    if (mostly_utf8(in, len)) { copy_name(cs, sz, "UTF-8"); return; }
+    /* (a truncated last sequence counts as one stray byte or more); decoded
+       as UTF-8, stray bytes as U+FFFD, as a browser does */
+    if (multi > OV__UTF8_MOSTLY_RATIO * bad) { copy_name(cs, sz, "UTF-8"); return; }
     detect(in, len, cs, sz);
     if (!cs[0] || strcmp(cs, "UTF-8") == 0) copy_name(cs, sz, "WINDOWS-1252");
 }
