@@ -710,11 +710,6 @@ static size_t add_lede(const ov__tree *t, size_t top, size_t *roots, size_t n, s
     return n;
 }
 
-/*
- * Candidate A: the best scored block, moved up while its parent scores
- * about as well (the article split over a few divs), then its siblings that
- * score well or read as prose (Readability's sibling merge).
- */
 /* Is element i an author box marked as one, or inside such a box? */
 static int in_author_box(const ov__tree *t, size_t i)
 {
@@ -735,6 +730,11 @@ static size_t best_outside_author_boxes(const ov__tree *t, size_t top)
     return best;
 }
 
+/*
+ * Candidate A: the best scored block, moved up while its parent scores
+ * about as well (the article split over a few divs), then its siblings that
+ * score well or read as prose (Readability's sibling merge).
+ */
 static size_t candidate_a(ov__tree *t, int level, size_t *roots, size_t max)
 {
     ov__tree_sum(t, level);

@@ -1164,8 +1164,6 @@ char *ov__title_decide(ov__ctx *c)
             size_t pre = 0;
             int holds = h && h[0] ? title_holds(c->m.title, h, &pre) : 0;
             int h1 = !c->m.heading || c->m.heading_h1;
-            /* a banner (a heading linking home) the <title> begins with
-             * gives way to the heading it ends with */
             const char *end = c->m.heading_end;
             if (split_by_headings(c)) {
                 /* "A | B" with both shown: the banner is the one marked so or
@@ -1177,7 +1175,10 @@ char *ov__title_decide(ov__ctx *c)
                 int home0 = c->m.heading_home[0], home1 = c->m.heading_home[1];
                 if (home0 != home1) t = strdup(home0 ? end : h);
                 else t = strdup(!same_order ? h : strlen(end) > strlen(h) ? end : h);
-            } else if (holds == 1 && !(c->m.heading && c->m.heading_home[0] && end && !c->m.heading_strong) &&
+            } else if (holds == 1 &&
+                       /* a banner (a heading linking home) the <title> begins
+                        * with gives way to the heading it ends with */
+                       !(c->m.heading && c->m.heading_home[0] && end && !c->m.heading_strong) &&
                        (strlen(h) * (h1 ? 3 : 2) >= strlen(doc) || (c->m.heading && c->m.heading_strong) ||
                                rest_names_site(c, list, c->m.title, h) || rest_one_part(c->m.title, h))) {
                 t = strdup(h);
