@@ -254,6 +254,37 @@ struct ov__zd_ahead {
     size_t n_threads;
 };
 
+/* Take the next queued job and deflate it; called and returning with the
+ * lock held (it is let go while deflating). */
+static void ahead_do_one(ov__zd_ahead *a)
+{
+    size_t i = a->next++;
+    char *data = a->jobs[i].data;
+    size_t len = a->jobs[i].len;
+    a->jobs[i].data = NULL;
+    a->n_busy++;
+    pthread_mutex_unlock(&a->lock);
+    uint32_t crc = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), (const unsigned char *)data, len);
+    size_t clen = 0;
+    unsigned char *comp = NULL;
+    uint64_t at = 0;
+    int ok = deflate_spooled((const unsigned char *)data, len, &a->lock, a->spool_fd,
+                             a->spool_off, &comp, &clen, &at);
+    free(data);
+    pthread_mutex_lock(&a->lock);
+    zd_job *j = &a->jobs[i]; /* after the lock: the array may have moved */
+    j->done = ok;
+    if (j->done) {
+        j->crc = crc;
+        j->comp_len = clen;
+        j->comp = comp;
+        j->comp_off = at;
+    }
+    a->pending_bytes -= len;
+    a->n_busy--;
+    pthread_cond_broadcast(&a->cv_idle);
+}
+
 static void *ahead_worker(void *arg)
 {
     ov__zd_ahead *a = arg;
@@ -265,31 +296,7 @@ static void *ahead_worker(void *arg)
             pthread_cond_wait(&a->cv, &a->lock);
             continue;
         }
-        size_t i = a->next++;
-        char *data = a->jobs[i].data;
-        size_t len = a->jobs[i].len;
-        a->jobs[i].data = NULL;
-        a->n_busy++;
-        pthread_mutex_unlock(&a->lock);
-        uint32_t crc = (uint32_t)crc32_z(crc32(0L, Z_NULL, 0), (const unsigned char *)data, len);
-        size_t clen = 0;
-        unsigned char *comp = NULL;
-        uint64_t at = 0;
-        int ok = deflate_spooled((const unsigned char *)data, len, &a->lock, a->spool_fd,
-                                 a->spool_off, &comp, &clen, &at);
-        free(data);
-        pthread_mutex_lock(&a->lock);
-        zd_job *j = &a->jobs[i]; /* after the lock: the array may have moved */
-        j->done = ok;
-        if (j->done) {
-            j->crc = crc;
-            j->comp_len = clen;
-            j->comp = comp;
-            j->comp_off = at;
-        }
-        a->pending_bytes -= len;
-        a->n_busy--;
-        pthread_cond_broadcast(&a->cv_idle);
+        ahead_do_one(a);
     }
     pthread_mutex_unlock(&a->lock);
     return NULL;
@@ -334,6 +341,12 @@ size_t ov__zd_ahead_put(ov__zd_ahead *a, char *data, size_t len)
 {
     size_t id = 0;
     pthread_mutex_lock(&a->lock);
+    /* Over the bound, the caller deflates queued jobs itself until this one
+       fits: the threads have fallen behind, and the queue stays bounded
+       without leaving documents for the end. */
+    while (len > 0 && len <= OV__ZD_AHEAD_BYTES && !a->stopping &&
+           a->pending_bytes + len > OV__ZD_AHEAD_BYTES && a->next < a->n_jobs)
+        ahead_do_one(a);
     if (len > 0 && len <= OV__ZD_AHEAD_BYTES && a->pending_bytes + len <= OV__ZD_AHEAD_BYTES &&
         !a->stopping &&
         ov__grow_array((void **)&a->jobs, a->n_jobs, &a->cap_jobs, sizeof *a->jobs, 64) == 0) {
@@ -356,7 +369,10 @@ void ov__zd_ahead_finish(ov__zd_ahead *a)
     if (!a)
         return;
     pthread_mutex_lock(&a->lock);
-    while (a->next < a->n_jobs || a->n_busy)
+    /* the caller has nothing else to do: it deflates beside the threads */
+    while (a->next < a->n_jobs)
+        ahead_do_one(a);
+    while (a->n_busy)
         pthread_cond_wait(&a->cv_idle, &a->lock);
     pthread_mutex_unlock(&a->lock);
 }

@@ -62,8 +62,10 @@ zip_source_t *ov__zd_source(zip_t *za, const ov__zd_entry *all, size_t i, int sp
  * over as they are spooled and deflated on threads of their own (one fewer
  * than the cores, at most OV__ZD_THREADS_MAX - 1; none on one core), their
  * deflated bytes appended to the same spool. What is pending is bounded
- * (OV__ZD_AHEAD_BYTES); a document handed over past that is left to
- * ov__zd_run. The bytes are the ones ov__zd_run would make. */
+ * (OV__ZD_AHEAD_BYTES): a caller handing over past that deflates queued
+ * jobs itself until the document fits, and a document larger than the
+ * bound is left to ov__zd_run. The bytes are the ones ov__zd_run would
+ * make. */
 #define OV__ZD_AHEAD_BYTES ((size_t)4 << 20)
 typedef struct ov__zd_ahead ov__zd_ahead;
 
@@ -79,7 +81,8 @@ uint64_t ov__zd_ahead_reserve(ov__zd_ahead *a, size_t len);
  * when it was not queued (full, or empty). */
 size_t ov__zd_ahead_put(ov__zd_ahead *a, char *data, size_t len);
 
-/* Wait until every job queued is done (no more may be queued after). */
+/* Deflate what is still queued on the caller's thread too, and wait until
+ * every job is done (no more may be queued after). */
 void ov__zd_ahead_finish(ov__zd_ahead *a);
 
 /* After ov__zd_ahead_finish: job `id` (from ov__zd_ahead_put) into entry

@@ -88,18 +88,20 @@ static void out_u32(zw_out *o, uint32_t v)
     out_put(o, b, 4);
 }
 
-/* Copy [off, off + len) of the spool to the archive. */
+/* Copy [off, off + len) of the spool to the archive. Through the output
+ * buffer: a small entry joins the headers around it in one write. */
 static void out_spool(zw_out *o, int spool_fd, uint64_t off, size_t len)
 {
-    out_flush(o);
     while (len && !o->err) {
-        size_t k = len < ZW_BUF_BYTES ? len : ZW_BUF_BYTES;
-        if (ov__pread_all(spool_fd, o->buf, k, off) != 0) {
+        if (o->n == ZW_BUF_BYTES)
+            out_flush(o);
+        size_t room = ZW_BUF_BYTES - o->n;
+        size_t k = len < room ? len : room;
+        if (ov__pread_all(spool_fd, o->buf + o->n, k, off) != 0) {
             o->err = errno ? errno : EIO;
             return;
         }
-        o->n = k;
-        out_flush(o);
+        o->n += k;
         o->pos += k;
         off += k;
         len -= k;

@@ -146,6 +146,77 @@ Test(zipdeflate, same_bytes_as_libzip_from_a_spool) { same_archive(1); }
 Test(zipdeflate, same_bytes_as_libzip_in_memory) { same_archive(0); }
 Test(zipdeflate, same_bytes_as_libzip_deflated_while_planning) { same_archive(2); }
 
+/* Handed over past OV__ZD_AHEAD_BYTES, documents are still deflated ahead
+ * (the caller deflates queued ones until each fits), and to the bytes
+ * ov__zd_run makes. */
+Test(zipdeflate, past_the_bound_the_caller_deflates_and_none_is_left)
+{
+    enum { N = 12 };
+    const size_t len = (size_t)1 << 20; /* 12 MB in all: three times the bound */
+    char dir[] = "/tmp/ov-zd-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char sp[64];
+    snprintf(sp, sizeof sp, "%s/spool", dir);
+    int fd = open(sp, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    cr_assert_geq(fd, 0);
+    uint64_t off = 0;
+    ov__zd_ahead *a = ov__zd_ahead_start(fd, &off);
+    if (!a) { /* one core: nothing is deflated ahead */
+        close(fd);
+        unlink(sp);
+        rmdir(dir);
+        return;
+    }
+    char *bufs[N];
+    size_t ids[N];
+    unsigned x = 99;
+    for (int k = 0; k < N; k++) {
+        bufs[k] = malloc(len);
+        for (size_t i = 0; i < len; i++) {
+            x = x * 1103515245u + 12345u;
+            bufs[k][i] = (i / 64) % 3 ? (char)('a' + (x >> 16) % 4) : (char)(x >> 16);
+        }
+        char *copy = malloc(len);
+        memcpy(copy, bufs[k], len);
+        ids[k] = ov__zd_ahead_put(a, copy, len);
+        cr_assert_neq(ids[k], 0, "document %d queued past the bound", k);
+    }
+    ov__zd_ahead_finish(a);
+    ov__zd_entry ahead[N], plain[N];
+    memset(ahead, 0, sizeof ahead);
+    memset(plain, 0, sizeof plain);
+    for (int k = 0; k < N; k++) {
+        ov__zd_ahead_result(a, ids[k], &ahead[k]);
+        cr_assert(ahead[k].done, "document %d deflated ahead", k);
+        plain[k].data = bufs[k];
+        plain[k].len = len;
+    }
+    ov__zd_ahead_free(a);
+    uint64_t spooled = 0;
+    for (int k = 0; k < N; k++)
+        spooled += ahead[k].comp_len;
+    cr_assert_eq(off, spooled, "every document's deflated bytes are in the spool");
+    uint64_t none = 0;
+    ov__zd_run(plain, N, -1, &none);
+    for (int k = 0; k < N; k++) {
+        cr_assert(plain[k].done);
+        cr_assert_eq(ahead[k].crc, plain[k].crc, "document %d: same CRC", k);
+        cr_assert_eq(ahead[k].comp_len, plain[k].comp_len, "document %d: same length", k);
+        const ov__zd_entry *pb = ov__zd_bytes(plain, (size_t)k);
+        unsigned char *got = malloc(ahead[k].comp_len);
+        cr_assert_eq(pread(fd, got, ahead[k].comp_len, (off_t)ahead[k].comp_off),
+                     (ssize_t)ahead[k].comp_len);
+        cr_assert(memcmp(got, pb->comp, ahead[k].comp_len) == 0, "document %d: same bytes", k);
+        free(got);
+        free(bufs[k]);
+    }
+    ov__zd_free(ahead, N);
+    ov__zd_free(plain, N);
+    close(fd);
+    unlink(sp);
+    rmdir(dir);
+}
+
 Test(zipdeflate, unreadable_entry_is_left_to_libzip)
 {
     ov__zd_entry e[2];
