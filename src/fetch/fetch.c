@@ -298,12 +298,22 @@ ov__req *ov__host_pop(ov_fetcher *f, ov__host *h)
     return r;
 }
 
-int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *referer,
-                void *user, ov__req **out, ov_error *err)
+/* ov__req_new with `url` parsed already: parts->host_key and
+ * parts->path_query are taken (NULL'd), in every case. */
+static int req_new_parts(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *referer,
+                         void *user, ov__url_parts *parts, ov__req **out, ov_error *err)
 {
     ov__req *r = calloc(1, sizeof *r);
+    if (r) {
+        r->host = parts->host_key;
+        r->path = parts->path_query;
+    } else {
+        free(parts->host_key);
+        free(parts->path_query);
+    }
+    parts->host_key = parts->path_query = NULL;
     if (!r || !(r->url = strdup(url)) || (referer && !(r->referer = strdup(referer))) ||
-        !(r->host = ov__url_host_key(url))) {
+        !r->host) {
         ov__req_free(r);
         return ov_error_set(err, OV_ENOMEM, url, "out of memory");
     }
@@ -321,12 +331,25 @@ int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *
         return ov_error_set(err, OV_ENOMEM, url, "out of memory");
     }
     r->host_ix = (size_t)hi;
-    r->path = ov__url_path_query(url); /* NULL (unparsable) means allowed, as before */
     r->kind = kind;
     r->user = user;
     r->started_ms = ov__now_ms();
     *out = r;
     return 0;
+}
+
+int ov__req_new(ov_fetcher *f, const char *url, ov_fetch_kind kind, const char *referer,
+                void *user, ov__req **out, ov_error *err)
+{
+    ov__url_parts parts;
+    if (ov__url_http_parts(url, &parts) != 0) {
+        /* not http(s) with a host: keyed as before, the path left unparsed */
+        parts.host_key = ov__url_host_key(url);
+        parts.path_query = NULL;
+    }
+    int rc = req_new_parts(f, url, kind, referer, user, &parts, out, err);
+    ov__url_parts_free(&parts);
+    return rc;
 }
 
 int ov_fetch_add(ov_fetcher *f, const ov_request *req, ov_error *err)
@@ -341,14 +364,21 @@ int ov_fetch_add(ov_fetcher *f, const ov_request *req, ov_error *err)
     if (!http)
         return ov_error_set(err, OV_EPOLICY, req->url,
                             "refused: only http and https URLs are fetched");
-    if (!ov__url_is_http(req->url))
+    /* one parse for the checks, the host's queue and robots.txt */
+    ov__url_parts parts;
+    if (ov__url_http_parts(req->url, &parts) != 0)
         return ov_error_set(err, OV_EINVAL, req->url, "not a valid URL");
-    if (!f->o.allow_private && ov__url_host_refused(req->url))
+    if (!f->o.allow_private && ov__host_refused(parts.host)) {
+        ov__url_parts_free(&parts);
         return ov_error_set(err, OV_EPOLICY, req->url,
                             "refused: a cloud metadata host (--allow-private allows it)");
-    if (req->kind > OV_FETCH_IMAGE)
+    }
+    if (req->kind > OV_FETCH_IMAGE) {
+        ov__url_parts_free(&parts);
         return ov_error_set(err, OV_EINVAL, req->url, "ov_fetch_add: bad request kind");
-    int rc = ov__req_new(f, req->url, req->kind, req->referer, req->user, &r, err);
+    }
+    int rc = req_new_parts(f, req->url, req->kind, req->referer, req->user, &parts, &r, err);
+    ov__url_parts_free(&parts);
     if (rc)
         return rc;
     ov__enqueue(f, r, 0);

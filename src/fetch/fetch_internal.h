@@ -78,6 +78,16 @@ int ov__url_is_http(const char *url);
 char *ov__url_host_key(const char *url);
 /* Malloc'd path+query of `url` ("/" at least), or NULL. */
 char *ov__url_path_query(const char *url);
+/* One parse of an http(s) URL for a request: `host` as given (curl_free'd),
+ * `host_key` as ov__url_host_key makes it and `path_query` as
+ * ov__url_path_query does (both malloc'd). Free with ov__url_parts_free. */
+typedef struct ov__url_parts {
+    char *host, *host_key, *path_query;
+} ov__url_parts;
+/* 0 and *out filled when `url` is what ov__url_is_http accepts; -1 (and
+ * *out empty) when it is not or memory ran out. */
+int ov__url_http_parts(const char *url, ov__url_parts *out);
+void ov__url_parts_free(ov__url_parts *p);
 /* Malloc'd "scheme://host[:port]" of `url`, or NULL. */
 char *ov__url_origin(const char *url);
 /* Parse an RFC 822/1123, asctime or W3CDTF/ISO 8601 date (date.c); 0 when

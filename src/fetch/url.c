@@ -40,6 +40,26 @@ int ov__url_is_http(const char *url)
     return ok;
 }
 
+/* 1 when `s` starts with "http://" or "https://" (any case): an absolute
+ * reference, which replaces whatever the base was. */
+static int absolute_http(const char *s)
+{
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
+/* 1 when the URL in `u` is http(s) with a host (what ov__url_is_http checks,
+ * without parsing it again). */
+static int handle_is_http(CURLU *u)
+{
+    char *scheme = NULL, *host = NULL;
+    int ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+             (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0) &&
+             curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host;
+    curl_free(scheme);
+    curl_free(host);
+    return ok;
+}
+
 char *ov__url_resolve(const char *base, const char *ref)
 {
     CURLU *u = curl_url();
@@ -48,7 +68,10 @@ char *ov__url_resolve(const char *base, const char *ref)
         goto cleanup;
     while (*ref == ' ' || *ref == '\t' || *ref == '\n' || *ref == '\r')
         ref++;
-    if (base && curl_url_set(u, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+    /* an absolute http(s) reference does not need the base (a feed's
+       thousand item links against one base: one parse each, not two) */
+    if (base && !absolute_http(ref) &&
+        curl_url_set(u, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
         goto cleanup;
     if (curl_url_set(u, CURLUPART_URL, ref, CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) !=
         CURLUE_OK)
@@ -59,7 +82,7 @@ char *ov__url_resolve(const char *base, const char *ref)
     /* Only http(s) results, except that a local document (file: base, which
      * only the user can name) may point at other local files; the caller
      * still confines those to the folder the user gave. */
-    if (ov__url_is_http(out) ||
+    if (handle_is_http(u) ||
         (base && strncasecmp(base, "file:", 5) == 0 && strncasecmp(out, "file:", 5) == 0))
         res = strdup(out);
 cleanup:
@@ -68,11 +91,10 @@ cleanup:
     return res;
 }
 
-char *ov__url_host_key(const char *url)
+static char *host_key_of(CURLU *u)
 {
-    CURLU *u = parse_http(url);
     char *host = NULL, *port = NULL, *res = NULL;
-    if (!u || curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+    if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
         goto cleanup;
     curl_url_get(u, CURLUPART_PORT, &port, 0);
     size_t n = strlen(host) + (port ? strlen(port) : 0) + 2;
@@ -85,15 +107,13 @@ char *ov__url_host_key(const char *url)
 cleanup:
     curl_free(host);
     curl_free(port);
-    curl_url_cleanup(u);
     return res;
 }
 
-char *ov__url_path_query(const char *url)
+static char *path_query_of(CURLU *u)
 {
-    CURLU *u = parse_http(url);
     char *path = NULL, *query = NULL, *res = NULL;
-    if (!u || curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+    if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
         goto cleanup;
     curl_url_get(u, CURLUPART_QUERY, &query, 0);
     size_t n = strlen(path) + (query ? strlen(query) : 0) + 3;
@@ -103,8 +123,49 @@ char *ov__url_path_query(const char *url)
 cleanup:
     curl_free(path);
     curl_free(query);
+    return res;
+}
+
+char *ov__url_host_key(const char *url)
+{
+    CURLU *u = parse_http(url);
+    char *res = u ? host_key_of(u) : NULL;
     curl_url_cleanup(u);
     return res;
+}
+
+char *ov__url_path_query(const char *url)
+{
+    CURLU *u = parse_http(url);
+    char *res = u ? path_query_of(u) : NULL;
+    curl_url_cleanup(u);
+    return res;
+}
+
+int ov__url_http_parts(const char *url, ov__url_parts *out)
+{
+    memset(out, 0, sizeof *out);
+    CURLU *u = url ? parse_http(url) : NULL;
+    int rc = -1;
+    if (!u || curl_url_get(u, CURLUPART_HOST, &out->host, 0) != CURLUE_OK || !out->host ||
+        !*out->host)
+        goto cleanup;
+    out->host_key = host_key_of(u);
+    out->path_query = path_query_of(u);
+    rc = out->host_key && out->path_query ? 0 : -1;
+cleanup:
+    curl_url_cleanup(u);
+    if (rc)
+        ov__url_parts_free(out);
+    return rc;
+}
+
+void ov__url_parts_free(ov__url_parts *p)
+{
+    curl_free(p->host);
+    free(p->host_key);
+    free(p->path_query);
+    memset(p, 0, sizeof *p);
 }
 
 char *ov__url_origin(const char *url)

@@ -304,6 +304,48 @@ Test(url, resolve_and_parts)
     free(s);
 }
 
+/* One parse gives what the three helpers give; an absolute reference
+ * resolves the same without the base being parsed. */
+Test(url, http_parts_match_the_helpers)
+{
+    static const char *const urls[] = {
+        "http://H.Example:8080/x", "https://h.example", "http://h.example/p?q=1#f",
+        "HTTP://Mixed.Case.EXAMPLE/a%20b/c?x=%C3%A9", "http://127.0.0.1:18555/n1000/news/00001.html",
+        "https://[::1]:8443/v6?a", "http://h.example/%E6%B8%AF%E6%B9%BE.html",
+    };
+    for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
+        ov__url_parts p;
+        cr_assert_eq(ov__url_http_parts(urls[i], &p), 0, "%s", urls[i]);
+        char *hk = ov__url_host_key(urls[i]), *pq = ov__url_path_query(urls[i]);
+        cr_assert_str_eq(p.host_key, hk, "%s", urls[i]);
+        cr_assert_str_eq(p.path_query, pq, "%s", urls[i]);
+        cr_assert(p.host && *p.host);
+        free(hk);
+        free(pq);
+        ov__url_parts_free(&p);
+        cr_assert_null(p.host_key);
+    }
+    static const char *const bad[] = {"ftp://h.example/x", "not a url", "http://", "mailto:a@b.example"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ov__url_parts p;
+        cr_assert_eq(ov__url_http_parts(bad[i], &p), -1, "%s", bad[i]);
+        cr_assert_null(p.host);
+        cr_assert_null(p.host_key);
+        cr_assert_eq(ov__url_is_http(bad[i]), 0, "%s", bad[i]);
+    }
+    static const char *const refs[] = {
+        "http://Other.example/a b.html#x", "  HTTPS://h.example/%7Euser/", "https://h.example/a/../b?q",
+    };
+    static const char *const want[] = {
+        "http://Other.example/a%20b.html", "https://h.example/%7Euser/", "https://h.example/b?q",
+    };
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
+        char *s = ov__url_resolve("http://base.example/dir/page.html", refs[i]);
+        cr_assert_str_eq(s, want[i], "%s", refs[i]);
+        free(s);
+    }
+}
+
 Test(url, dates)
 {
     cr_assert_eq(ov__parse_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
