@@ -207,6 +207,7 @@ typedef struct zw {
     ov__zd_entry *ents;
     char (*names)[64];
     size_t n, cap;
+    const char *readable; /* the last spool file found readable (images share one) */
 } zw;
 
 static int zw_add(zw *z, const char *name, zip_source_t *src, int store, ov_error *err)
@@ -279,10 +280,13 @@ static int zw_image(zw *z, const ov__pk_img *im, ov_error *err)
     const ov_resource *r = im->res;
     if (r->data)
         return zw_mem(z, name, r->data, r->size, err);
-    if (!r->spool_path || access(r->spool_path, R_OK) != 0)
+    if (!r->spool_path ||
+        ((!z->readable || strcmp(z->readable, r->spool_path) != 0) &&
+         access(r->spool_path, R_OK) != 0))
         return ov_error_set(err, OV_EIO, r->spool_path ? r->spool_path : r->url,
                             "cannot read image for %s: %s", r->url ? r->url : "(cover)",
                             r->spool_path ? strerror(errno) : "no bytes and no spool file");
+    z->readable = r->spool_path;
     ov__zd_entry *e = zw_next(z, name, err);
     if (!e)
         return OV_ENOMEM;
