@@ -23,6 +23,7 @@
  * multiplied by 1 - link density over its whole text.
  */
 #include "transform/blocks.h"
+#include "transform/xmlname.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ static int is_stop(const char *w, size_t wl)
 static int name_in(xmlNodePtr n, const char *const *names)
 {
     for (; *names; names++)
-        if (!xmlStrcasecmp(n->name, BAD_CAST * names)) return 1;
+        if (ov__name_eq(n->name, BAD_CAST * names)) return 1;
     return 0;
 }
 
@@ -214,7 +215,7 @@ void ov__tree_sum(ov__tree *t, int level)
     }
     for (size_t i = t->n; i-- > 0;) {
         ov__nstat *s = &t->st[i];
-        if (!xmlStrcasecmp(t->node[i]->name, BAD_CAST "a")) {
+        if (ov__name_eq(t->node[i]->name, BAD_CAST "a")) {
             s->total.links = s->total.chars;
             s->own.links = s->own.chars;
         }
@@ -349,8 +350,8 @@ static double tag_score(xmlNodePtr n)
 {
     static const char *const minus3[] = {"address", "ol", "ul", "dl", "dd", "dt", "li", "form", NULL};
     static const char *const minus5[] = {"h1", "h2", "h3", "h4", "h5", "h6", "th", NULL};
-    if (!xmlStrcasecmp(n->name, BAD_CAST "div")) return 5;
-    if (!xmlStrcasecmp(n->name, BAD_CAST "article")) return 15;
+    if (ov__name_eq(n->name, BAD_CAST "div")) return 5;
+    if (ov__name_eq(n->name, BAD_CAST "article")) return 15;
     if (name_in(n, (const char *const[]){"pre", "td", "blockquote", NULL})) return 3;
     if (name_in(n, minus3)) return -3;
     if (name_in(n, minus5)) return -5;

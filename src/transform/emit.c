@@ -51,7 +51,7 @@ static const char *const BLOCKS[] = {"p", "div", "section", "article", "main", "
                                      "address", "dl", "dt", "dd", "hgroup", "details", "summary",
                                      "body", "html", "li", "tr", "td", "th", "tbody", "caption", NULL};
 
-static int is(xmlNodePtr n, const char *name) { return !xmlStrcasecmp(n->name, BAD_CAST name); }
+static int is(xmlNodePtr n, const char *name) { return ov__name_eq(n->name, BAD_CAST name); }
 
 static int name_in(xmlNodePtr n, const char *const *names)
 {
@@ -63,7 +63,7 @@ static int name_in(xmlNodePtr n, const char *const *names)
 static const char *attr(xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (!xmlStrcasecmp(a->name, BAD_CAST name) && a->children && a->children->content)
+        if (ov__name_eq(a->name, BAD_CAST name) && a->children && a->children->content)
             return (const char *)a->children->content;
     return NULL;
 }

@@ -54,9 +54,9 @@ static char *node_text(xmlNodePtr n, size_t max, int *cut)
         /* the names below start with r, s or b (either case): others need no compare */
         unsigned lead = cur->type == XML_ELEMENT_NODE && cur->name ? (cur->name[0] | 0x20u) : 0;
         int skip = (lead == 'r' || lead == 's') &&
-                   (!xmlStrcasecmp(cur->name, BAD_CAST "rt") || !xmlStrcasecmp(cur->name, BAD_CAST "rp") ||
-                    !xmlStrcasecmp(cur->name, BAD_CAST "script") || !xmlStrcasecmp(cur->name, BAD_CAST "style"));
-        if (lead == 'b' && !xmlStrcasecmp(cur->name, BAD_CAST "br")) space = 1;
+                   (ov__name_eq(cur->name, BAD_CAST "rt") || ov__name_eq(cur->name, BAD_CAST "rp") ||
+                    ov__name_eq(cur->name, BAD_CAST "script") || ov__name_eq(cur->name, BAD_CAST "style"));
+        if (lead == 'b' && ov__name_eq(cur->name, BAD_CAST "br")) space = 1;
         if (cur->children && cur->type == XML_ELEMENT_NODE && !skip) { cur = cur->children; continue; }
         while (cur && cur != n && !cur->next) cur = cur->parent;
         if (!cur || cur == n) break;
@@ -172,7 +172,7 @@ char *ov__strip_site_suffix(const char *title, const char *const *sites, int gen
 static const char *attr(xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (!xmlStrcasecmp(a->name, BAD_CAST name) && a->children && a->children->content)
+        if (ov__name_eq(a->name, BAD_CAST name) && a->children && a->children->content)
             return (const char *)a->children->content;
     return NULL;
 }
@@ -560,7 +560,7 @@ static xmlNodePtr author_name_node(xmlNodePtr n, int depth)
         if (k->type != XML_ELEMENT_NODE) continue;
         const char *ip = attr(k, "itemprop"), *rel = attr(k, "rel"), *href = attr(k, "href");
         if (ip && !strcasecmp(ip, "name")) return k;
-        if (!xmlStrcasecmp(k->name, BAD_CAST "a")) {
+        if (ov__name_eq(k->name, BAD_CAST "a")) {
             if (rel && !strcasecmp(rel, "author")) return k;
             for (size_t i = 0; href && i < sizeof paths / sizeof paths[0]; i++)
                 if (strcasestr(href, paths[i])) return k;
@@ -656,14 +656,14 @@ static int is_block(const xmlChar *name)
 {
     static const char *b[] = {"p", "div", "span", "li", "td", "time", "address", "small", "em", "font", "section", "header"};
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
-        if (!xmlStrcasecmp(name, BAD_CAST b[i])) return 1;
+        if (ov__name_eq(name, BAD_CAST b[i])) return 1;
     return 0;
 }
 
 static int leafish(xmlNodePtr n)
 {
     for (xmlNodePtr k = n->children; k; k = k->next)
-        if (k->type == XML_ELEMENT_NODE && (!xmlStrcasecmp(k->name, BAD_CAST "div") || !xmlStrcasecmp(k->name, BAD_CAST "p")))
+        if (k->type == XML_ELEMENT_NODE && (ov__name_eq(k->name, BAD_CAST "div") || ov__name_eq(k->name, BAD_CAST "p")))
             return 0;
     return 1;
 }
@@ -963,7 +963,7 @@ static int links_home(xmlNodePtr n, int depth)
     for (size_t i = 0; i < 2; i++)
         for (size_t j = 0; v[i] && j < sizeof marks / sizeof marks[0]; j++)
             if (strcasestr(v[i], marks[j])) return 1;
-    const char *href = !xmlStrcasecmp(n->name, BAD_CAST "a") ? attr(n, "href") : NULL;
+    const char *href = ov__name_eq(n->name, BAD_CAST "a") ? attr(n, "href") : NULL;
     if (href && home_href(href)) return 1;
     for (xmlNodePtr k = n->children; k; k = k->next)
         if (links_home(k, depth + 1)) return 1;
