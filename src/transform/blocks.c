@@ -48,15 +48,28 @@ static const char *const STOPS[] = {
     "those", "through", "to", "too", "under", "up", "very", "was", "we", "were", "what", "when", "where",
     "which", "while", "who", "why", "will", "with", "would", "you", "your"};
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
-
 /* Letters in the longest of STOPS ("because", "between", "through"). */
 #define OV__STOP_MAX 7
+
+/* strcmp's order, inline: the words are short and looked up for every word of the page. */
+static int cmp_word(const char *a, const char *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return (unsigned char)*a - (unsigned char)*b;
+}
 
 static int is_stop(const char *w, size_t wl)
 {
     if (wl > OV__STOP_MAX) return 0;
-    return bsearch(&w, STOPS, sizeof STOPS / sizeof STOPS[0], sizeof STOPS[0], cmp_str) != NULL;
+    size_t lo = 0, hi = sizeof STOPS / sizeof STOPS[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_word(w, STOPS[mid]);
+        if (!c) return 1;
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return 0;
 }
 
 static int name_in(xmlNodePtr n, const char *const *names)

@@ -254,7 +254,7 @@ static const char *const LABELS[] = {"Advertisement", "ADVERTISEMENT", "Advertis
  */
 static int copyright_notice(const char *t)
 {
-    for (const char *p = t; (p = strcasestr(p, "copyright")) != NULL; p += 9) {
+    for (const char *p = t; (p = ov__ascii_casestr(p, "copyright")) != NULL; p += 9) {
         const char *q = p + 9;
         while (*q == ' ') q++;
         if (!strncmp(q, "\xc2\xa9", 2) || !strncasecmp(q, "(c)", 3) || isdigit((unsigned char)*q)) return 1;
@@ -371,7 +371,7 @@ static int name_in_list(const char *s, const char *const *names)
 {
     /* also used by the class hints above */
     for (; *names; names++)
-        if (!strcasecmp(s, *names)) return 1;
+        if (ov__ascii_ieq(s, *names)) return 1;
     return 0;
 }
 
@@ -386,7 +386,7 @@ static int has_attr(xmlNodePtr n, const char *name)
 static int style_is(const char *st, const char *prop, const char *value)
 {
     size_t pl = strlen(prop), vl = strlen(value);
-    for (const char *p = st; (p = strcasestr(p, prop)) != NULL; p += pl) {
+    for (const char *p = st; (p = ov__ascii_casestr(p, prop)) != NULL; p += pl) {
         if (p > st && (isalnum((unsigned char)p[-1]) || p[-1] == '-')) continue;
         const char *q = p + pl;
         while (*q == ' ' || *q == '\t') q++;
@@ -403,7 +403,7 @@ static int is_hidden(xmlNodePtr n)
 {
     if (has_attr(n, "hidden")) return 1;
     const char *ah = attr(n, "aria-hidden");
-    if (ah && !strcasecmp(ah, "true")) return 1;
+    if (ah && ov__ascii_ieq(ah, "true")) return 1;
     const char *st = attr(n, "style");
     return st && (style_is(st, "display", "none") || style_is(st, "visibility", "hidden"));
 }
@@ -417,7 +417,7 @@ static int choices_below(xmlNodePtr n, int max)
         if (c->type != XML_ELEMENT_NODE) continue;
         if (ov__name_eq(c->name, BAD_CAST "input")) {
             const char *ty = attr(c, "type");
-            if (ty && (!strcasecmp(ty, "radio") || !strcasecmp(ty, "checkbox"))) k++;
+            if (ty && (ov__ascii_ieq(ty, "radio") || ov__ascii_ieq(ty, "checkbox"))) k++;
         } else {
             k += choices_below(c, max - k);
         }
@@ -509,7 +509,7 @@ static int attr_token(xmlNodePtr n, const char *name, const char *word)
 {
     const char *v = attr(n, name);
     size_t wl = strlen(word);
-    for (const char *p = v; p && (p = strcasestr(p, word)) != NULL; p += wl)
+    for (const char *p = v; p && (p = ov__ascii_casestr(p, word)) != NULL; p += wl)
         if ((p == v || isspace((unsigned char)p[-1])) && (!p[wl] || isspace((unsigned char)p[wl]))) return 1;
     return 0;
 }
@@ -624,7 +624,7 @@ static void mark(ov__tree *t)
             /* the page's own landmark of its main content (role="main")
              * around a short post is not a link list for its menus */
             if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6 &&
-                !(role && !strcasecmp(role, "main")) &&
+                !(role && ov__ascii_ieq(role, "main")) &&
                 !(tl >= OV__PARA_PROSE_MIN && linked_prose_para(t, i, (double)s->total.links / tl)))
                 drop = OV__DROP_HINT;
         }

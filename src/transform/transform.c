@@ -161,7 +161,7 @@ static int looks_binary(const unsigned char *p, size_t len, const char *content_
 {
     if (len >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE)))
         return 0;
-    if (content_type && strcasestr(content_type, "utf-16"))
+    if (content_type && ov__ascii_casestr(content_type, "utf-16"))
         return 0;
     static const struct { const char *magic; size_t len; } sig[] = {
         {"\x89PNG\r\n\x1a\n", 8}, {"\xff\xd8\xff", 3}, {"GIF8", 4}, {"%PDF-", 5}, {"PK\x03\x04", 4},
