@@ -209,19 +209,26 @@ static int scrub_utf8(ov__buf *b, const unsigned char *p, size_t len)
     return rc;
 }
 
-int ov__utf8_repair(char **s)
+int ov__utf8_clean(const char *s)
 {
-    if (!s || !*s)
-        return 0;
-    const unsigned char *p = (const unsigned char *)*s;
-    size_t len = strlen(*s);
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s);
     int clean = ov__utf8_valid(p, len);
     for (size_t i = 0; clean && i < len; i++)
         if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') || p[i] == 0x7F ||
             (p[i] == 0xC2 && i + 1 < len && p[i + 1] < 0xA0))
             clean = 0;
-    if (clean)
+    return clean;
+}
+
+int ov__utf8_repair(char **s)
+{
+    if (!s || !*s)
         return 0;
+    if (ov__utf8_clean(*s))
+        return 0;
+    const unsigned char *p = (const unsigned char *)*s;
+    size_t len = strlen(*s);
     ov__buf b = OV__BUF_INIT;
     if (scrub_utf8(&b, p, len) != 0 || ov__buf_putc(&b, '\0') != 0) {
         ov__buf_free(&b);
