@@ -57,8 +57,15 @@ static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "nav
                             "hidden", "hide", "invisible", "bio", "biography", "authorbio", "authorbox",
                             "profile",
                             "评论", "分享", "相关", "版权", "导航"};
-static const char *POS[] = {"article", "content", "body", "text", "main", "post", "entry", "story",
-                            "detail", "正文", "内容", "artibody"};
+/* A word and its length (bytes). */
+typedef struct class_word_len {
+    const char *s;
+    size_t len;
+} class_word_len;
+#define OV__CW(w) {w, sizeof w - 1}
+static const class_word_len POS[] = {OV__CW("article"), OV__CW("content"), OV__CW("body"), OV__CW("text"),
+                                     OV__CW("main"), OV__CW("post"), OV__CW("entry"), OV__CW("story"),
+                                     OV__CW("detail"), OV__CW("正文"), OV__CW("内容"), OV__CW("artibody")};
 /* Negative words that name layout as often as noise ("widget Blog" holds
  * Blogger's posts): never strong. */
 static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank", "masthead", "banner",
@@ -67,7 +74,8 @@ static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank
 static int name_in_list(const char *s, const char *const *names);
 /* Strong words of reader comments: a positive word in the same class token does not cancel them. */
 static const char *const COMMENT_WORDS[] = {"comment", "comments", "reply", "respond", NULL};
-static const char *NEG_SUB[] = {"comment", "sidebar", "footer", "share", "related", "breadcrumb", "copyright"};
+static const class_word_len NEG_SUB[] = {OV__CW("comment"), OV__CW("sidebar"), OV__CW("footer"), OV__CW("share"),
+                                         OV__CW("related"), OV__CW("breadcrumb"), OV__CW("copyright")};
 
 static const char *attr(xmlNodePtr n, const char *name)
 {
@@ -81,8 +89,9 @@ static const char *attr(xmlNodePtr n, const char *name)
 #define OV__CLASS_PARTS_MAX 8
 
 /* Next word of a class or id value (split on blank, '-', '_'), lower-cased
- * into word (OV__CLASS_WORD_MAX bytes, longer words cut); 0 at the end. */
-static int next_class_word(const char **sp, char *word)
+ * into word (OV__CLASS_WORD_MAX bytes, longer words cut); its length, 0 at
+ * the end. */
+static size_t next_class_word(const char **sp, char *word)
 {
     const char *s = *sp;
     size_t w = 0;
@@ -93,16 +102,15 @@ static int next_class_word(const char **sp, char *word)
     }
     word[w] = '\0';
     *sp = s;
-    return w > 0;
+    return w;
 }
 
-/* strstr(w, sub) != NULL for a class word w of wl bytes (sub not empty):
+/* strstr(w, sub.s) != NULL for a class word w of wl bytes (sub not empty):
  * without strstr's set-up, which costs more than the search in a short word. */
-static int word_has(const char *w, size_t wl, const char *sub)
+static int word_has(const char *w, size_t wl, class_word_len sub)
 {
-    size_t sl = strlen(sub);
-    for (size_t i = 0; i + sl <= wl; i++)
-        if (w[i] == sub[0] && !memcmp(w + i, sub, sl)) return 1;
+    for (size_t i = 0; i + sub.len <= wl; i++)
+        if (w[i] == sub.s[0] && !memcmp(w + i, sub.s, sub.len)) return 1;
     return 0;
 }
 
@@ -127,16 +135,16 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
             const char *end = s;
             while (*end && *end != ' ' && *end != '\t' && *end != '\n') end++;
             char parts[OV__CLASS_PARTS_MAX][OV__CLASS_WORD_MAX];
-            size_t np = 0;
+            size_t np = 0, plen[OV__CLASS_PARTS_MAX];
             char tok[4 * OV__CLASS_WORD_MAX];
             size_t tl = (size_t)(end - s) < sizeof tok - 1 ? (size_t)(end - s) : sizeof tok - 1;
             memcpy(tok, s, tl);
             tok[tl] = '\0';
-            for (const char *q = tok; np < OV__CLASS_PARTS_MAX && next_class_word(&q, parts[np]);) np++;
+            for (const char *q = tok; np < OV__CLASS_PARTS_MAX && (plen[np] = next_class_word(&q, parts[np])) > 0;) np++;
             int tok_pos = 0, tok_comment = 0;
             for (size_t j = 0; j < np; j++) {
                 const char *w = parts[j];
-                size_t wl = strlen(w);
+                size_t wl = plen[j];
                 int middle = j > 0 && j + 1 < np;
                 for (size_t i = 0; i < sizeof NEG / sizeof NEG[0]; i++) {
                     if (w[0] != NEG[i][0] || strcmp(w, NEG[i])) continue;
@@ -148,9 +156,9 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
                     } else if (len >= 5 || !middle) (*weak)++;
                 }
                 for (size_t i = 0; i < sizeof NEG_SUB / sizeof NEG_SUB[0]; i++)
-                    if (word_has(w, wl, NEG_SUB[i]) && strcmp(w, NEG_SUB[i])) (*weak)++;
+                    if (word_has(w, wl, NEG_SUB[i]) && wl != NEG_SUB[i].len) (*weak)++;
                 for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
-                    if ((w[0] == POS[i][0] && !strcmp(w, POS[i])) || (strlen(POS[i]) > 4 && word_has(w, wl, POS[i])))
+                    if ((wl == POS[i].len && !memcmp(w, POS[i].s, wl)) || (POS[i].len > 4 && word_has(w, wl, POS[i])))
                         tok_pos++;
             }
             /* "comment-text", "post-comments": the positive word names a
@@ -563,7 +571,7 @@ static int author_box(xmlNodePtr n)
             for (const char *q = tok; next_class_word(&q, word);) {
                 if (!strcmp(word, "author") || !strcmp(word, "authors")) tok_author = 1;
                 for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
-                    if (!strcmp(word, POS[i])) tok_pos = 1;
+                    if (!strcmp(word, POS[i].s)) tok_pos = 1;
             }
             author |= tok_author;
             if (!tok_author) other_pos |= tok_pos;
