@@ -474,12 +474,9 @@ static char *cand_pick(cand *arr, size_t n, long from)
 /* Class or id words of page furniture: sidebars, related lists, comments. */
 static int furniture_word(const char *v)
 {
-    static const char *w[] = {"sidebar", "related", "recommend", "comment", "footer", "widget", "rail", "promo",
-                              "popular", "trending", "more-stories", "also-read", "teaser", "nav", "menu"};
-    if (!v) return 0;
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (ov__ascii_casestr(v, w[i])) return 1;
-    return 0;
+    static const char *const w[] = {"sidebar", "related", "recommend", "comment", "footer", "widget", "rail", "promo",
+                                    "popular", "trending", "more-stories", "also-read", "teaser", "nav", "menu", NULL};
+    return v && ov__ascii_casestr_any(v, w);
 }
 
 /* Elements looked at under a block when asking whether it holds an h1. */
@@ -538,14 +535,11 @@ static int byline_element(xmlNodePtr n)
     const char *rel = attr(n, "rel"), *ip = attr(n, "itemprop"), *cl = attr(n, "class"), *id = attr(n, "id");
     if (rel && ov__ascii_ieq(rel, "author")) return 1;
     if (ip && ov__ascii_casestr(ip, "author")) return 1;
+    static const char *const names[] = {"byline", "author", "writtenby", NULL};
+    static const char *const other[] = {"bio", "avatar", "about", "comment", NULL};
     const char *v[] = {cl, id};
-    for (size_t i = 0; i < 2; i++) {
-        if (!v[i]) continue;
-        if ((ov__ascii_casestr(v[i], "byline") || ov__ascii_casestr(v[i], "author") || ov__ascii_casestr(v[i], "writtenby")) &&
-            !ov__ascii_casestr(v[i], "bio") && !ov__ascii_casestr(v[i], "avatar") && !ov__ascii_casestr(v[i], "about") &&
-            !ov__ascii_casestr(v[i], "comment"))
-            return 1;
-    }
+    for (size_t i = 0; i < 2; i++)
+        if (v[i] && ov__ascii_casestr_any(v[i], names) && !ov__ascii_casestr_any(v[i], other)) return 1;
     return 0;
 }
 
@@ -608,11 +602,9 @@ static char *dom_byline_text(xmlNodePtr n)
 /* A line that names the page's owner: "© 2026 Example News", "版權所有". */
 static int copyright_line(const char *t)
 {
-    static const char *w[] = {"\xc2\xa9", "copyright", "all rights reserved", "\xe7\x89\x88\xe6\xac\x8a\xe6\x89\x80\xe6\x9c\x89",
-                              "\xe7\x89\x88\xe6\x9d\x83\xe6\x89\x80\xe6\x9c\x89"};
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (ov__ascii_casestr(t, w[i])) return 1;
-    return 0;
+    static const char *const w[] = {"\xc2\xa9", "copyright", "all rights reserved", "\xe7\x89\x88\xe6\xac\x8a\xe6\x89\x80\xe6\x9c\x89",
+                                    "\xe7\x89\x88\xe6\x9d\x83\xe6\x89\x80\xe6\x9c\x89", NULL};
+    return ov__ascii_casestr_any(t, w);
 }
 
 /* Add the line `t` to the list `*list` while it stays under `max` bytes. */
@@ -919,9 +911,10 @@ static int heading_like(xmlNodePtr n)
     if (ov__ascii_ieq(nm, "h1") || ov__ascii_ieq(nm, "h2") || ov__ascii_ieq(nm, "h3")) return 1;
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
         if (ov__ascii_ieq(nm, skip[i])) return 0;
+    static const char *const names[] = {"title", "headline", NULL};
     const char *v[] = {attr(n, "class"), attr(n, "id")};
     for (size_t i = 0; i < 2; i++)
-        if (v[i] && (ov__ascii_casestr(v[i], "title") || ov__ascii_casestr(v[i], "headline"))) return 1;
+        if (v[i] && ov__ascii_casestr_any(v[i], names)) return 1;
     return 0;
 }
 
@@ -956,13 +949,12 @@ static int home_href(const char *href)
  * levels) a link to the site's front page. */
 static int links_home(xmlNodePtr n, int depth)
 {
-    static const char *marks[] = {"banner", "logo", "masthead", "site-title", "site-name", "blog-title", "blogtitle",
-                                  "blog-header", "blog-name"};
+    static const char *const marks[] = {"banner", "logo", "masthead", "site-title", "site-name", "blog-title", "blogtitle",
+                                        "blog-header", "blog-name", NULL};
     if (n->type != XML_ELEMENT_NODE || depth > 3) return 0;
     const char *v[] = {attr(n, "class"), attr(n, "id")};
     for (size_t i = 0; i < 2; i++)
-        for (size_t j = 0; v[i] && j < sizeof marks / sizeof marks[0]; j++)
-            if (ov__ascii_casestr(v[i], marks[j])) return 1;
+        if (v[i] && ov__ascii_casestr_any(v[i], marks)) return 1;
     const char *href = ov__name_eq(n->name, BAD_CAST "a") ? attr(n, "href") : NULL;
     if (href && home_href(href)) return 1;
     for (xmlNodePtr k = n->children; k; k = k->next)

@@ -33,3 +33,20 @@ Test(names, casestr_finds_the_first_occurrence)
     cr_assert_eq(ov__ascii_casestr("aaab", "aab"), strcasestr("aaab", "aab"));
     cr_assert_eq(ov__ascii_ieq("Content-Language", "content-language"), 1);
 }
+
+Test(names, casestr_any_is_a_casestr_per_word)
+{
+    static const char *const words[] = {"copyright", "\xc2\xa9", "All Rights", "ab", "\xe7\x89\x88\xe6\x9d\x83", NULL};
+    static const char *const pieces[] = {"copy", "right", "COPYRIGHT", "\xc2", "\xa9", "all ", "rights", "a", "b", "B",
+                                         "\xe7\x89\x88", "\xe6\x9d\x83", "x", " "};
+    srand(3);
+    for (int it = 0; it < 50000; it++) {
+        char s[128] = "";
+        for (int k = rand() % 8; k > 0; k--) strcat(s, pieces[(size_t)rand() % (sizeof pieces / sizeof pieces[0])]);
+        int want = 0;
+        for (const char *const *w = words; *w; w++) want |= strcasestr(s, *w) != NULL;
+        cr_assert_eq(ov__ascii_casestr_any(s, words), want, "%s", s);
+    }
+    static const char *const blank[] = {"zz", "", NULL};
+    cr_assert_eq(ov__ascii_casestr_any("", blank), 1, "an empty word occurs in the empty text");
+}
