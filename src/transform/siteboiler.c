@@ -216,7 +216,7 @@ int ov__block_keys_doc(xmlDocPtr d, uint64_t **out, size_t *n_out, ov_error *err
         b = next_node(b, root, skip);
     }
     if (rc) { free(v); return rc; }
-    qsort(v, n, sizeof *v, cmp_u64);
+    if (n) qsort(v, n, sizeof *v, cmp_u64); /* qsort(NULL, 0) is undefined */
     size_t u = 0; /* each key once per page */
     for (size_t i = 0; i < n; i++)
         if (u == 0 || v[u - 1] != v[i]) v[u++] = v[i];
