@@ -53,6 +53,7 @@
 #include "build/cover_ahead.h"
 #include "build/urlpath.h"
 #include "build/workers.h"
+#include "transform/bodydoc.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/progress.h"
@@ -561,12 +562,15 @@ static void extract_page(ov__work *w)
     ov_error err;
     ov_error_clear(&err);
     ov_article *a = NULL;
-    if (ov_transform_extract(pw->data, pw->len, pw->url, &to, &a, &err) != 0) {
+    /* the body parsed once, as the packager reads it (NULL: parse it where needed) */
+    xmlDocPtr body = NULL;
+    if (ov__transform_extract_doc(pw->data, pw->len, pw->url, &to, &a, &body, &err) != 0) {
         ov_article_free(a); /* OV_ENOTFOUND hands back the metadata */
         snprintf(pw->skip, sizeof pw->skip, "%s", err.message);
         return;
     }
-    if (ov__build_check_body(a, &err) != 0) {
+    /* a body that parsed as the check parses it passes the check */
+    if (!body && ov__build_check_body(a, &err) != 0) {
         snprintf(pw->skip, sizeof pw->skip, "%s", err.message);
         ov_article_free(a);
         return;
@@ -576,6 +580,7 @@ static void extract_page(ov__work *w)
         char *feed = ov__listing_feed(pw->data, pw->len, pw->url);
         ov__listing_reason(n_links, feed, pw->skip, sizeof pw->skip);
         free(feed);
+        xmlFreeDoc(body);
         ov_article_free(a);
         return;
     }
@@ -585,10 +590,12 @@ static void extract_page(ov__work *w)
     relativize(&a->url, j->root);
     relativize(&a->canonical_url, j->root);
     ov__body_hash(a->body_xhtml, pw->body_hash);
-    if (ov_transform_block_keys(a->body_xhtml, &pw->keys, &pw->n_keys, &err) != 0) {
+    if ((body ? ov__block_keys_doc(body, &pw->keys, &pw->n_keys, &err)
+              : ov_transform_block_keys(a->body_xhtml, &pw->keys, &pw->n_keys, &err)) != 0) {
         pw->keys = NULL; /* out of memory: the page only escapes the boilerplate pass */
         pw->n_keys = 0;
     }
+    xmlFreeDoc(body);
     pw->article = a;
 }
 

@@ -23,6 +23,7 @@
  * multiplied by 1 - link density over its whole text.
  */
 #include "transform/blocks.h"
+#include "transform/xmlname.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,21 +48,34 @@ static const char *const STOPS[] = {
     "those", "through", "to", "too", "under", "up", "very", "was", "we", "were", "what", "when", "where",
     "which", "while", "who", "why", "will", "with", "would", "you", "your"};
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
-
 /* Letters in the longest of STOPS ("because", "between", "through"). */
 #define OV__STOP_MAX 7
+
+/* strcmp's order, inline: the words are short and looked up for every word of the page. */
+static int cmp_word(const char *a, const char *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return (unsigned char)*a - (unsigned char)*b;
+}
 
 static int is_stop(const char *w, size_t wl)
 {
     if (wl > OV__STOP_MAX) return 0;
-    return bsearch(&w, STOPS, sizeof STOPS / sizeof STOPS[0], sizeof STOPS[0], cmp_str) != NULL;
+    size_t lo = 0, hi = sizeof STOPS / sizeof STOPS[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_word(w, STOPS[mid]);
+        if (!c) return 1;
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return 0;
 }
 
 static int name_in(xmlNodePtr n, const char *const *names)
 {
     for (; *names; names++)
-        if (!xmlStrcasecmp(n->name, BAD_CAST * names)) return 1;
+        if (ov__name_eq(n->name, BAD_CAST * names)) return 1;
     return 0;
 }
 
@@ -214,7 +228,7 @@ void ov__tree_sum(ov__tree *t, int level)
     }
     for (size_t i = t->n; i-- > 0;) {
         ov__nstat *s = &t->st[i];
-        if (!xmlStrcasecmp(t->node[i]->name, BAD_CAST "a")) {
+        if (ov__name_eq(t->node[i]->name, BAD_CAST "a")) {
             s->total.links = s->total.chars;
             s->own.links = s->own.chars;
         }
@@ -349,8 +363,8 @@ static double tag_score(xmlNodePtr n)
 {
     static const char *const minus3[] = {"address", "ol", "ul", "dl", "dd", "dt", "li", "form", NULL};
     static const char *const minus5[] = {"h1", "h2", "h3", "h4", "h5", "h6", "th", NULL};
-    if (!xmlStrcasecmp(n->name, BAD_CAST "div")) return 5;
-    if (!xmlStrcasecmp(n->name, BAD_CAST "article")) return 15;
+    if (ov__name_eq(n->name, BAD_CAST "div")) return 5;
+    if (ov__name_eq(n->name, BAD_CAST "article")) return 15;
     if (name_in(n, (const char *const[]){"pre", "td", "blockquote", NULL})) return 3;
     if (name_in(n, minus3)) return -3;
     if (name_in(n, minus5)) return -5;

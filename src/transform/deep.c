@@ -19,7 +19,7 @@
 static int name_is(xmlNodePtr n, const char *const *names)
 {
     for (size_t i = 0; names[i]; i++)
-        if (!xmlStrcasecmp(n->name, BAD_CAST names[i])) return 1;
+        if (ov__name_eq(n->name, BAD_CAST names[i])) return 1;
     return 0;
 }
 
@@ -72,7 +72,7 @@ static void flatten(xmlDocPtr doc, xmlNodePtr n)
             }
         } else if (cur->type == XML_ELEMENT_NODE && !name_is(cur, DROPPED)) {
             if (name_is(cur, BLOCKS)) p = NULL;
-            if (!xmlStrcasecmp(cur->name, BAD_CAST "img") || !xmlStrcasecmp(cur->name, BAD_CAST "br")) {
+            if (ov__name_eq(cur->name, BAD_CAST "img") || ov__name_eq(cur->name, BAD_CAST "br")) {
                 if (!p) p = xmlNewChild(hold, NULL, BAD_CAST "p", NULL);
                 xmlNodePtr c = p ? xmlDocCopyNode(cur, doc, 2) : NULL;
                 if (c && !xmlAddChild(p, c)) xmlFreeNode(c);

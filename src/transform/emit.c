@@ -51,7 +51,7 @@ static const char *const BLOCKS[] = {"p", "div", "section", "article", "main", "
                                      "address", "dl", "dt", "dd", "hgroup", "details", "summary",
                                      "body", "html", "li", "tr", "td", "th", "tbody", "caption", NULL};
 
-static int is(xmlNodePtr n, const char *name) { return !xmlStrcasecmp(n->name, BAD_CAST name); }
+static int is(xmlNodePtr n, const char *name) { return ov__name_eq(n->name, BAD_CAST name); }
 
 static int name_in(xmlNodePtr n, const char *const *names)
 {
@@ -63,7 +63,7 @@ static int name_in(xmlNodePtr n, const char *const *names)
 static const char *attr(xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (!xmlStrcasecmp(a->name, BAD_CAST name) && a->children && a->children->content)
+        if (ov__name_eq(a->name, BAD_CAST name) && a->children && a->children->content)
             return (const char *)a->children->content;
     return NULL;
 }
@@ -189,7 +189,7 @@ static int placeholder(const char *u)
                                 "/pixel", "beacon", "/tr?", "scorecardresearch", "doubleclick.net",
                                 "google-analytics", "/track", "quantserve", "imrworldwide"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (strcasestr(u, bad[i])) return 1;
+        if (ov__ascii_casestr(u, bad[i])) return 1;
     return 0;
 }
 
@@ -304,12 +304,12 @@ static int caption_like(xmlNodePtr n)
     const char *cl = attr(n, "class"), *id = attr(n, "id"), *al = attr(n, "align"), *st = attr(n, "style");
     const char *hints[] = {"caption", "pic", "photo", "图片说明", "img-desc", "desc", "credit"};
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
-        if ((cl && strcasestr(cl, hints[i])) || (id && strcasestr(id, hints[i]))) return 1;
+        if ((cl && ov__ascii_casestr(cl, hints[i])) || (id && ov__ascii_casestr(id, hints[i]))) return 1;
     if (!name_in(n, (const char *const[]){"p", "span", "div", "em", "i", "small", NULL})) return 0;
     char *t = ov__node_text(n, 400);
     size_t tl = strlen(t);
     int ok = tl > 0 && tl < 240 &&
-             (italic_line(n) || (al && !strcasecmp(al, "center")) || (st && strcasestr(st, "center")) ||
+             (italic_line(n) || (al && ov__ascii_ieq(al, "center")) || (st && ov__ascii_casestr(st, "center")) ||
               !strncmp(t, "图", 3) || !strncmp(t, "（", 3) || !strncmp(t, "(", 1) || !strncmp(t, "▲", 3) ||
               strstr(t, "摄") || !strncasecmp(t, "photo", 5));
     free(t);

@@ -57,8 +57,15 @@ static const char *NEG[] = {"comment", "comments", "footer", "foot", "nav", "nav
                             "hidden", "hide", "invisible", "bio", "biography", "authorbio", "authorbox",
                             "profile",
                             "评论", "分享", "相关", "版权", "导航"};
-static const char *POS[] = {"article", "content", "body", "text", "main", "post", "entry", "story",
-                            "detail", "正文", "内容", "artibody"};
+/* A word and its length (bytes). */
+typedef struct class_word_len {
+    const char *s;
+    size_t len;
+} class_word_len;
+#define OV__CW(w) {w, sizeof w - 1}
+static const class_word_len POS[] = {OV__CW("article"), OV__CW("content"), OV__CW("body"), OV__CW("text"),
+                                     OV__CW("main"), OV__CW("post"), OV__CW("entry"), OV__CW("story"),
+                                     OV__CW("detail"), OV__CW("正文"), OV__CW("内容"), OV__CW("artibody")};
 /* Negative words that name layout as often as noise ("widget Blog" holds
  * Blogger's posts): never strong. */
 static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank", "masthead", "banner",
@@ -67,12 +74,13 @@ static const char *const WEAK_ONLY[] = {"widget", "tools", "print", "hot", "rank
 static int name_in_list(const char *s, const char *const *names);
 /* Strong words of reader comments: a positive word in the same class token does not cancel them. */
 static const char *const COMMENT_WORDS[] = {"comment", "comments", "reply", "respond", NULL};
-static const char *NEG_SUB[] = {"comment", "sidebar", "footer", "share", "related", "breadcrumb", "copyright"};
+static const class_word_len NEG_SUB[] = {OV__CW("comment"), OV__CW("sidebar"), OV__CW("footer"), OV__CW("share"),
+                                         OV__CW("related"), OV__CW("breadcrumb"), OV__CW("copyright")};
 
 static const char *attr(xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (!xmlStrcasecmp(a->name, BAD_CAST name) && a->children && a->children->content)
+        if (ov__name_eq(a->name, BAD_CAST name) && a->children && a->children->content)
             return (const char *)a->children->content;
     return NULL;
 }
@@ -81,8 +89,9 @@ static const char *attr(xmlNodePtr n, const char *name)
 #define OV__CLASS_PARTS_MAX 8
 
 /* Next word of a class or id value (split on blank, '-', '_'), lower-cased
- * into word (OV__CLASS_WORD_MAX bytes, longer words cut); 0 at the end. */
-static int next_class_word(const char **sp, char *word)
+ * into word (OV__CLASS_WORD_MAX bytes, longer words cut); its length, 0 at
+ * the end. */
+static size_t next_class_word(const char **sp, char *word)
 {
     const char *s = *sp;
     size_t w = 0;
@@ -93,7 +102,16 @@ static int next_class_word(const char **sp, char *word)
     }
     word[w] = '\0';
     *sp = s;
-    return w > 0;
+    return w;
+}
+
+/* strstr(w, sub.s) != NULL for a class word w of wl bytes (sub not empty):
+ * without strstr's set-up, which costs more than the search in a short word. */
+static int word_has(const char *w, size_t wl, class_word_len sub)
+{
+    for (size_t i = 0; i + sub.len <= wl; i++)
+        if (w[i] == sub.s[0] && !memcmp(w + i, sub.s, sub.len)) return 1;
+    return 0;
 }
 
 /*
@@ -117,18 +135,19 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
             const char *end = s;
             while (*end && *end != ' ' && *end != '\t' && *end != '\n') end++;
             char parts[OV__CLASS_PARTS_MAX][OV__CLASS_WORD_MAX];
-            size_t np = 0;
+            size_t np = 0, plen[OV__CLASS_PARTS_MAX];
             char tok[4 * OV__CLASS_WORD_MAX];
             size_t tl = (size_t)(end - s) < sizeof tok - 1 ? (size_t)(end - s) : sizeof tok - 1;
             memcpy(tok, s, tl);
             tok[tl] = '\0';
-            for (const char *q = tok; np < OV__CLASS_PARTS_MAX && next_class_word(&q, parts[np]);) np++;
+            for (const char *q = tok; np < OV__CLASS_PARTS_MAX && (plen[np] = next_class_word(&q, parts[np])) > 0;) np++;
             int tok_pos = 0, tok_comment = 0;
             for (size_t j = 0; j < np; j++) {
                 const char *w = parts[j];
+                size_t wl = plen[j];
                 int middle = j > 0 && j + 1 < np;
                 for (size_t i = 0; i < sizeof NEG / sizeof NEG[0]; i++) {
-                    if (strcmp(w, NEG[i])) continue;
+                    if (w[0] != NEG[i][0] || strcmp(w, NEG[i])) continue;
                     size_t len = strlen(NEG[i]);
                     if (name_in_list(w, WEAK_ONLY)) (*weak)++;
                     else if (np == 1 || (!middle && len >= 5)) {
@@ -137,9 +156,10 @@ static int hint2(xmlNodePtr n, int *pos, int *strong, int *weak)
                     } else if (len >= 5 || !middle) (*weak)++;
                 }
                 for (size_t i = 0; i < sizeof NEG_SUB / sizeof NEG_SUB[0]; i++)
-                    if (strstr(w, NEG_SUB[i]) && strcmp(w, NEG_SUB[i])) (*weak)++;
+                    if (word_has(w, wl, NEG_SUB[i]) && wl != NEG_SUB[i].len) (*weak)++;
                 for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
-                    if (!strcmp(w, POS[i]) || (strlen(POS[i]) > 4 && strstr(w, POS[i]))) tok_pos++;
+                    if ((wl == POS[i].len && !memcmp(w, POS[i].s, wl)) || (POS[i].len > 4 && word_has(w, wl, POS[i])))
+                        tok_pos++;
             }
             /* "comment-text", "post-comments": the positive word names a
              * part of a comment, not of the article */
@@ -170,7 +190,7 @@ static int has_time_desc(xmlNodePtr n)
 {
     xmlNodePtr cur = n->children;
     while (cur && cur != n) {
-        if (cur->type == XML_ELEMENT_NODE && !xmlStrcasecmp(cur->name, BAD_CAST "time")) return 1;
+        if (cur->type == XML_ELEMENT_NODE && ov__name_eq(cur->name, BAD_CAST "time")) return 1;
         if (cur->type == XML_ELEMENT_NODE && cur->children) { cur = cur->children; continue; }
         while (cur && cur != n && !cur->next) cur = cur->parent;
         if (!cur || cur == n) break;
@@ -201,7 +221,7 @@ static int is_meta_line(xmlNodePtr n, const char *t, size_t tl)
 static int name_in(xmlNodePtr n, const char *const *names)
 {
     for (; *names; names++)
-        if (!xmlStrcasecmp(n->name, BAD_CAST * names)) return 1;
+        if (ov__name_eq(n->name, BAD_CAST * names)) return 1;
     return 0;
 }
 
@@ -242,7 +262,7 @@ static const char *const LABELS[] = {"Advertisement", "ADVERTISEMENT", "Advertis
  */
 static int copyright_notice(const char *t)
 {
-    for (const char *p = t; (p = strcasestr(p, "copyright")) != NULL; p += 9) {
+    for (const char *p = t; (p = ov__ascii_casestr(p, "copyright")) != NULL; p += 9) {
         const char *q = p + 9;
         while (*q == ' ') q++;
         if (!strncmp(q, "\xc2\xa9", 2) || !strncasecmp(q, "(c)", 3) || isdigit((unsigned char)*q)) return 1;
@@ -318,12 +338,12 @@ static int share_icon(xmlNodePtr n)
 {
     static const char *const nets[] = {"facebook", "twitter", "plurk", "weibo", "google", "google+", "yahoo",
                                        "delicious", "digg", "reddit", "linkedin", "line", "email", "rss", NULL};
-    if (xmlStrcasecmp(n->name, BAD_CAST "img")) return 0;
+    if (!ov__name_eq(n->name, BAD_CAST "img")) return 0;
     const char *alt = attr(n, "alt");
     if (!alt) return 0;
     if (is_social_line(alt, 0)) return 1;
     while (*alt == ' ') alt++;
-    int linked = n->parent && n->parent->type == XML_ELEMENT_NODE && !xmlStrcasecmp(n->parent->name, BAD_CAST "a");
+    int linked = n->parent && n->parent->type == XML_ELEMENT_NODE && ov__name_eq(n->parent->name, BAD_CAST "a");
     for (size_t i = 0; linked && nets[i]; i++)
         if (!strncasecmp(alt, nets[i], strlen(nets[i])) && (!alt[strlen(nets[i])] || alt[strlen(nets[i])] == ' ') &&
             strlen(alt) <= strlen(nets[i]) + 1)
@@ -359,14 +379,14 @@ static int name_in_list(const char *s, const char *const *names)
 {
     /* also used by the class hints above */
     for (; *names; names++)
-        if (!strcasecmp(s, *names)) return 1;
+        if (ov__ascii_ieq(s, *names)) return 1;
     return 0;
 }
 
 static int has_attr(xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (!xmlStrcasecmp(a->name, BAD_CAST name)) return 1;
+        if (ov__name_eq(a->name, BAD_CAST name)) return 1;
     return 0;
 }
 
@@ -374,7 +394,7 @@ static int has_attr(xmlNodePtr n, const char *name)
 static int style_is(const char *st, const char *prop, const char *value)
 {
     size_t pl = strlen(prop), vl = strlen(value);
-    for (const char *p = st; (p = strcasestr(p, prop)) != NULL; p += pl) {
+    for (const char *p = st; (p = ov__ascii_casestr(p, prop)) != NULL; p += pl) {
         if (p > st && (isalnum((unsigned char)p[-1]) || p[-1] == '-')) continue;
         const char *q = p + pl;
         while (*q == ' ' || *q == '\t') q++;
@@ -391,7 +411,7 @@ static int is_hidden(xmlNodePtr n)
 {
     if (has_attr(n, "hidden")) return 1;
     const char *ah = attr(n, "aria-hidden");
-    if (ah && !strcasecmp(ah, "true")) return 1;
+    if (ah && ov__ascii_ieq(ah, "true")) return 1;
     const char *st = attr(n, "style");
     return st && (style_is(st, "display", "none") || style_is(st, "visibility", "hidden"));
 }
@@ -403,9 +423,9 @@ static int choices_below(xmlNodePtr n, int max)
     int k = 0;
     for (xmlNodePtr c = n->children; c && k < max; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
-        if (!xmlStrcasecmp(c->name, BAD_CAST "input")) {
+        if (ov__name_eq(c->name, BAD_CAST "input")) {
             const char *ty = attr(c, "type");
-            if (ty && (!strcasecmp(ty, "radio") || !strcasecmp(ty, "checkbox"))) k++;
+            if (ty && (ov__ascii_ieq(ty, "radio") || ov__ascii_ieq(ty, "checkbox"))) k++;
         } else {
             k += choices_below(c, max - k);
         }
@@ -423,7 +443,7 @@ static int choices_below(xmlNodePtr n, int max)
  */
 static void mark_poll(xmlNodePtr n)
 {
-    if (!xmlStrcasecmp(n->name, BAD_CAST "form") && choices_below(n, OV__POLL_CHOICES) >= OV__POLL_CHOICES)
+    if (ov__name_eq(n->name, BAD_CAST "form") && choices_below(n, OV__POLL_CHOICES) >= OV__POLL_CHOICES)
         xmlSetProp(n, BAD_CAST OV__POLL_ATTR, BAD_CAST "1");
 }
 
@@ -477,7 +497,7 @@ static void preclean(xmlNodePtr root)
             cur = nx;
             continue;
         }
-        if (cur->type == XML_ELEMENT_NODE && !xmlStrcasecmp(cur->name, BAD_CAST "object")) {
+        if (cur->type == XML_ELEMENT_NODE && ov__name_eq(cur->name, BAD_CAST "object")) {
             cur = unwrap_object(cur, root);
             if (!cur) break;
             continue;
@@ -497,7 +517,7 @@ static int attr_token(xmlNodePtr n, const char *name, const char *word)
 {
     const char *v = attr(n, name);
     size_t wl = strlen(word);
-    for (const char *p = v; p && (p = strcasestr(p, word)) != NULL; p += wl)
+    for (const char *p = v; p && (p = ov__ascii_casestr(p, word)) != NULL; p += wl)
         if ((p == v || isspace((unsigned char)p[-1])) && (!p[wl] || isspace((unsigned char)p[wl]))) return 1;
     return 0;
 }
@@ -551,7 +571,7 @@ static int author_box(xmlNodePtr n)
             for (const char *q = tok; next_class_word(&q, word);) {
                 if (!strcmp(word, "author") || !strcmp(word, "authors")) tok_author = 1;
                 for (size_t i = 0; i < sizeof POS / sizeof POS[0]; i++)
-                    if (!strcmp(word, POS[i])) tok_pos = 1;
+                    if (!strcmp(word, POS[i].s)) tok_pos = 1;
             }
             author |= tok_author;
             if (!tok_author) other_pos |= tok_pos;
@@ -585,9 +605,9 @@ static void mark(ov__tree *t)
         hint2(n, &pos, &strong, &weak);
         s->weight = (int8_t)(pos > strong + weak ? 1 : strong + weak > pos ? -1 : 0);
         s->drop = OV__KEEP;
-        if (i == 0 || !xmlStrcasecmp(n->name, BAD_CAST "body")) continue;
+        if (i == 0 || ov__name_eq(n->name, BAD_CAST "body")) continue;
         int most = page > 0 && plain_of(&s->total) * 2 > page;
-        if (!xmlStrcasecmp(n->name, BAD_CAST "noscript")) { s->drop = OV__DROP_BAD; continue; }
+        if (ov__name_eq(n->name, BAD_CAST "noscript")) { s->drop = OV__DROP_BAD; continue; }
         if (share_icon(n)) { s->drop = OV__DROP_BAD; continue; }
         const char *role = attr(n, "role");
         int drop = OV__KEEP;
@@ -595,7 +615,7 @@ static void mark(ov__tree *t)
          * class word of a wrapper around it ("share_wrapper") */
         if (keep && keep[i]) drop = OV__KEEP;
         else if (!most && has_attr(n, OV__POLL_ATTR)) drop = OV__DROP_STRONG;
-        else if (strong && !pos && xmlStrcasecmp(n->name, BAD_CAST "article")) drop = OV__DROP_STRONG;
+        else if (strong && !pos && !ov__name_eq(n->name, BAD_CAST "article")) drop = OV__DROP_STRONG;
         else if (most) drop = OV__KEEP;
         else if (weak && !pos) drop = OV__DROP_CLASS;
         else if (author_box(n)) drop = OV__DROP_CLASS;
@@ -612,7 +632,7 @@ static void mark(ov__tree *t)
             /* the page's own landmark of its main content (role="main")
              * around a short post is not a link list for its menus */
             if (!drop && tl > 0 && tl < 2000 && name_in(n, listy) && s->total.links * 10 > tl * 6 &&
-                !(role && !strcasecmp(role, "main")) &&
+                !(role && ov__ascii_ieq(role, "main")) &&
                 !(tl >= OV__PARA_PROSE_MIN && linked_prose_para(t, i, (double)s->total.links / tl)))
                 drop = OV__DROP_HINT;
         }
@@ -774,7 +794,7 @@ static size_t candidate_a(ov__tree *t, int level, size_t *roots, size_t max)
          * still is no part of the story beside it */
         if (!keep && author_box(k)) continue;
         if (!keep && s->scored && s->score + bonus >= sthr) keep = 1;
-        if (!keep && (!xmlStrcasecmp(k->name, BAD_CAST "p") || (!s->block && s->total.chars))) {
+        if (!keep && (ov__name_eq(k->name, BAD_CAST "p") || (!s->block && s->total.chars))) {
             double len = ov__acc_len(&s->total);
             double ld = s->total.chars ? (double)s->total.links / s->total.chars : 0;
             if ((len > 80 && ld < 0.25) || (len > 0 && ld == 0 && s->total.punct > 0)) keep = 1;
@@ -810,7 +830,7 @@ static size_t candidate_b(const ov__tree *t)
 static int has_address_link(const ov__tree *t, size_t i)
 {
     for (size_t j = i + 1, end = subtree_end(t, i); j < end; j++) {
-        if (xmlStrcasecmp(t->node[j]->name, BAD_CAST "a")) continue;
+        if (!ov__name_eq(t->node[j]->name, BAD_CAST "a")) continue;
         char *txt = ov__node_text(t->node[j], 16);
         int bare = txt && (!strncasecmp(txt, "http", 4) || !strncasecmp(txt, "www.", 4));
         free(txt);
@@ -832,7 +852,7 @@ static int has_address_link(const ov__tree *t, size_t i)
 static int linked_prose_para(const ov__tree *t, size_t i, double ld)
 {
     xmlNodePtr n = t->node[i];
-    return !xmlStrcasecmp(n->name, BAD_CAST "p") && !attr(n, "class") && !t->st[i].boiler &&
+    return ov__name_eq(n->name, BAD_CAST "p") && !attr(n, "class") && !t->st[i].boiler &&
            ld <= OV__PARA_LINKS_MAX && !has_address_link(t, i);
 }
 
@@ -1205,13 +1225,13 @@ static void trim_head(ov__ctx *c, ov__tree *tr, xmlNodePtr root)
             if (t[0] && c->art->title && ov__same_title(t, c->art->title)) {
                 drop[nd++] = cur;
                 descend = 0;
-            } else if (!t[0] && (!xmlStrcasecmp(cur->name, BAD_CAST "img") || !xmlStrcasecmp(cur->name, BAD_CAST "figure"))) {
+            } else if (!t[0] && (ov__name_eq(cur->name, BAD_CAST "img") || ov__name_eq(cur->name, BAD_CAST "figure"))) {
                 /* a source's logo or a lead image without a caption: past it
                  * only the headline and a bare date line go, a credit line stays */
                 descend = 0;
                 past_image = 1;
-            } else if (!xmlStrcasecmp(cur->name, BAD_CAST "img") || !xmlStrcasecmp(cur->name, BAD_CAST "figure") ||
-                       !xmlStrcasecmp(cur->name, BAD_CAST "table")) {
+            } else if (ov__name_eq(cur->name, BAD_CAST "img") || ov__name_eq(cur->name, BAD_CAST "figure") ||
+                       ov__name_eq(cur->name, BAD_CAST "table")) {
                 free(t);
                 break; /* content before any text: stop looking */
             }
@@ -1252,7 +1272,7 @@ int ov__extract_body(ov__ctx *c, ov_error *err)
     int rc;
     xmlNodePtr root = xmlDocGetRootElement(c->doc), body = root;
     for (xmlNodePtr k = root->children; k; k = k->next)
-        if (k->type == XML_ELEMENT_NODE && !xmlStrcasecmp(k->name, BAD_CAST "body")) body = k;
+        if (k->type == XML_ELEMENT_NODE && ov__name_eq(k->name, BAD_CAST "body")) body = k;
     preclean(body);
     if (c->rules) {
         rc = apply_rules(c, roots, &n, err);

@@ -54,9 +54,9 @@ static char *node_text(xmlNodePtr n, size_t max, int *cut)
         /* the names below start with r, s or b (either case): others need no compare */
         unsigned lead = cur->type == XML_ELEMENT_NODE && cur->name ? (cur->name[0] | 0x20u) : 0;
         int skip = (lead == 'r' || lead == 's') &&
-                   (!xmlStrcasecmp(cur->name, BAD_CAST "rt") || !xmlStrcasecmp(cur->name, BAD_CAST "rp") ||
-                    !xmlStrcasecmp(cur->name, BAD_CAST "script") || !xmlStrcasecmp(cur->name, BAD_CAST "style"));
-        if (lead == 'b' && !xmlStrcasecmp(cur->name, BAD_CAST "br")) space = 1;
+                   (ov__name_eq(cur->name, BAD_CAST "rt") || ov__name_eq(cur->name, BAD_CAST "rp") ||
+                    ov__name_eq(cur->name, BAD_CAST "script") || ov__name_eq(cur->name, BAD_CAST "style"));
+        if (lead == 'b' && ov__name_eq(cur->name, BAD_CAST "br")) space = 1;
         if (cur->children && cur->type == XML_ELEMENT_NODE && !skip) { cur = cur->children; continue; }
         while (cur && cur != n && !cur->next) cur = cur->parent;
         if (!cur || cur == n) break;
@@ -172,7 +172,7 @@ char *ov__strip_site_suffix(const char *title, const char *const *sites, int gen
 static const char *attr(xmlNodePtr n, const char *name)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
-        if (!xmlStrcasecmp(a->name, BAD_CAST name) && a->children && a->children->content)
+        if (ov__name_eq(a->name, BAD_CAST name) && a->children && a->children->content)
             return (const char *)a->children->content;
     return NULL;
 }
@@ -327,7 +327,7 @@ static void on_meta(ov__ctx *c, xmlNodePtr n)
 {
     const char *he = attr(n, "http-equiv"), *v = attr(n, "content");
     if (!v) return;
-    if (he && !strcasecmp(he, "content-language")) take_dup(&c->m.meta_lang, v);
+    if (he && ov__ascii_ieq(he, "content-language")) take_dup(&c->m.meta_lang, v);
     /* property= may hold several keys: "og:title twitter:title" */
     const char *prop = attr(n, "property");
     for (const char *p = prop; p && *p;) {
@@ -474,12 +474,9 @@ static char *cand_pick(cand *arr, size_t n, long from)
 /* Class or id words of page furniture: sidebars, related lists, comments. */
 static int furniture_word(const char *v)
 {
-    static const char *w[] = {"sidebar", "related", "recommend", "comment", "footer", "widget", "rail", "promo",
-                              "popular", "trending", "more-stories", "also-read", "teaser", "nav", "menu"};
-    if (!v) return 0;
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (strcasestr(v, w[i])) return 1;
-    return 0;
+    static const char *const w[] = {"sidebar", "related", "recommend", "comment", "footer", "widget", "rail", "promo",
+                                    "popular", "trending", "more-stories", "also-read", "teaser", "nav", "menu", NULL};
+    return v && ov__ascii_casestr_any(v, w);
 }
 
 /* Elements looked at under a block when asking whether it holds an h1. */
@@ -493,7 +490,7 @@ static int holds_h1(xmlNodePtr n)
     while (cur && seen < OV__FURNITURE_H1_SCAN) {
         if (cur->type == XML_ELEMENT_NODE) {
             seen++;
-            if (!strcasecmp((const char *)cur->name, "h1")) return 1;
+            if (ov__ascii_ieq((const char *)cur->name, "h1")) return 1;
             if (cur->children) {
                 cur = cur->children;
                 continue;
@@ -517,8 +514,8 @@ static int in_furniture_ex(xmlNodePtr n, int headline_exempt)
     int depth = 0;
     for (xmlNodePtr p = n; p && p->type == XML_ELEMENT_NODE && depth < OV_TRANSFORM_MAX_DEPTH; p = p->parent, depth++) {
         const char *nm = (const char *)p->name;
-        if (!strcasecmp(nm, "html") || !strcasecmp(nm, "body")) break;
-        if (!strcasecmp(nm, "aside") || !strcasecmp(nm, "nav") || !strcasecmp(nm, "footer")) return 1;
+        if (ov__ascii_ieq(nm, "html") || ov__ascii_ieq(nm, "body")) break;
+        if (ov__ascii_ieq(nm, "aside") || ov__ascii_ieq(nm, "nav") || ov__ascii_ieq(nm, "footer")) return 1;
         if ((furniture_word(attr(p, "class")) || furniture_word(attr(p, "id"))) &&
             !(headline_exempt && holds_h1(p)))
             return 1;
@@ -536,16 +533,13 @@ static int in_furniture(xmlNodePtr n)
 static int byline_element(xmlNodePtr n)
 {
     const char *rel = attr(n, "rel"), *ip = attr(n, "itemprop"), *cl = attr(n, "class"), *id = attr(n, "id");
-    if (rel && !strcasecmp(rel, "author")) return 1;
-    if (ip && strcasestr(ip, "author")) return 1;
+    if (rel && ov__ascii_ieq(rel, "author")) return 1;
+    if (ip && ov__ascii_casestr(ip, "author")) return 1;
+    static const char *const names[] = {"byline", "author", "writtenby", NULL};
+    static const char *const other[] = {"bio", "avatar", "about", "comment", NULL};
     const char *v[] = {cl, id};
-    for (size_t i = 0; i < 2; i++) {
-        if (!v[i]) continue;
-        if ((strcasestr(v[i], "byline") || strcasestr(v[i], "author") || strcasestr(v[i], "writtenby")) &&
-            !strcasestr(v[i], "bio") && !strcasestr(v[i], "avatar") && !strcasestr(v[i], "about") &&
-            !strcasestr(v[i], "comment"))
-            return 1;
-    }
+    for (size_t i = 0; i < 2; i++)
+        if (v[i] && ov__ascii_casestr_any(v[i], names) && !ov__ascii_casestr_any(v[i], other)) return 1;
     return 0;
 }
 
@@ -559,11 +553,11 @@ static xmlNodePtr author_name_node(xmlNodePtr n, int depth)
     for (xmlNodePtr k = n->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE) continue;
         const char *ip = attr(k, "itemprop"), *rel = attr(k, "rel"), *href = attr(k, "href");
-        if (ip && !strcasecmp(ip, "name")) return k;
-        if (!xmlStrcasecmp(k->name, BAD_CAST "a")) {
-            if (rel && !strcasecmp(rel, "author")) return k;
+        if (ip && ov__ascii_ieq(ip, "name")) return k;
+        if (ov__name_eq(k->name, BAD_CAST "a")) {
+            if (rel && ov__ascii_ieq(rel, "author")) return k;
             for (size_t i = 0; href && i < sizeof paths / sizeof paths[0]; i++)
-                if (strcasestr(href, paths[i])) return k;
+                if (ov__ascii_casestr(href, paths[i])) return k;
         }
         xmlNodePtr d = depth < 8 ? author_name_node(k, depth + 1) : NULL;
         if (d) return d;
@@ -608,11 +602,9 @@ static char *dom_byline_text(xmlNodePtr n)
 /* A line that names the page's owner: "© 2026 Example News", "版權所有". */
 static int copyright_line(const char *t)
 {
-    static const char *w[] = {"\xc2\xa9", "copyright", "all rights reserved", "\xe7\x89\x88\xe6\xac\x8a\xe6\x89\x80\xe6\x9c\x89",
-                              "\xe7\x89\x88\xe6\x9d\x83\xe6\x89\x80\xe6\x9c\x89"};
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (strcasestr(t, w[i])) return 1;
-    return 0;
+    static const char *const w[] = {"\xc2\xa9", "copyright", "all rights reserved", "\xe7\x89\x88\xe6\xac\x8a\xe6\x89\x80\xe6\x9c\x89",
+                                    "\xe7\x89\x88\xe6\x9d\x83\xe6\x89\x80\xe6\x9c\x89", NULL};
+    return ov__ascii_casestr_any(t, w);
 }
 
 /* Add the line `t` to the list `*list` while it stays under `max` bytes. */
@@ -656,14 +648,14 @@ static int is_block(const xmlChar *name)
 {
     static const char *b[] = {"p", "div", "span", "li", "td", "time", "address", "small", "em", "font", "section", "header"};
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
-        if (!xmlStrcasecmp(name, BAD_CAST b[i])) return 1;
+        if (ov__name_eq(name, BAD_CAST b[i])) return 1;
     return 0;
 }
 
 static int leafish(xmlNodePtr n)
 {
     for (xmlNodePtr k = n->children; k; k = k->next)
-        if (k->type == XML_ELEMENT_NODE && (!xmlStrcasecmp(k->name, BAD_CAST "div") || !xmlStrcasecmp(k->name, BAD_CAST "p")))
+        if (k->type == XML_ELEMENT_NODE && (ov__name_eq(k->name, BAD_CAST "div") || ov__name_eq(k->name, BAD_CAST "p")))
             return 0;
     return 1;
 }
@@ -916,12 +908,13 @@ static int heading_like(xmlNodePtr n)
 {
     static const char *skip[] = {"title", "head", "html", "body", "meta", "link", "script", "style", "a"};
     const char *nm = (const char *)n->name;
-    if (!strcasecmp(nm, "h1") || !strcasecmp(nm, "h2") || !strcasecmp(nm, "h3")) return 1;
+    if (ov__ascii_ieq(nm, "h1") || ov__ascii_ieq(nm, "h2") || ov__ascii_ieq(nm, "h3")) return 1;
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
-        if (!strcasecmp(nm, skip[i])) return 0;
+        if (ov__ascii_ieq(nm, skip[i])) return 0;
+    static const char *const names[] = {"title", "headline", NULL};
     const char *v[] = {attr(n, "class"), attr(n, "id")};
     for (size_t i = 0; i < 2; i++)
-        if (v[i] && (strcasestr(v[i], "title") || strcasestr(v[i], "headline"))) return 1;
+        if (v[i] && ov__ascii_casestr_any(v[i], names)) return 1;
     return 0;
 }
 
@@ -934,7 +927,7 @@ static int strong_heading(xmlNodePtr n)
     const char *v[] = {attr(n, "class"), attr(n, "id"), attr(n, "itemprop")};
     for (size_t i = 0; i < 3; i++)
         for (size_t j = 0; v[i] && j < sizeof marks / sizeof marks[0]; j++)
-            if (strcasestr(v[i], marks[j]) && (i < 2 || j == 4)) return 1;
+            if (ov__ascii_casestr(v[i], marks[j]) && (i < 2 || j == 4)) return 1;
     return 0;
 }
 
@@ -956,14 +949,13 @@ static int home_href(const char *href)
  * levels) a link to the site's front page. */
 static int links_home(xmlNodePtr n, int depth)
 {
-    static const char *marks[] = {"banner", "logo", "masthead", "site-title", "site-name", "blog-title", "blogtitle",
-                                  "blog-header", "blog-name"};
+    static const char *const marks[] = {"banner", "logo", "masthead", "site-title", "site-name", "blog-title", "blogtitle",
+                                        "blog-header", "blog-name", NULL};
     if (n->type != XML_ELEMENT_NODE || depth > 3) return 0;
     const char *v[] = {attr(n, "class"), attr(n, "id")};
     for (size_t i = 0; i < 2; i++)
-        for (size_t j = 0; v[i] && j < sizeof marks / sizeof marks[0]; j++)
-            if (strcasestr(v[i], marks[j])) return 1;
-    const char *href = !xmlStrcasecmp(n->name, BAD_CAST "a") ? attr(n, "href") : NULL;
+        if (v[i] && ov__ascii_casestr_any(v[i], marks)) return 1;
+    const char *href = ov__name_eq(n->name, BAD_CAST "a") ? attr(n, "href") : NULL;
     if (href && home_href(href)) return 1;
     for (xmlNodePtr k = n->children; k; k = k->next)
         if (links_home(k, depth + 1)) return 1;
@@ -977,8 +969,8 @@ static int in_post_widget(xmlNodePtr n)
     int depth = 0;
     for (xmlNodePtr p = n; p && p->type == XML_ELEMENT_NODE && depth < OV_TRANSFORM_MAX_DEPTH; p = p->parent, depth++) {
         const char *nm = (const char *)p->name, *cl = attr(p, "class"), *id = attr(p, "id");
-        if (!strcasecmp(nm, "aside") || !strcasecmp(nm, "nav") || !strcasecmp(nm, "footer")) return 0;
-        if (cl && strcasestr(cl, "widget") && (strcasestr(cl, "blog") || strcasestr(cl, "post"))) continue;
+        if (ov__ascii_ieq(nm, "aside") || ov__ascii_ieq(nm, "nav") || ov__ascii_ieq(nm, "footer")) return 0;
+        if (cl && ov__ascii_casestr(cl, "widget") && (ov__ascii_casestr(cl, "blog") || ov__ascii_casestr(cl, "post"))) continue;
         if (furniture_word(cl) || furniture_word(id)) return 0;
     }
     return 1;
@@ -1007,7 +999,7 @@ static void on_heading(ov__ctx *c, xmlNodePtr n, long pos)
         *slot = t;
         t = NULL;
         *slot_strong = strong;
-        if (holds == 1) c->m.heading_h1 = !strcasecmp((const char *)n->name, "h1");
+        if (holds == 1) c->m.heading_h1 = ov__ascii_ieq((const char *)n->name, "h1");
         else c->m.heading_end_pre = pre;
         c->m.heading_pos[holds - 1] = pos;
         c->m.heading_home[holds - 1] = links_home(n, 0);
@@ -1027,25 +1019,25 @@ void ov__meta_collect(ov__ctx *c)
         if (cur->type == XML_ELEMENT_NODE) {
             const char *nm = (const char *)cur->name;
             pos++;
-            if (!strcasecmp(nm, "base")) take(&c->m.base, ov__abs_url(c, attr(cur, "href"), 1));
-            else if (!strcasecmp(nm, "meta")) on_meta(c, cur);
-            else if (!strcasecmp(nm, "title") && !c->m.title) take(&c->m.title, ov__node_text(cur, OV__META_TEXT_MAX));
-            else if (!strcasecmp(nm, "h1") && k.n_h1 < OV__META_CANDS) {
+            if (ov__ascii_ieq(nm, "base")) take(&c->m.base, ov__abs_url(c, attr(cur, "href"), 1));
+            else if (ov__ascii_ieq(nm, "meta")) on_meta(c, cur);
+            else if (ov__ascii_ieq(nm, "title") && !c->m.title) take(&c->m.title, ov__node_text(cur, OV__META_TEXT_MAX));
+            else if (ov__ascii_ieq(nm, "h1") && k.n_h1 < OV__META_CANDS) {
                 k.h1_text[k.n_h1] = ov__node_text(cur, OV__META_TEXT_MAX);
                 if (k.h1_text[k.n_h1] && strlen(k.h1_text[k.n_h1]) <= OV__H1_NAME_MAX)
                     keep_line(&c->m.h1_names, k.h1_text[k.n_h1], OV__H1_NAMES_MAX);
                 if (k.h1_text[k.n_h1]) k.h1_pos[k.n_h1++] = pos;
-            } else if (!strcasecmp(nm, "script")) {
+            } else if (ov__ascii_ieq(nm, "script")) {
                 const char *ty = attr(cur, "type");
-                if (ty && !strcasecmp(ty, "application/ld+json")) on_ld(c, cur);
-            } else if (!strcasecmp(nm, "link")) {
+                if (ty && ov__ascii_ieq(ty, "application/ld+json")) on_ld(c, cur);
+            } else if (ov__ascii_ieq(nm, "link")) {
                 const char *rel = attr(cur, "rel");
-                if (rel && !strcasecmp(rel, "canonical")) {
+                if (rel && ov__ascii_ieq(rel, "canonical")) {
                     char *u = ov__abs_url(c, attr(cur, "href"), 1);
                     if (front_for_page(c, u)) free(u);
                     else take(&c->m.canonical, u);
                 }
-            } else if (!strcasecmp(nm, "time")) {
+            } else if (ov__ascii_ieq(nm, "time")) {
                 const char *dt = attr(cur, "datetime");
                 char date[OV__DATE_MAX];
                 if (dt && ov__date_parse(dt, date) && !in_furniture_ex(cur, 1)) cand_add(k.time_dt, &k.n_time, strdup(dt), pos);
@@ -1056,7 +1048,7 @@ void ov__meta_collect(ov__ctx *c)
             }
             if (c->m.title && heading_like(cur)) on_heading(c, cur, pos);
             if (is_block(cur->name) && leafish(cur)) on_text_block(c, &k, cur, pos);
-            if (cur->children && strcasecmp(nm, "script") && strcasecmp(nm, "style")) {
+            if (cur->children && !ov__ascii_ieq(nm, "script") && !ov__ascii_ieq(nm, "style")) {
                 cur = cur->children;
                 continue;
             }
@@ -1273,8 +1265,8 @@ char *ov__language_decide(const ov__ctx *c)
         tag[n] = '\0';
         /* a Chinese page is never "en", whatever the template says */
         if (n && !(det && det[0] == 'z' && strncasecmp(tag, "zh", 2) != 0)) {
-            if (!strcasecmp(tag, "zh-hans") || !strcasecmp(tag, "zh-cn")) return strdup("zh-CN");
-            if (!strcasecmp(tag, "zh-hant") || !strcasecmp(tag, "zh-tw")) return strdup("zh-TW");
+            if (ov__ascii_ieq(tag, "zh-hans") || ov__ascii_ieq(tag, "zh-cn")) return strdup("zh-CN");
+            if (ov__ascii_ieq(tag, "zh-hant") || ov__ascii_ieq(tag, "zh-tw")) return strdup("zh-TW");
             return strdup(tag);
         }
     }

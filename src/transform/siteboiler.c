@@ -29,6 +29,7 @@
 #include <strings.h>
 
 #include "octavo/transform.h"
+#include "transform/bodydoc.h"
 #include "transform/transform_internal.h"
 #include "util/buf.h"
 
@@ -185,6 +186,15 @@ int ov_transform_block_keys(const char *body_xhtml, uint64_t **out, size_t *n_ou
     *n_out = 0;
     xmlDocPtr d = parse_body(body_xhtml);
     if (!d) return 0; /* not ours to judge: the packager reports a bad body */
+    int rc = ov__block_keys_doc(d, out, n_out, err);
+    xmlFreeDoc(d);
+    return rc;
+}
+
+int ov__block_keys_doc(xmlDocPtr d, uint64_t **out, size_t *n_out, ov_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
     xmlNodePtr root = xmlDocGetRootElement(d);
     uint64_t *v = NULL;
     size_t n = 0, cap = 0;
@@ -205,9 +215,8 @@ int ov_transform_block_keys(const char *body_xhtml, uint64_t **out, size_t *n_ou
         }
         b = next_node(b, root, skip);
     }
-    xmlFreeDoc(d);
     if (rc) { free(v); return rc; }
-    qsort(v, n, sizeof *v, cmp_u64);
+    if (n) qsort(v, n, sizeof *v, cmp_u64); /* qsort(NULL, 0) is undefined */
     size_t u = 0; /* each key once per page */
     for (size_t i = 0; i < n; i++)
         if (u == 0 || v[u - 1] != v[i]) v[u++] = v[i];

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "octavo/transform.h"
+#include "transform/bodydoc.h"
 #include "transform/transform_internal.h"
 #include "util/buf.h"
 
@@ -66,10 +67,24 @@ static void walk(tw *w, xmlNodePtr n, int depth)
     }
 }
 
-int ov_article_text(const ov_article *a, char **out, ov_error *err)
+/* The text of a parsed body (its root's subtree). */
+static int text_of(const ov_article *a, xmlDocPtr d, char **out, ov_error *err)
 {
     int rc = 0;
     tw w = {OV__BUF_INIT, OV__BUF_INIT, 1, 0};
+    walk(&w, xmlDocGetRootElement(d), 0);
+    flush(&w);
+    if (w.rc == 0 && !w.out.data) w.rc = ov__buf_puts(&w.out, "");
+    if (w.rc != 0) rc = ov_error_set(err, w.rc, a->url, "out of memory");
+    else *out = ov__buf_detach(&w.out, NULL);
+    ov__buf_free(&w.out);
+    ov__buf_free(&w.para);
+    return rc;
+}
+
+int ov_article_text(const ov_article *a, char **out, ov_error *err)
+{
+    int rc = 0;
     ov__buf doc = OV__BUF_INIT;
     xmlDocPtr d = NULL;
     *out = NULL;
@@ -79,17 +94,47 @@ int ov_article_text(const ov_article *a, char **out, ov_error *err)
     if (rc != 0) { rc = ov_error_set(err, rc, a->url, "out of memory"); goto cleanup; }
     d = xmlReadMemory(doc.data, (int)doc.len, NULL, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
     if (!d || !xmlDocGetRootElement(d)) { rc = ov_error_set(err, OV_EPARSE, a->url, "article body is not well-formed XHTML"); goto cleanup; }
-    walk(&w, xmlDocGetRootElement(d), 0);
-    flush(&w);
-    if (w.rc == 0 && !w.out.data) w.rc = ov__buf_puts(&w.out, "");
-    if (w.rc != 0) { rc = ov_error_set(err, w.rc, a->url, "out of memory"); goto cleanup; }
-    *out = ov__buf_detach(&w.out, NULL);
+    rc = text_of(a, d, out, err);
 cleanup:
     if (d) xmlFreeDoc(d);
     ov__buf_free(&doc);
-    ov__buf_free(&w.out);
-    ov__buf_free(&w.para);
     return rc;
+}
+
+/*
+ * The tree differs from ov_article_text's own in its wrapper only: it also
+ * declares the epub: prefix, which a body without "epub:" never uses (an
+ * undeclared prefix would leave "epub:x" as an element's name), and it is
+ * read without XML_PARSE_HUGE, which below OV__BODY_DOC_MAX changes nothing
+ * in a parse that succeeds. The walk reads names, text and node types.
+ */
+int ov__article_text_doc(const ov_article *a, xmlDocPtr d, char **out, ov_error *err)
+{
+    *out = NULL;
+    return text_of(a, d, out, err);
+}
+
+xmlDocPtr ov__body_doc_parse(const char *body)
+{
+    /* build/guard.c's wrapper, URL and flags: the packager's */
+    static const char open[] = "<div xmlns=\"http://www.w3.org/1999/xhtml\" "
+                               "xmlns:epub=\"http://www.idpf.org/2007/ops\">";
+    static const char close[] = "</div>";
+    size_t n = body ? strlen(body) : 0;
+    if (n >= OV__BODY_DOC_MAX - (sizeof open - 1) - (sizeof close - 1)) return NULL;
+    ov__buf w = OV__BUF_INIT;
+    int rc = ov__buf_puts(&w, open);
+    rc = rc ? rc : ov__buf_put(&w, body ? body : "", n);
+    rc = rc ? rc : ov__buf_puts(&w, close);
+    xmlDocPtr d = rc ? NULL
+                     : xmlReadMemory(w.data, (int)w.len, "article.xhtml", "UTF-8",
+                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    ov__buf_free(&w);
+    if (d && !xmlDocGetRootElement(d)) {
+        xmlFreeDoc(d);
+        d = NULL;
+    }
+    return d;
 }
 
 /* Longest first paragraph compared with the title (bytes). */

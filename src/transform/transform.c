@@ -32,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "transform/bodydoc.h"
 #include "transform/transform_priv.h"
 #include "util/buf.h"
 #include "util/charset.h"
@@ -119,11 +120,16 @@ static int set_meta(ov__ctx *c, ov_error *err)
     return 0;
 }
 
-/* First paragraph (for the description) and a text sample (for the language). */
-static int body_sample(ov__ctx *c, ov_error *err)
+/* First paragraph (for the description) and a text sample (for the language).
+ * With `doc`, *doc receives ov__body_doc_parse of the body (or NULL), and the
+ * text comes from that tree when it is the same text. */
+static int body_sample(ov__ctx *c, xmlDocPtr *doc, ov_error *err)
 {
     char *txt = NULL;
-    int rc = ov_article_text(c->art, &txt, err);
+    const char *body = c->art->body_xhtml ? c->art->body_xhtml : "";
+    if (doc) *doc = ov__body_doc_parse(body);
+    int rc = doc && *doc && !strstr(body, "epub:") ? ov__article_text_doc(c->art, *doc, &txt, err)
+                                                   : ov_article_text(c->art, &txt, err);
     if (rc != 0) return rc;
     size_t n = strlen(txt);
     if (n > 64 * 1024) {
@@ -161,7 +167,7 @@ static int looks_binary(const unsigned char *p, size_t len, const char *content_
 {
     if (len >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE)))
         return 0;
-    if (content_type && strcasestr(content_type, "utf-16"))
+    if (content_type && ov__ascii_casestr(content_type, "utf-16"))
         return 0;
     static const struct { const char *magic; size_t len; } sig[] = {
         {"\x89PNG\r\n\x1a\n", 8}, {"\xff\xd8\xff", 3}, {"GIF8", 4}, {"%PDF-", 5}, {"PK\x03\x04", 4},
@@ -182,7 +188,15 @@ static int looks_binary(const unsigned char *p, size_t len, const char *content_
 int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
                          const ov_transform_options *opts, ov_article **out, ov_error *err)
 {
+    return ov__transform_extract_doc(page, len, url, opts, out, NULL, err);
+}
+
+int ov__transform_extract_doc(const unsigned char *page, size_t len, const char *url,
+                              const ov_transform_options *opts, ov_article **out, xmlDocPtr *body_doc,
+                              ov_error *err)
+{
     int rc = 0, nobody = 0;
+    xmlDocPtr bdoc = NULL;
     char *utf8 = NULL;
     size_t ulen = 0;
     ov__ctx c;
@@ -191,6 +205,7 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
 
     memset(&c, 0, sizeof c);
     *out = NULL;
+    if (body_doc) *body_doc = NULL;
     if (len > limit) {
         rc = ov_error_set(err, OV_ELIMIT, url, "page is %zu bytes, over the %zu-byte limit (OV_TRANSFORM_MAX_INPUT)", len, limit);
         goto cleanup;
@@ -232,12 +247,17 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
         body_err = *err;
         rc = ov_strset(&c.art->body_xhtml, "") ? ov_error_set(err, OV_ENOMEM, url, "out of memory") : 0;
     }
-    if (rc == 0) rc = body_sample(&c, err);
+    if (rc == 0) rc = body_sample(&c, body_doc && !nobody ? &bdoc : NULL, err);
     if (rc == 0) rc = set_meta(&c, err);
     if (rc == 0) {
         /* The input was decoded to valid UTF-8 and every cut is made on a
          * character boundary; this pass keeps that promise if one is missed. */
         ov_article *a = c.art;
+        /* a body the pass changes is no longer the one parsed */
+        if (bdoc && a->body_xhtml && !ov__utf8_clean(a->body_xhtml)) {
+            xmlFreeDoc(bdoc);
+            bdoc = NULL;
+        }
         char **f[] = {&a->url, &a->canonical_url, &a->title, &a->byline, &a->published, &a->language,
                       &a->site_name, &a->source, &a->description, &a->lead_image, &a->body_xhtml};
         for (size_t i = 0; i < sizeof f / sizeof f[0] && rc == 0; i++) rc = ov__utf8_repair(f[i]);
@@ -250,9 +270,13 @@ int ov_transform_extract(const unsigned char *page, size_t len, const char *url,
         if (nobody) {
             *err = body_err;
             rc = OV_ENOTFOUND;
+        } else if (body_doc) {
+            *body_doc = bdoc;
+            bdoc = NULL;
         }
     }
 cleanup:
+    if (bdoc) xmlFreeDoc(bdoc);
     ov__ctx_free(&c);
     free(utf8);
     return rc;

@@ -6,6 +6,8 @@
 
 #include "octavo/transform.h"
 #include "transform/transform_internal.h"
+#include "transform/xmlname.h"
+#include "util/ascii.h"
 #include "util/charset.h"
 
 /* Longest text node kept (bytes); longer text is cut at a UTF-8 boundary. */

@@ -19,7 +19,7 @@ static int ov__is_void5(const xmlNode *n)
     if (n->type != XML_ELEMENT_NODE || !n->name)
         return 0;
     for (size_t i = 0; names[i]; i++)
-        if (!strcasecmp((const char *)n->name, names[i]))
+        if (ov__ascii_ieq((const char *)n->name, names[i]))
             return 1;
     return 0;
 }

@@ -156,6 +156,20 @@ static int ascii8(const unsigned char *p)
     return (w & 0x8080808080808080ull) == 0;
 }
 
+/* Eight bytes at p, all printable ASCII (0x20..0x7E)? Exact: with the high
+ * bits clear, a borrow in the subtractions only starts at a byte that
+ * matches. */
+static int plain8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t w, del;
+    memcpy(&w, p, sizeof w);
+    if (w & high) return 0;
+    if ((w - ones * 0x20) & ~w & high) return 0; /* a byte below 0x20 */
+    del = w ^ (ones * 0x7F);
+    return !((del - ones) & ~del & high); /* a 0x7F byte */
+}
+
 int ov__utf8_valid(const unsigned char *p, size_t len)
 {
     for (size_t i = 0; i < len;) {
@@ -194,6 +208,7 @@ static int scrub_utf8(ov__buf *b, const unsigned char *p, size_t len)
     int rc = ov__buf_grow(b, len);
     size_t run = 0;
     for (size_t i = 0; i < len && rc == 0;) {
+        if (len - i >= 8 && plain8(p + i)) { i += 8; continue; }
         unsigned char c = p[i];
         if (c >= 0x20 && c < 0x7F) { i++; continue; }
         size_t n = utf8_seq(p + i, len - i);
@@ -209,19 +224,29 @@ static int scrub_utf8(ov__buf *b, const unsigned char *p, size_t len)
     return rc;
 }
 
+int ov__utf8_clean(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s);
+    if (!ov__utf8_valid(p, len)) return 0;
+    for (size_t i = 0; i < len; i++) {
+        while (len - i >= 8 && plain8(p + i)) i += 8;
+        if (i == len) break;
+        if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') || p[i] == 0x7F ||
+            (p[i] == 0xC2 && i + 1 < len && p[i + 1] < 0xA0))
+            return 0;
+    }
+    return 1;
+}
+
 int ov__utf8_repair(char **s)
 {
     if (!s || !*s)
         return 0;
+    if (ov__utf8_clean(*s))
+        return 0;
     const unsigned char *p = (const unsigned char *)*s;
     size_t len = strlen(*s);
-    int clean = ov__utf8_valid(p, len);
-    for (size_t i = 0; clean && i < len; i++)
-        if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') || p[i] == 0x7F ||
-            (p[i] == 0xC2 && i + 1 < len && p[i + 1] < 0xA0))
-            clean = 0;
-    if (clean)
-        return 0;
     ov__buf b = OV__BUF_INIT;
     if (scrub_utf8(&b, p, len) != 0 || ov__buf_putc(&b, '\0') != 0) {
         ov__buf_free(&b);

@@ -33,6 +33,9 @@ int ov__utf8_valid(const unsigned char *p, size_t len);
  * the old string: invalid bytes become U+FFFD, C0/C1 controls other than
  * tab/newline/CR are dropped. 0, or OV_ENOMEM (then *s is unchanged). */
 int ov__utf8_repair(char **s);
+/* 1 when ov__utf8_repair would leave `s` as it is (valid UTF-8 without
+ * control characters), else 0. */
+int ov__utf8_clean(const char *s);
 
 /* Decide the encoding (name written to chosen, size chosen_sz, may be NULL)
  * and decode to UTF-8: invalid sequences become U+FFFD, NULs and C0/C1
