@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "package/image/cover_warm.h"
 #include "package/image/vips_loaded.h"
 #include "util/buf.h"
 
@@ -252,6 +253,9 @@ static int serve_one(int fd)
 {
     unsigned char *msg = NULL;
     size_t len = 0;
+    /* while the builder reads its feed, on a core it leaves idle: the
+       start-up of libvips and pango (about a third of a cover's CPU) */
+    ov__cover_warm();
     if (recv_msg(fd, &msg, &len) != 1)
         return -1;
     request q;

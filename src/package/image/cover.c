@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "octavo/image.h"
+#include "package/image/cover_warm.h"
 #include "util/l10n.h"
 /* last: it renames the libvips functions (vips_dl.h) */
 #include "package/image/image_internal.h"
@@ -50,6 +51,18 @@ static int ov__cover_text(const char *text, int px, int width, VipsAlign align, 
     if (rc != 0)
         vips_error_clear();
     return rc;
+}
+
+void ov__cover_warm(void)
+{
+    ov_error e;
+    VipsImage *m = NULL;
+    ov_error_clear(&e);
+    if (ov_image_init(&e) != 0)
+        return;
+    if (ov__cover_text("Octavo \xE6\xB8\xAF", 24, 200, VIPS_ALIGN_LOW, &m) == 0)
+        g_object_unref(m);
+    vips_error_clear();
 }
 
 /* Paint `mask` in `rgb` onto *canvas with its top-left at (x, y). Replaces
