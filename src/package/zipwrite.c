@@ -62,6 +62,8 @@ static void out_flush(zw_out *o)
 static void out_put(zw_out *o, const void *data, size_t len)
 {
     o->pos += len;
+    if (o->err)
+        return; /* nothing more is written: the buffer is not filled either */
     if (len > ZW_BUF_BYTES - o->n) {
         out_flush(o);
         if (len > ZW_BUF_BYTES) {
@@ -93,8 +95,11 @@ static void out_u32(zw_out *o, uint32_t v)
 static void out_spool(zw_out *o, int spool_fd, uint64_t off, size_t len)
 {
     while (len && !o->err) {
-        if (o->n == ZW_BUF_BYTES)
+        if (o->n == ZW_BUF_BYTES) {
             out_flush(o);
+            if (o->err)
+                return; /* a failed write empties the buffer: fill it no more */
+        }
         size_t room = ZW_BUF_BYTES - o->n;
         size_t k = len < room ? len : room;
         if (ov__pread_all(spool_fd, o->buf + o->n, k, off) != 0) {

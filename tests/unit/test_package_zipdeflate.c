@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -315,6 +316,57 @@ static void same_direct_archive(int spool)
 
 Test(zipwrite, same_bytes_as_libzip_from_a_spool) { same_direct_archive(1); }
 Test(zipwrite, same_bytes_as_libzip_in_memory) { same_direct_archive(0); }
+
+/* A disk that fills while the archive is written (here /dev/full: every
+ * write fails with ENOSPC) is an error to report, and nothing more is put
+ * in the output buffer once a write failed: entries from a spool fill it
+ * up to its size, and what came after the failed write used to be copied
+ * past its end. */
+Test(zipwrite, a_full_disk_is_an_error_not_an_overflow)
+{
+    enum { N = 8 };
+    /* noise: deflates to about its size; each entry is larger than the
+       output buffer, so a full buffer is left after the failed write */
+    const size_t len = 200000;
+    char dir[] = "/tmp/ov-zw-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char sp[64];
+    snprintf(sp, sizeof sp, "%s/spool", dir);
+    int fd = open(sp, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    cr_assert_geq(fd, 0);
+    char *bufs[N];
+    char names[N][64];
+    ov__zd_entry e[N];
+    memset(e, 0, sizeof e);
+    unsigned x = 7;
+    for (int k = 0; k < N; k++) {
+        bufs[k] = malloc(len);
+        for (size_t i = 0; i < len; i++) {
+            x = x * 1103515245u + 12345u;
+            bufs[k][i] = (char)(x >> 16);
+        }
+        e[k].data = bufs[k];
+        e[k].len = len;
+        snprintf(names[k], sizeof names[k], "EPUB/img/a%03d.jpg", k);
+    }
+    uint64_t off = 0;
+    ov__zd_run(e, N, fd, &off);
+    for (int k = 0; k < N; k++)
+        cr_assert(e[k].done && !e[k].comp, "entry %d deflated into the spool", k);
+    int full = open("/dev/full", O_WRONLY);
+    if (full < 0)
+        cr_skip_test("no /dev/full here");
+    int rc = ov__zw_write(full, "mimetype", "application/epub+zip", 20, e,
+                          (const char (*)[64])names, N, fd, 0x6e00, 0x576e);
+    cr_assert_eq(rc, ENOSPC, "the write's error comes back (%d)", rc);
+    close(full);
+    ov__zd_free(e, N);
+    for (int k = 0; k < N; k++)
+        free(bufs[k]);
+    close(fd);
+    unlink(sp);
+    rmdir(dir);
+}
 
 Test(zipwrite, what_it_cannot_write_is_left_to_libzip)
 {
