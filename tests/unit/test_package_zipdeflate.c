@@ -328,6 +328,9 @@ Test(zipwrite, a_full_disk_is_an_error_not_an_overflow)
     /* noise: deflates to about its size; each entry is larger than the
        output buffer, so a full buffer is left after the failed write */
     const size_t len = 200000;
+    int full = open("/dev/full", O_WRONLY);
+    if (full < 0)
+        cr_skip_test("no /dev/full here");
     char dir[] = "/tmp/ov-zw-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char sp[64];
@@ -353,9 +356,6 @@ Test(zipwrite, a_full_disk_is_an_error_not_an_overflow)
     ov__zd_run(e, N, fd, &off);
     for (int k = 0; k < N; k++)
         cr_assert(e[k].done && !e[k].comp, "entry %d deflated into the spool", k);
-    int full = open("/dev/full", O_WRONLY);
-    if (full < 0)
-        cr_skip_test("no /dev/full here");
     int rc = ov__zw_write(full, "mimetype", "application/epub+zip", 20, e,
                           (const char (*)[64])names, N, fd, 0x6e00, 0x576e);
     cr_assert_eq(rc, ENOSPC, "the write's error comes back (%d)", rc);
