@@ -73,19 +73,6 @@ int ov__host_refused(const char *host)
     return 0;
 }
 
-int ov__url_host_refused(const char *url)
-{
-    CURLU *u = curl_url();
-    char *host = NULL;
-    int refused = 0;
-    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-        refused = ov__host_refused(host);
-    curl_free(host);
-    curl_url_cleanup(u);
-    return refused;
-}
-
 curl_socket_t ov__addr_open_socket(void *guard, curlsocktype purpose, struct curl_sockaddr *addr)
 {
     ov__addr_guard *g = guard;

@@ -25,9 +25,6 @@ int ov__addr_refused(const struct sockaddr *sa, size_t salen, char *why, size_t 
  * instance-data, instance-data.ec2.internal, metadata.azure.internal. */
 int ov__host_refused(const char *host);
 
-/* ov__host_refused on the host of URL `url` (0 when it has none). */
-int ov__url_host_refused(const char *url);
-
 /* What the open-socket callback records on a refusal. */
 typedef struct ov__addr_guard {
     int refused;

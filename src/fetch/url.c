@@ -10,31 +10,52 @@
 
 #include "fetch/fetch_internal.h"
 
+/* 1 when the URL in `u` has the scheme http or https. */
+static int scheme_http(CURLU *u)
+{
+    char *scheme = NULL;
+    int ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+             (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0);
+    curl_free(scheme);
+    return ok;
+}
+
+/* The host of the URL in `u` when it has one that is not empty (the caller
+ * curl_free's it), else NULL. */
+static char *host_of(CURLU *u)
+{
+    char *host = NULL;
+    if (curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host)
+        return host;
+    curl_free(host);
+    return NULL;
+}
+
 static CURLU *parse_http(const char *url)
 {
     CURLU *u = curl_url();
-    char *scheme = NULL;
-    if (!u)
-        return NULL;
-    if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
-        goto fail;
-    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
-        goto fail;
-    if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)
-        goto fail;
-    curl_free(scheme);
+    if (u && (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+              !scheme_http(u))) {
+        curl_url_cleanup(u);
+        u = NULL;
+    }
     return u;
-fail:
-    curl_free(scheme);
-    curl_url_cleanup(u);
-    return NULL;
+}
+
+/* 1 when the URL in `u` is what ov__url_is_http accepts. */
+static int handle_is_http(CURLU *u)
+{
+    char *host = scheme_http(u) ? host_of(u) : NULL;
+    int ok = host != NULL;
+    curl_free(host);
+    return ok;
 }
 
 int ov__url_is_http(const char *url)
 {
     CURLU *u = url ? parse_http(url) : NULL;
-    char *host = NULL;
-    int ok = u && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host;
+    char *host = u ? host_of(u) : NULL;
+    int ok = host != NULL;
     curl_free(host);
     curl_url_cleanup(u);
     return ok;
@@ -45,19 +66,6 @@ int ov__url_is_http(const char *url)
 static int absolute_http(const char *s)
 {
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
-}
-
-/* 1 when the URL in `u` is http(s) with a host (what ov__url_is_http checks,
- * without parsing it again). */
-static int handle_is_http(CURLU *u)
-{
-    char *scheme = NULL, *host = NULL;
-    int ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-             (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0) &&
-             curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host;
-    curl_free(scheme);
-    curl_free(host);
-    return ok;
 }
 
 char *ov__url_resolve(const char *base, const char *ref)
@@ -147,8 +155,7 @@ int ov__url_http_parts(const char *url, ov__url_parts *out)
     memset(out, 0, sizeof *out);
     CURLU *u = url ? parse_http(url) : NULL;
     int rc = -1;
-    if (!u || curl_url_get(u, CURLUPART_HOST, &out->host, 0) != CURLUE_OK || !out->host ||
-        !*out->host)
+    if (!u || !(out->host = host_of(u)))
         goto cleanup;
     out->host_key = host_key_of(u);
     out->path_query = path_query_of(u);

@@ -380,6 +380,34 @@ Test(fetch_add, refuses_non_http_before_io)
     ov_fetcher_free(f);
 }
 
+/* A cloud metadata host is refused from the URL's host (ov_fetch_add parses
+ * it once and asks ov__host_refused), before any I/O; a path that only
+ * names it is not. */
+Test(fetch_add, refuses_metadata_hosts_by_their_url)
+{
+    ov_fetch_options o = OV_FETCH_OPTIONS_INIT;
+    o.ignore_robots = 1;
+    ov_fetcher *f = NULL;
+    ov_error err;
+    cr_assert_eq(ov_fetcher_new(&o, &f, &err), 0, "%s", err.message);
+    const char *meta[] = {"http://metadata.google.internal/computeMetadata/v1/",
+                          "https://Metadata.Google.Internal:8080/x"};
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
+        ov_request req = {meta[i], OV_FETCH_PAGE, NULL, NULL};
+        cr_assert_eq(ov_fetch_add(f, &req, &err), OV_EPOLICY, "%s", meta[i]);
+        cr_assert(strstr(err.message, "cloud metadata host"), "%s", err.message);
+    }
+    ov_request ok = {"http://127.0.0.1:8080/metadata", OV_FETCH_PAGE, NULL, NULL};
+    cr_assert_eq(ov_fetch_add(f, &ok, &err), 0, "%s", err.message);
+    ov_request nonurl = {"not a url", OV_FETCH_PAGE, NULL, NULL};
+    cr_assert_eq(ov_fetch_add(f, &nonurl, &err), OV_EPOLICY);
+    cr_assert_null(strstr(err.message, "cloud metadata host"), "%s", err.message);
+    ov_fetch_stats st;
+    ov_fetcher_stats(f, &st);
+    cr_assert_eq(st.requests, 1, "only the allowed one is queued");
+    ov_fetcher_free(f);
+}
+
 Test(robots, hostile_patterns_finish)
 {
     const char *txt = "User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b$\n"
