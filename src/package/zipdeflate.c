@@ -116,6 +116,17 @@ static unsigned char *deflate_all(const unsigned char *in, size_t len, size_t *o
     return out;
 }
 
+/* `len` bytes at the end of a spool shared between threads: its old end,
+ * *spool_off moved past them under `lock`. */
+static uint64_t reserve(pthread_mutex_t *lock, uint64_t *spool_off, size_t len)
+{
+    pthread_mutex_lock(lock);
+    uint64_t at = *spool_off;
+    *spool_off += len;
+    pthread_mutex_unlock(lock);
+    return at;
+}
+
 /* Deflate `in` and append the result to the spool (its end *spool_off,
  * reserved under `lock`); *comp is NULL then, or holds the deflated bytes
  * when there is no spool or it could not be written (a failed write
@@ -129,10 +140,7 @@ static int deflate_spooled(const unsigned char *in, size_t len, pthread_mutex_t 
         return 0;
     if (spool_fd < 0)
         return 1;
-    pthread_mutex_lock(lock);
-    *at = *spool_off;
-    *spool_off += *clen;
-    pthread_mutex_unlock(lock);
+    *at = reserve(lock, spool_off, *clen);
     if (ov__pwrite_all(spool_fd, *comp, *clen, *at) == 0) {
         free(*comp);
         *comp = NULL;
@@ -330,25 +338,20 @@ ov__zd_ahead *ov__zd_ahead_start(int spool_fd, uint64_t *spool_off)
 
 uint64_t ov__zd_ahead_reserve(ov__zd_ahead *a, size_t len)
 {
-    pthread_mutex_lock(&a->lock);
-    uint64_t at = *a->spool_off;
-    *a->spool_off += len;
-    pthread_mutex_unlock(&a->lock);
-    return at;
+    return reserve(&a->lock, a->spool_off, len);
 }
 
 size_t ov__zd_ahead_put(ov__zd_ahead *a, char *data, size_t len)
 {
     size_t id = 0;
     pthread_mutex_lock(&a->lock);
+    int queueable = len > 0 && len <= OV__ZD_AHEAD_BYTES && !a->stopping;
     /* Over the bound, the caller deflates queued jobs itself until this one
        fits: the threads have fallen behind, and the queue stays bounded
        without leaving documents for the end. */
-    while (len > 0 && len <= OV__ZD_AHEAD_BYTES && !a->stopping &&
-           a->pending_bytes + len > OV__ZD_AHEAD_BYTES && a->next < a->n_jobs)
+    while (queueable && a->pending_bytes + len > OV__ZD_AHEAD_BYTES && a->next < a->n_jobs)
         ahead_do_one(a);
-    if (len > 0 && len <= OV__ZD_AHEAD_BYTES && a->pending_bytes + len <= OV__ZD_AHEAD_BYTES &&
-        !a->stopping &&
+    if (queueable && a->pending_bytes + len <= OV__ZD_AHEAD_BYTES &&
         ov__grow_array((void **)&a->jobs, a->n_jobs, &a->cap_jobs, sizeof *a->jobs, 64) == 0) {
         zd_job *j = &a->jobs[a->n_jobs];
         memset(j, 0, sizeof *j);

@@ -54,6 +54,31 @@ static void fill(char *bufs[N_ENTRIES], size_t lens[N_ENTRIES])
     memcpy(bufs[3], bufs[2], sizes[2]);
 }
 
+/* All entries but the last deflated ahead into spool `fd` (its end *off,
+ * 1000 at the start), as the packager does while it writes the plan: one
+ * document of the plan's own is reserved among them. */
+static void deflate_ahead(int fd, uint64_t *off, char *bufs[N_ENTRIES], const size_t lens[N_ENTRIES],
+                          ov__zd_entry e[N_ENTRIES])
+{
+    *off = 1000; /* the spool's end moves with the documents and the deflated bytes */
+    ov__zd_ahead *za_ahead = ov__zd_ahead_start(fd, off);
+    size_t ids[N_ENTRIES] = {0};
+    for (int k = 0; za_ahead && k < N_ENTRIES - 1; k++) {
+        if (k == 3)
+            ov__zd_ahead_reserve(za_ahead, 777); /* a document of the plan */
+        char *copy = malloc(lens[k]);
+        memcpy(copy, bufs[k], lens[k]);
+        ids[k] = ov__zd_ahead_put(za_ahead, copy, lens[k]);
+        cr_assert_neq(ids[k], 0, "entry %d queued", k);
+    }
+    ov__zd_ahead_finish(za_ahead);
+    for (int k = 0; k < N_ENTRIES - 1; k++)
+        ov__zd_ahead_result(za_ahead, ids[k], &e[k]);
+    cr_assert(!za_ahead || (e[0].done && e[5].done), "deflated ahead");
+    ov__zd_ahead_free(za_ahead);
+    cr_assert(!za_ahead || *off > 1000 + 777, "the deflated bytes went after the plan's");
+}
+
 /* spool: 0 in memory, 1 a spool, 2 a spool with entries deflated while the
  * plan is built (ov__zd_ahead) and the rest by ov__zd_run */
 static void same_archive(int spool)
@@ -96,25 +121,8 @@ static void same_archive(int spool)
     e[N_ENTRIES - 1].len = 120000 - 100;
     int fd = spool ? open(sp, O_RDWR | O_CREAT | O_TRUNC, 0600) : -1;
     uint64_t off = 0;
-    if (spool == 2) {
-        off = 1000; /* the spool's end moves with the documents and the deflated bytes */
-        ov__zd_ahead *za_ahead = ov__zd_ahead_start(fd, &off);
-        size_t ids[N_ENTRIES] = {0};
-        for (int k = 0; za_ahead && k < N_ENTRIES - 1; k++) {
-            if (k == 3)
-                ov__zd_ahead_reserve(za_ahead, 777); /* a document of the plan */
-            char *copy = malloc(lens[k]);
-            memcpy(copy, bufs[k], lens[k]);
-            ids[k] = ov__zd_ahead_put(za_ahead, copy, lens[k]);
-            cr_assert_neq(ids[k], 0, "entry %d queued", k);
-        }
-        ov__zd_ahead_finish(za_ahead);
-        for (int k = 0; k < N_ENTRIES - 1; k++)
-            ov__zd_ahead_result(za_ahead, ids[k], &e[k]);
-        cr_assert(!za_ahead || (e[0].done && e[5].done), "deflated ahead");
-        ov__zd_ahead_free(za_ahead);
-        cr_assert(!za_ahead || off > 1000 + 777, "the deflated bytes went after the plan's");
-    }
+    if (spool == 2)
+        deflate_ahead(fd, &off, bufs, lens, e);
     ov__zd_run(e, N_ENTRIES, fd, &off);
     for (int k = 0; k < N_ENTRIES; k++) cr_assert(e[k].done, "entry %d deflated ahead", k);
     cr_assert(spool || off == 0, "nothing goes to a spool there is not");
@@ -272,25 +280,8 @@ static void same_direct_archive(int spool)
     }
     int fd = spool ? open(sp, O_RDWR | O_CREAT | O_TRUNC, 0600) : -1;
     uint64_t off = 0;
-    if (spool == 2) {
-        off = 1000; /* the spool's end moves with the documents and the deflated bytes */
-        ov__zd_ahead *za_ahead = ov__zd_ahead_start(fd, &off);
-        size_t ids[N_ENTRIES] = {0};
-        for (int k = 0; za_ahead && k < N_ENTRIES - 1; k++) {
-            if (k == 3)
-                ov__zd_ahead_reserve(za_ahead, 777); /* a document of the plan */
-            char *copy = malloc(lens[k]);
-            memcpy(copy, bufs[k], lens[k]);
-            ids[k] = ov__zd_ahead_put(za_ahead, copy, lens[k]);
-            cr_assert_neq(ids[k], 0, "entry %d queued", k);
-        }
-        ov__zd_ahead_finish(za_ahead);
-        for (int k = 0; k < N_ENTRIES - 1; k++)
-            ov__zd_ahead_result(za_ahead, ids[k], &e[k]);
-        cr_assert(!za_ahead || (e[0].done && e[5].done), "deflated ahead");
-        ov__zd_ahead_free(za_ahead);
-        cr_assert(!za_ahead || off > 1000 + 777, "the deflated bytes went after the plan's");
-    }
+    if (spool == 2)
+        deflate_ahead(fd, &off, bufs, lens, e);
     ov__zd_run(e, N_ENTRIES, fd, &off);
     cr_assert(ov__zw_fits(e, (const char (*)[64])names, N_ENTRIES, sizeof mt - 1));
     int out = open(direct, O_WRONLY | O_CREAT | O_TRUNC, 0644);
