@@ -287,9 +287,9 @@ static void decide(const unsigned char *in, size_t len, const char *ct, char *cs
     if (cs[0] && (strcmp(cs, "UTF-8") != 0 || valid)) return;
     if (valid) { copy_name(cs, sz, "UTF-8"); return; }
     /* declared UTF-8 (or nothing), not valid: a few stray bytes in UTF-8
-       text keep it UTF-8; otherwise the bytes are a legacy encoding */
-    /* (a truncated last sequence counts as one stray byte or more); decoded
-       as UTF-8, stray bytes as U+FFFD, as a browser does */
+       text keep it UTF-8 (a truncated last sequence counts as one stray
+       byte or more), decoded with the strays as U+FFFD, as a browser does;
+       otherwise the bytes are a legacy encoding */
     if (multi > OV__UTF8_MOSTLY_RATIO * bad) { copy_name(cs, sz, "UTF-8"); return; }
     detect(in, len, cs, sz);
     if (!cs[0] || strcmp(cs, "UTF-8") == 0) copy_name(cs, sz, "WINDOWS-1252");
