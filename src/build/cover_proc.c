@@ -320,8 +320,20 @@ static void child_main(int fd)
     /* each cover is drawn in a child of this one, which exits with it: what
      * libvips holds goes with it, and this process stays as small as it
      * was forked (it only waits) */
-    for (;;) {
+    for (int first = 1;; first = 0) {
         int st = 0;
+        /* the first grandchild starts libvips ahead (serve_one), while the
+         * builder reads its feed; a build mostly draws one cover, so the
+         * next is forked only once a request for it has come, and not at
+         * all when the socket closes instead */
+        if (!first) {
+            char c;
+            ssize_t n;
+            while ((n = recv(fd, &c, 1, MSG_PEEK)) < 0 && errno == EINTR)
+                ;
+            if (n <= 0)
+                _exit(0);
+        }
         pid_t pid = fork();
         if (pid == 0)
             _exit(serve_one(fd) == 0 ? 0 : 1);
