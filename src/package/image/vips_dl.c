@@ -52,8 +52,12 @@ static void ov__vips_do_load(void)
     /* RTLD_LOCAL: nothing else in the process resolves against libvips's
      * dependencies by accident; dlsym on the handle still searches them
      * (glib, gobject and gmodule come with libvips). The handle is never
-     * closed: libvips cannot be unloaded once it has started. */
-    void *h = dlopen(OV_VIPS_SONAME, RTLD_NOW | RTLD_LOCAL);
+     * closed: libvips cannot be unloaded once it has started. RTLD_LAZY:
+     * binding each of the ~60 libraries' functions up front costs a few ms
+     * of CPU per process that draws, for the few hundred we reach; the 53
+     * we call are looked up below all the same, so a libvips without one
+     * is still refused here, not at its first call. */
+    void *h = dlopen(OV_VIPS_SONAME, RTLD_LAZY | RTLD_LOCAL);
     void *sym;
     if (!h) {
         ov__vips_reason_set("cannot load " OV_VIPS_SONAME, dlerror());
