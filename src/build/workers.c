@@ -68,9 +68,12 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&p->mu);
         w->fn(w);
         pthread_mutex_lock(&p->mu);
+        /* a collector drains the list to its end once woken, so only the
+         * first result into an empty list needs to wake it */
+        int first = p->done_head == NULL;
         push(&p->done_head, &p->done_tail, w);
         pthread_cond_signal(&p->cv_done);
-        if (p->wake)
+        if (p->wake && first)
             p->wake(p->wake_ud);
     }
     pthread_mutex_unlock(&p->mu);

@@ -30,8 +30,10 @@ struct ov__work {
 
 typedef struct ov__workers ov__workers;
 
-/* Called on a worker after each piece it finishes (to wake the caller's
- * loop); must be safe from any thread. */
+/* Called on a worker when a piece it finished is the first one waiting to
+ * be collected (to wake the caller's loop): a caller woken must collect
+ * until ov__workers_collect returns NULL, and is then woken by the next
+ * piece. Must be safe from any thread. */
 typedef void (*ov__workers_wake_fn)(void *ud);
 
 /* The threads a machine should use for extraction: its online cores, at
@@ -43,7 +45,7 @@ size_t ov__workers_default_threads(void);
  * running every piece on submission). */
 int ov__workers_new(size_t n_threads, size_t max_pending, ov__workers **out);
 
-/* Set the hook run after each piece a worker finishes (NULL for none). */
+/* Set the wake hook (above; NULL for none). */
 void ov__workers_set_wake(ov__workers *p, ov__workers_wake_fn fn, void *ud);
 
 /* Hand `w` over; it comes back from ov__workers_collect once done. */
