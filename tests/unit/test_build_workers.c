@@ -32,6 +32,19 @@ static void wake(void *ud)
     atomic_fetch_add(&woken, 1);
 }
 
+/* Collect what is done (waiting for each when `wait`), counting each
+ * piece in seen[]; returns how many came back. */
+static int collect_all(ov__workers *pool, piece *ps, int *seen, int wait)
+{
+    int n = 0;
+    ov__work *w;
+    while ((w = ov__workers_collect(pool, wait)) != NULL) {
+        seen[(piece *)w - ps]++;
+        n++;
+    }
+    return n;
+}
+
 static void run_pool(size_t threads, size_t max_pending, int n_pieces)
 {
     ov__workers *pool = NULL;
@@ -45,17 +58,9 @@ static void run_pool(size_t threads, size_t max_pending, int n_pieces)
         ps[i].n = 1000 + i;
         ov__workers_submit(pool, &ps[i].w);
         cr_assert_leq(ov__workers_outstanding(pool), max_pending + 1);
-        ov__work *w;
-        while ((w = ov__workers_collect(pool, 0)) != NULL) {
-            seen[(piece *)w - ps]++;
-            collected++;
-        }
+        collected += collect_all(pool, ps, seen, 0);
     }
-    ov__work *w;
-    while ((w = ov__workers_collect(pool, 1)) != NULL) {
-        seen[(piece *)w - ps]++;
-        collected++;
-    }
+    collected += collect_all(pool, ps, seen, 1);
     cr_assert_eq(collected, n_pieces);
     cr_assert_eq(ov__workers_outstanding(pool), 0);
     for (int i = 0; i < n_pieces; i++) {
@@ -131,11 +136,7 @@ static void drain_when_woken(size_t threads, int n_pieces)
     while (collected < n_pieces) {
         sem_wait(&rung);
         wakes++;
-        ov__work *w;
-        while ((w = ov__workers_collect(pool, 0)) != NULL) {
-            seen[(piece *)w - ps]++;
-            collected++;
-        }
+        collected += collect_all(pool, ps, seen, 0);
     }
     cr_assert_eq(collected, n_pieces);
     cr_assert_leq(wakes, n_pieces);
