@@ -250,6 +250,10 @@ void ov__enqueue(ov_fetcher *f, ov__req *r, int front)
         f->delayed = r;
         return;
     }
+    /* the host's other requests wait for its robots.txt (a retry of it
+       too): behind them it could never start */
+    if (r->internal_robots)
+        front = 1;
     ov__host *h = &f->hosts[r->host_ix];
     if (!h->pending && f->n_pending < f->cap_pending) {
         f->pending[f->n_pending++] = r->host_ix;

@@ -3,7 +3,10 @@
  * command line gets a message that names the file, folder, flag or value,
  * and the right exit code; and the top-level help.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +46,41 @@ Test(cli_errors, cache_dir_that_cannot_be_created_is_named)
     free(page);
     free(out);
     free(tmp);
+}
+
+/* A loopback port nothing listens on (bound, read, closed). */
+static int closed_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+              getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* A server that is down ends the run with its reason and exit 1. Its
+   robots.txt fails to connect, is retried, and the feed waits for it: the
+   retry went behind the feed in the host's queue, so neither could start
+   and a cron run waited for ever. */
+Test(cli_errors, a_server_that_is_down_ends_the_run, .timeout = 60)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.xml", closed_port());
+    char *out = ov_test_book_path("cli-down.epub");
+    ov_test_run r;
+    int st = ov_test_octavo(&r, NULL, "build", "-q", "--retries", "1", "--no-cache", url, "-o",
+                            out, NULL);
+    cr_expect_eq(st, 1, "exit %d: %s", st, r.err);
+    cr_expect(strstr(r.err, url), "the message does not name %s:\n%s", url, r.err);
+    cr_expect(strstr(r.err, "connect"), "no reason given:\n%s", r.err);
+    cr_expect_neq(access(out, F_OK), 0, "a book was written");
+    ov_test_run_free(&r);
+    free(out);
 }
 
 Test(cli_errors, missing_recipe_is_named)

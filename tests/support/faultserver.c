@@ -169,6 +169,20 @@ static int huge(ov_test_fault *s, int fd, int declare)
     return 0;
 }
 
+/* The status a "once" robots.txt (ov_test_fault_set_robots with -status)
+ * answers this time: that status the first time, then 200 from then on. */
+static int robots_once(ov_test_fault *s)
+{
+    int st = 0;
+    pthread_mutex_lock(&s->mu);
+    if (s->robots_status < 0) {
+        st = -s->robots_status;
+        s->robots_status = 200;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
 static int handle(ov_test_fault *s, int fd, const char *path, int referer)
 {
     int n = count_path(s, path);
@@ -180,6 +194,8 @@ static int handle(ov_test_fault *s, int fd, const char *path, int referer)
     }
     if (strncmp(path, "/private/", 9) == 0)
         return page(s, fd, path);
+    if (strcmp(path, "/robots.txt") == 0 && robots_once(s) == 503)
+        return respond(s, fd, "503 Service Unavailable", "text/plain", NULL, "busy", 4);
     if (strcmp(path, "/robots.txt") == 0 && s->robots_status == 503)
         return respond(s, fd, "503 Service Unavailable", "text/plain", NULL, "down", 4);
     if (strcmp(path, "/robots.txt") == 0 && s->robots_status == 404)

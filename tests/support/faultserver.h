@@ -51,7 +51,8 @@ int ov_test_fault_max_concurrent(ov_test_fault *s);
 /* Requests whose request head carried a Referer header. */
 int ov_test_fault_referer_count(ov_test_fault *s);
 
-/* How /robots.txt answers from now on: 200 (default rules), 404 or 503. */
+/* How /robots.txt answers from now on: 200 (default rules), 404 or 503;
+ * -503 answers 503 once, then 200. */
 void ov_test_fault_set_robots(ov_test_fault *s, int status);
 
 #endif

@@ -425,6 +425,25 @@ Test(fault, robots_404_allows_all_and_5xx_denies_all)
     cr_assert_eq(ov_test_fault_count(srv, "/page/1"), 1, "not requested the second time");
 }
 
+/* A robots.txt that answers 503 once is asked again after the backoff,
+ * and the host's requests, which wait for it, then go by its rules. The
+ * retry used to join the back of the host's queue, behind the requests
+ * waiting for it: nothing could start, and the run waited for ever. */
+Test(fault, robots_retried_after_a_503_then_its_rules_apply, .timeout = 30)
+{
+    static const char *const paths[] = {"/private/secret", "/page/1", "/private/open"};
+    ov_fetch_options o = test_opts();
+    o.ignore_robots = 0;
+    results rs = {0};
+    ov_test_fault_set_robots(srv, -503);
+    run_paths(&o, paths, 3, OV_FETCH_PAGE, &rs, NULL);
+    cr_assert_eq(ov_test_fault_count(srv, "/robots.txt"), 2, "asked again once");
+    assert_fails(&rs, "/private/secret", OV_EPOLICY, "disallowed by robots.txt");
+    cr_assert_eq(ov_test_fault_count(srv, "/private/secret"), 0, "never requested");
+    cr_assert_eq(find(&rs, "/page/1")->error, 0);
+    cr_assert_eq(find(&rs, "/private/open")->error, 0);
+}
+
 Test(fault, no_nested_runs_and_cookie_file_checked)
 {
     ov_fetch_options o = test_opts();
