@@ -684,6 +684,29 @@ static void wake_delayed(ov_fetcher *f, int64_t now, int64_t *wake)
     }
 }
 
+/* End every request still waiting (timed retries too) with `code` and
+ * `why`; the done callbacks may queue more, which a later pass sees. */
+static void skip_queued(run_ctx *c, int code, const char *why)
+{
+    ov_fetcher *f = c->f;
+    while (f->delayed) {
+        ov__req *r = f->delayed;
+        f->delayed = r->next;
+        f->n_queued--;
+        finish(c, r, code, 0, NULL, NULL, 0, "%s", why);
+        ov__req_free(r);
+    }
+    for (size_t i = 0; i < f->n_pending; i++) { /* n_pending may grow meanwhile */
+        ov__req *r;
+        while ((r = ov__host_pop(f, &f->hosts[f->pending[i]])) != NULL) {
+            finish(c, r, code, 0, NULL, NULL, 0, "%s", why);
+            ov__req_free(r);
+        }
+    }
+}
+
+static void compact_pending(ov_fetcher *f);
+
 /* One pass over the hosts with waiting requests, in the order they got
  * them: start what may start. Returns 0 or an OV_E* code. */
 static int pump(run_ctx *c, int64_t *wake, ov_error *err)
@@ -692,30 +715,21 @@ static int pump(run_ctx *c, int64_t *wake, ov_error *err)
     int64_t now = ov__now_ms();
     int rc = 0;
     if (ov__deadline_passed(f, now)) {
-        while (f->delayed) { /* retries waiting for their timer: skipped too */
-            ov__req *r = f->delayed;
-            f->delayed = r->next;
-            f->n_queued--;
-            finish(c, r, OV_ELIMIT, 0, NULL, NULL, 0,
-                   "skipped: the run's deadline passed before it was fetched");
-            ov__req_free(r);
-        }
-        for (size_t i = 0; i < f->n_pending; i++) { /* n_pending may grow meanwhile */
-            ov__req *r;
-            while ((r = ov__host_pop(f, &f->hosts[f->pending[i]])) != NULL) {
-                finish(c, r, OV_ELIMIT, 0, NULL, NULL, 0,
-                       "skipped: the run's deadline passed before it was fetched");
-                ov__req_free(r);
-            }
-        }
+        skip_queued(c, OV_ELIMIT, "skipped: the run's deadline passed before it was fetched");
         wake_delayed(f, now, wake); /* what the callbacks just queued */
-        goto compact;
+    } else {
+        wake_delayed(f, now, wake);
+        for (size_t i = 0; i < f->n_pending && !rc; i++) /* n_pending may grow meanwhile */
+            rc = pump_host(c, f->pending[i], now, wake, err);
     }
-    wake_delayed(f, now, wake);
-    for (size_t i = 0; i < f->n_pending && !rc; i++) /* n_pending may grow meanwhile */
-        rc = pump_host(c, f->pending[i], now, wake, err);
-compact:;
-    size_t k = 0; /* drop the hosts whose queue ran empty, keeping the order */
+    compact_pending(f);
+    return rc;
+}
+
+/* Drop the hosts whose queue ran empty from f->pending, keeping the order. */
+static void compact_pending(ov_fetcher *f)
+{
+    size_t k = 0;
     for (size_t i = 0; i < f->n_pending; i++) {
         ov__host *h = &f->hosts[f->pending[i]];
         if (h->q_head)
@@ -724,7 +738,6 @@ compact:;
             h->pending = 0;
     }
     f->n_pending = k;
-    return rc;
 }
 
 /* Most finished transfers detached before their outcomes are handled. */
@@ -821,8 +834,18 @@ int ov_fetch_run(ov_fetcher *f, ov_fetch_done_fn done, void *ud, ov_error *err)
             continue; /* the work beside the loop queued requests */
         if (!f->n_active && !f->n_queued && !busy)
             break;
-        if (!f->n_active && !wake && !f->endgame && !busy) {
-            f->endgame = 1; /* only timed-out hosts are left: their last try */
+        if (!f->n_active && !wake && !busy) {
+            if (!f->endgame) {
+                f->endgame = 1; /* only timed-out hosts are left: their last try */
+                continue;
+            }
+            /* nothing runs, no timer is set and the last pass started
+               nothing: what still waits would wait for ever. A run must
+               end, so those requests fail instead (never seen since
+               robots.txt retries go first in their host's queue). */
+            skip_queued(&c, OV_ENET, "skipped: the fetch queue could not start it "
+                                     "(an octavo bug; please report it)");
+            compact_pending(f);
             continue;
         }
         long timeout = 1000;
