@@ -477,20 +477,6 @@ Test(held_net, broken_answers_cost_only_their_article)
 
 /* ---- TLS -------------------------------------------------------------- */
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    socklen_t al = sizeof a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-              getsockname(fd, (struct sockaddr *)&a, &al) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 static int port_answers(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -535,7 +521,7 @@ Test(held_net, self_signed_tls_refused)
     cr_assert_eq(ov_test_exec(req, NULL, &r), 0);
     cr_assert_eq(r.status, 0, "openssl req failed: %s", r.err);
     ov_test_run_free(&r);
-    int port = free_port();
+    int port = ov_test_free_port();
     snprintf(accept_at, sizeof accept_at, "127.0.0.1:%d", port);
     pid_t srv = fork();
     cr_assert_neq(srv, -1);

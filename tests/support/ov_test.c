@@ -1,4 +1,7 @@
 #include "ov_test.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -246,4 +249,20 @@ int ov_test_octavo(ov_test_run *r, char *const env[], ...)
     va_end(ap);
     args[n] = NULL;
     return ov_test_octavo_argv(r, env, args);
+}
+
+int ov_test_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+             getsockname(fd, (struct sockaddr *)&a, &al) == 0;
+    if (fd >= 0)
+        close(fd);
+    cr_assert(ok, "cannot bind a loopback socket: %s", strerror(errno));
+    return ntohs(a.sin_port);
 }

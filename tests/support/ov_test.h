@@ -42,6 +42,9 @@ int ov_test_epubcheck(const char *path, char **report);
  * `path` whose name ends with `suffix` ("EPUB/package.opf", ".opf",
  * "nav.xhtml"), and its length in *len when not NULL; NULL when none. */
 char *ov_test_zip_entry(const char *path, const char *suffix, size_t *len);
+/* A loopback TCP port nothing listens on now (bound to port 0, read back,
+ * closed); fails the test when no socket can be bound. */
+int ov_test_free_port(void);
 /* Malloc'd file contents (NUL-terminated) and length; NULL on error. */
 char *ov_test_slurp(const char *path, size_t *len);
 
