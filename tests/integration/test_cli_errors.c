@@ -3,10 +3,7 @@
  * command line gets a message that names the file, folder, flag or value,
  * and the right exit code; and the top-level help.
  */
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,21 +45,6 @@ Test(cli_errors, cache_dir_that_cannot_be_created_is_named)
     free(tmp);
 }
 
-/* A loopback port nothing listens on (bound, read, closed). */
-static int closed_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-              getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 /* A server that is down ends the run with its reason and exit 1. Its
    robots.txt fails to connect, is retried, and the feed waits for it: the
    retry went behind the feed in the host's queue, so neither could start
@@ -70,7 +52,7 @@ static int closed_port(void)
 Test(cli_errors, a_server_that_is_down_ends_the_run, .timeout = 60)
 {
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.xml", closed_port());
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/feed.xml", ov_test_free_port());
     char *out = ov_test_book_path("cli-down.epub");
     ov_test_run r;
     int st = ov_test_octavo(&r, NULL, "build", "-q", "--retries", "1", "--no-cache", url, "-o",
@@ -125,11 +107,17 @@ Test(cli_errors, output_folder_must_exist_unless_mkdir)
     char *books = ov_test_book_path("cli-mkdir");
     char out[4096];
     snprintf(out, sizeof out, "%s/a/b/book.epub", books);
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s/a/b", books);
+    /* what an earlier run in the same books folder made */
+    unlink(out);
+    rmdir(folder);
+    snprintf(folder, sizeof folder, "%s/a", books);
+    rmdir(folder);
+    snprintf(folder, sizeof folder, "%s/a/b", books);
     ov_test_run r;
     int st = ov_test_octavo(&r, NULL, "build", "-q", "--no-cache", page, "-o", out, NULL);
     cr_expect_eq(st, 1, "exit %d: %s", st, r.err);
-    char folder[4096];
-    snprintf(folder, sizeof folder, "%s/a/b", books);
     cr_expect(strstr(r.err, folder), "the message does not name %s:\n%s", folder, r.err);
     struct stat sb;
     cr_expect_neq(stat(folder, &sb), 0, "the folder was made without --mkdir");
