@@ -320,20 +320,10 @@ static void child_main(int fd)
     /* each cover is drawn in a child of this one, which exits with it: what
      * libvips holds goes with it, and this process stays as small as it
      * was forked (it only waits) */
-    for (int first = 1;; first = 0) {
+    for (;;) {
         int st = 0;
-        /* the first grandchild starts libvips ahead (serve_one), while the
-         * builder reads its feed; a build mostly draws one cover, so the
-         * next is forked only once a request for it has come, and not at
-         * all when the socket closes instead */
-        if (!first) {
-            char c;
-            ssize_t n;
-            while ((n = recv(fd, &c, 1, MSG_PEEK)) < 0 && errno == EINTR)
-                ;
-            if (n <= 0)
-                _exit(0);
-        }
+        char c;
+        ssize_t n;
         pid_t pid = fork();
         if (pid == 0)
             _exit(serve_one(fd) == 0 ? 0 : 1);
@@ -344,6 +334,14 @@ static void child_main(int fd)
                 _exit(1);
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
             _exit(0); /* the socket closed, or the drawing failed: this end closes too */
+        /* the first grandchild starts libvips ahead (serve_one), while the
+         * builder reads its feed; a build mostly draws one cover, so the
+         * next is forked only once a request for it has come, and not at
+         * all when the socket closes instead */
+        while ((n = recv(fd, &c, 1, MSG_PEEK)) < 0 && errno == EINTR)
+            ;
+        if (n <= 0)
+            _exit(0);
     }
 }
 

@@ -684,6 +684,20 @@ static void wake_delayed(ov_fetcher *f, int64_t now, int64_t *wake)
     }
 }
 
+/* Drop the hosts whose queue ran empty from f->pending, keeping the order. */
+static void compact_pending(ov_fetcher *f)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < f->n_pending; i++) {
+        ov__host *h = &f->hosts[f->pending[i]];
+        if (h->q_head)
+            f->pending[k++] = f->pending[i];
+        else
+            h->pending = 0;
+    }
+    f->n_pending = k;
+}
+
 /* End every request still waiting (timed retries too) with `code` and
  * `why`; the done callbacks may queue more, which a later pass sees. */
 static void skip_queued(run_ctx *c, int code, const char *why)
@@ -705,8 +719,6 @@ static void skip_queued(run_ctx *c, int code, const char *why)
     }
 }
 
-static void compact_pending(ov_fetcher *f);
-
 /* One pass over the hosts with waiting requests, in the order they got
  * them: start what may start. Returns 0 or an OV_E* code. */
 static int pump(run_ctx *c, int64_t *wake, ov_error *err)
@@ -724,20 +736,6 @@ static int pump(run_ctx *c, int64_t *wake, ov_error *err)
     }
     compact_pending(f);
     return rc;
-}
-
-/* Drop the hosts whose queue ran empty from f->pending, keeping the order. */
-static void compact_pending(ov_fetcher *f)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < f->n_pending; i++) {
-        ov__host *h = &f->hosts[f->pending[i]];
-        if (h->q_head)
-            f->pending[k++] = f->pending[i];
-        else
-            h->pending = 0;
-    }
-    f->n_pending = k;
 }
 
 /* Most finished transfers detached before their outcomes are handled. */
