@@ -107,14 +107,13 @@ Test(cli_errors, output_folder_must_exist_unless_mkdir)
     char *books = ov_test_book_path("cli-mkdir");
     char out[4096];
     snprintf(out, sizeof out, "%s/a/b/book.epub", books);
-    char folder[4096];
+    char folder[4096], parent[4096];
     snprintf(folder, sizeof folder, "%s/a/b", books);
+    snprintf(parent, sizeof parent, "%s/a", books);
     /* what an earlier run in the same books folder made */
     unlink(out);
     rmdir(folder);
-    snprintf(folder, sizeof folder, "%s/a", books);
-    rmdir(folder);
-    snprintf(folder, sizeof folder, "%s/a/b", books);
+    rmdir(parent);
     ov_test_run r;
     int st = ov_test_octavo(&r, NULL, "build", "-q", "--no-cache", page, "-o", out, NULL);
     cr_expect_eq(st, 1, "exit %d: %s", st, r.err);
