@@ -326,7 +326,7 @@ static int ov__cover_check(const ov_cover_spec *spec, int w, int h, ov_error *er
 
 int ov_cover_render(const ov_cover_spec *spec, ov_resource **out, ov_error *err)
 {
-    VipsImage *black = NULL, *canvas = NULL, *gray = NULL;
+    VipsImage *black = NULL, *paper = NULL, *canvas = NULL, *gray = NULL;
     ov_resource *r = NULL;
     void *buf = NULL;
     size_t len = 0;
@@ -340,8 +340,8 @@ int ov_cover_render(const ov_cover_spec *spec, ov_resource **out, ov_error *err)
     if ((rc = ov__cover_check(spec, w, h, err)) != 0 || (rc = ov_image_init(err)) != 0)
         return rc;
     if (vips_black(&black, w, h, "bands", 3, NULL) != 0 ||
-        vips_copy(black, &canvas, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
-        ov__cover_fill(&canvas, ov__paper, 0, 0, w, h) != 0 ||
+        !(paper = vips_image_new_from_image(black, ov__paper, 3)) ||
+        vips_copy(paper, &canvas, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
         ov__cover_draw(&canvas, spec, w, h, &has_photo) != 0) {
         rc = ov__image_vips_error(err, OV_ERROR, "octavo:cover", "cannot draw cover");
         goto cleanup;
@@ -382,6 +382,8 @@ cleanup:
         g_object_unref(canvas);
     if (gray)
         g_object_unref(gray);
+    if (paper)
+        g_object_unref(paper);
     if (black)
         g_object_unref(black);
     return rc;
