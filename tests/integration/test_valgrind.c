@@ -41,8 +41,10 @@ static void memcheck(const char *name, char *const octavo_args[])
     char suppopt[2048];
     cr_assert_lt((size_t)snprintf(suppopt, sizeof suppopt, "--suppressions=%s", supp), sizeof suppopt);
     char *argv[64] = {VALGRIND, "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite",
-                      "--track-origins=yes", "--child-silent-after-fork=yes", "--num-callers=40", suppopt, (char *)ov_test_cli()};
-    int n = 9;
+                      "--track-origins=yes", "--child-silent-after-fork=yes", "--num-callers=40",
+                      /* the program allocates with jemalloc (OV_JEMALLOC): check its malloc too */
+                      "--soname-synonyms=somalloc=libjemalloc.so*", suppopt, (char *)ov_test_cli()};
+    int n = 10;
     for (int i = 0; octavo_args[i] && n < 63; i++)
         argv[n++] = octavo_args[i];
     argv[n] = NULL;
