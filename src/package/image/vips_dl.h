@@ -58,6 +58,7 @@
     X(vips_extract_band)                                                                          \
     X(vips_flatten)                                                                               \
     X(vips_foreign_find_load_buffer)                                                              \
+    X(vips_identity)                                                                              \
     X(vips_gifsave_buffer)                                                                        \
     X(vips_image_get_bands)                                                                       \
     X(vips_image_get_height)                                                                      \
@@ -74,6 +75,7 @@
     X(vips_insert)                                                                                \
     X(vips_jpegsave_buffer)                                                                       \
     X(vips_linear)                                                                                \
+    X(vips_maplut)                                                                                \
     X(vips_pngsave_buffer)                                                                        \
     X(vips_text)                                                                                  \
     X(vips_thumbnail)                                                                             \
@@ -130,6 +132,7 @@ int ov__vips_load(ov_error *err);
 #define vips_extract_band (ov__vips.vips_extract_band)
 #define vips_flatten (ov__vips.vips_flatten)
 #define vips_foreign_find_load_buffer (ov__vips.vips_foreign_find_load_buffer)
+#define vips_identity (ov__vips.vips_identity)
 #define vips_gifsave_buffer (ov__vips.vips_gifsave_buffer)
 #define vips_image_get_bands (ov__vips.vips_image_get_bands)
 #define vips_image_get_height (ov__vips.vips_image_get_height)
@@ -146,6 +149,7 @@ int ov__vips_load(ov_error *err);
 #define vips_insert (ov__vips.vips_insert)
 #define vips_jpegsave_buffer (ov__vips.vips_jpegsave_buffer)
 #define vips_linear (ov__vips.vips_linear)
+#define vips_maplut (ov__vips.vips_maplut)
 #define vips_pngsave_buffer (ov__vips.vips_pngsave_buffer)
 #define vips_text (ov__vips.vips_text)
 #define vips_thumbnail (ov__vips.vips_thumbnail)
