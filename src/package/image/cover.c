@@ -65,6 +65,14 @@ void ov__cover_warm(void)
     vips_error_clear();
 }
 
+/* Unref each image of `all` that is set. */
+static void ov__cover_unref(VipsImage **const *all, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (*all[i])
+            g_object_unref(*all[i]);
+}
+
 /* `mask` (1-band uchar coverage) in `rgb` over paper, blended by libvips:
  * composite OVER of the colour with the mask as alpha onto the paper, the
  * result's alpha dropped. Replaces *out. Caller unrefs. */
@@ -86,9 +94,7 @@ static int ov__cover_blend(VipsImage *mask, const double rgb[3], VipsImage **out
         goto cleanup;
     rc = 0;
 cleanup:
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (*all[i])
-            g_object_unref(*all[i]);
+    ov__cover_unref(all, sizeof all / sizeof all[0]);
     return rc;
 }
 
@@ -119,9 +125,7 @@ static int ov__cover_paint(VipsImage **canvas, VipsImage *mask, const double rgb
     out = NULL;
     rc = 0;
 cleanup:
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (*all[i])
-            g_object_unref(*all[i]);
+    ov__cover_unref(all, sizeof all / sizeof all[0]);
     return rc;
 }
 
