@@ -129,31 +129,35 @@ cleanup:
     return rc;
 }
 
+/* A w x h 3-band uchar image of the one colour `rgb` (computed on demand,
+ * never stored). Caller unrefs. */
+static int ov__cover_solid(int w, int h, const double rgb[3], VipsImage **out)
+{
+    VipsImage *black = NULL;
+
+    if (vips_black(&black, w, h, "bands", 3, NULL) != 0)
+        return -1;
+    *out = vips_image_new_from_image(black, rgb, 3);
+    g_object_unref(black);
+    return *out ? 0 : -1;
+}
+
 /* A solid w x h block of `rgb` inserted into *canvas at (x, y). */
 static int ov__cover_fill(VipsImage **canvas, const double rgb[3], int x, int y, int w, int h)
 {
-    VipsImage *black = NULL, *block = NULL, *out = NULL;
-    double one[3] = {1, 1, 1};
-    int rc = -1;
+    VipsImage *block = NULL, *out = NULL;
 
     if (w < 1 || h < 1)
         return 0;
-    if (vips_black(&black, w, h, "bands", 3, NULL) != 0 ||
-        vips_linear(black, &block, one, (double *)rgb, 3, "uchar", TRUE, NULL) != 0 ||
-        vips_insert(*canvas, block, &out, x, y, NULL) != 0)
-        goto cleanup;
+    if (ov__cover_solid(w, h, rgb, &block) != 0 || vips_insert(*canvas, block, &out, x, y, NULL) != 0) {
+        if (block)
+            g_object_unref(block);
+        return -1;
+    }
+    g_object_unref(block);
     g_object_unref(*canvas);
     *canvas = out;
-    out = NULL;
-    rc = 0;
-cleanup:
-    if (black)
-        g_object_unref(black);
-    if (block)
-        g_object_unref(block);
-    if (out)
-        g_object_unref(out);
-    return rc;
+    return 0;
 }
 
 /* Text mask no wider than w and no taller than h, shrinking from `px`; NULL
@@ -349,7 +353,7 @@ static int ov__cover_check(const ov_cover_spec *spec, int w, int h, ov_error *er
 
 int ov_cover_render(const ov_cover_spec *spec, ov_resource **out, ov_error *err)
 {
-    VipsImage *black = NULL, *paper = NULL, *canvas = NULL, *gray = NULL;
+    VipsImage *paper = NULL, *canvas = NULL, *gray = NULL;
     ov_resource *r = NULL;
     void *buf = NULL;
     size_t len = 0;
@@ -362,8 +366,7 @@ int ov_cover_render(const ov_cover_spec *spec, ov_resource **out, ov_error *err)
     h = spec->height ? spec->height : 1600;
     if ((rc = ov__cover_check(spec, w, h, err)) != 0 || (rc = ov_image_init(err)) != 0)
         return rc;
-    if (vips_black(&black, w, h, "bands", 3, NULL) != 0 ||
-        !(paper = vips_image_new_from_image(black, ov__paper, 3)) ||
+    if (ov__cover_solid(w, h, ov__paper, &paper) != 0 ||
         vips_copy(paper, &canvas, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
         ov__cover_draw(&canvas, spec, w, h, &has_photo) != 0) {
         rc = ov__image_vips_error(err, OV_ERROR, "octavo:cover", "cannot draw cover");
@@ -407,8 +410,6 @@ cleanup:
         g_object_unref(gray);
     if (paper)
         g_object_unref(paper);
-    if (black)
-        g_object_unref(black);
     return rc;
 }
 

@@ -74,7 +74,6 @@
     X(vips_init)                                                                                  \
     X(vips_insert)                                                                                \
     X(vips_jpegsave_buffer)                                                                       \
-    X(vips_linear)                                                                                \
     X(vips_maplut)                                                                                \
     X(vips_pngsave_buffer)                                                                        \
     X(vips_text)                                                                                  \
@@ -148,7 +147,6 @@ int ov__vips_load(ov_error *err);
 #define vips_init (ov__vips.vips_init)
 #define vips_insert (ov__vips.vips_insert)
 #define vips_jpegsave_buffer (ov__vips.vips_jpegsave_buffer)
-#define vips_linear (ov__vips.vips_linear)
 #define vips_maplut (ov__vips.vips_maplut)
 #define vips_pngsave_buffer (ov__vips.vips_pngsave_buffer)
 #define vips_text (ov__vips.vips_text)
