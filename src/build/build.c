@@ -37,6 +37,7 @@
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/l10n.h"
+#include "util/utc.h"
 
 /* Length of a BCP 47 tag's primary language subtag ("zh" of "zh-CN"). */
 static size_t primary_len(const char *tag)
@@ -81,10 +82,7 @@ static const char *majority_language(const ov_book *b)
 static int fill_metadata(const ov__build_config *cfg, ov_book *b)
 {
     char date[16];
-    time_t t = (time_t)cfg->modified;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    ov__utc_iso(cfg->modified, 1, date, sizeof date);
     const ov_article *first = NULL;
     if (b->n_sections && b->sections[0]->n_articles)
         first = b->sections[0]->articles[0];

@@ -59,6 +59,7 @@
 #include "util/progress.h"
 #include "util/hmap.h"
 #include "util/l10n.h"
+#include "util/utc.h"
 
 /* Names a folder's feed may have, in the order they are preferred. */
 static const char *const local_feed_names[] = {"feed.xml", "rss.xml", "atom.xml", "feed.rss",
@@ -470,10 +471,7 @@ static void cover_start(run *r)
         if (r->jobs[i].article && r->jobs[i].article->language)
             lang = r->jobs[i].article->language;
     char iso[16], date[96] = "", issue[32] = "";
-    time_t t = (time_t)cfg->modified;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+    ov__utc_iso(cfg->modified, 1, iso, sizeof iso);
     lang = lang ? lang : "en";
     if (ov__l10n_edition_date(lang, iso, date, sizeof date) != 0)
         snprintf(date, sizeof date, "%s", iso);

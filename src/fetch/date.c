@@ -46,17 +46,23 @@ static int valid_fields(int year, int mon0, int mday, int hour, int min, int sec
            min <= 59 && sec >= 0 && sec <= 60;
 }
 
+/* Days from 1970-01-01 to year-mon0-mday in the proleptic Gregorian
+ * calendar, as timegm counts them (H. Hinnant's days_from_civil). Computed
+ * here rather than by timegm, which goes through libc's time zone code and
+ * reads /etc/localtime on first use, at whatever moment of the run that is. */
+static int64_t days_from_civil(int year, int mon0, int mday)
+{
+    int64_t y = year - (mon0 < 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;                          /* 0..399 */
+    int64_t doy = (153 * (mon0 < 2 ? mon0 + 10 : mon0 - 2) + 2) / 5 + mday - 1; /* 0..365 */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;  /* 0..146096 */
+    return era * 146097 + doe - 719468;
+}
+
 static int64_t to_unix(int year, int mon0, int mday, int hour, int min, int sec)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = year - 1900;
-    tm.tm_mon = mon0;
-    tm.tm_mday = mday;
-    tm.tm_hour = hour;
-    tm.tm_min = min;
-    tm.tm_sec = sec > 59 ? 59 : sec;
-    return (int64_t)timegm(&tm);
+    return days_from_civil(year, mon0, mday) * 86400 + hour * 3600 + min * 60 + (sec > 59 ? 59 : sec);
 }
 
 /* Parse a zone at *pz; 1 and *off (seconds east of UTC) when one is there,

@@ -35,6 +35,7 @@
 #include "fetch/feed_internal.h"
 #include "util/buf.h"
 #include "util/charset.h"
+#include "util/utc.h"
 
 /* Most entries kept from one document. */
 #define OV__MAX_ENTRIES OV_FEED_MAX_ITEMS
@@ -187,7 +188,7 @@ static void set_date(ov_entry *x, char *raw)
     x->time = ov__parse_date(raw);
     if (x->time) {
         char iso[32];
-        ov__format_iso(x->time, iso, sizeof iso);
+        ov__utc_iso(x->time, 0, iso, sizeof iso);
         x->published = strdup(iso);
     }
     free(raw);
@@ -663,7 +664,7 @@ static int read_item(feed_ctx *fc, xmlNode *it)
     if (p.has_published || p.has_updated) {
         char iso[32];
         x.time = p.has_published ? p.published : p.updated;
-        ov__format_iso(x.time, iso, sizeof iso);
+        ov__utc_iso(x.time, 0, iso, sizeof iso);
         x.published = strdup(iso);
     }
     x.id = p.id ? text_of(p.id) : NULL;

@@ -95,8 +95,6 @@ char *ov__url_origin(const char *url);
 int64_t ov__parse_date(const char *s);
 /* The same with a separate status: 0 and *out, or -1 (the epoch is a date). */
 int ov__parse_date_checked(const char *s, int64_t *out);
-/* Write `t` as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
-void ov__format_iso(int64_t t, char *buf, size_t size);
 
 /* ---- gzip (feed.c) ---- */
 

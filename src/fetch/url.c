@@ -195,10 +195,3 @@ cleanup:
     return res;
 }
 
-void ov__format_iso(int64_t t, char *buf, size_t size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(buf, size, "%s", "");
-}

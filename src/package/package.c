@@ -46,6 +46,7 @@
 #include "package/zipdeflate.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/utc.h"
 
 int ov_package_identifier(const ov_book *book, char **out, ov_error *err)
 {
@@ -169,9 +170,7 @@ static int spool_meta(ov__pk *p, char **data, size_t len, uint64_t *off, ov_erro
 
 static int pk_plan(ov__pk *p, ov_error *err)
 {
-    time_t t = (time_t)p->b->modified;
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || !strftime(p->modified, sizeof p->modified, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    if (ov__utc_iso(p->b->modified, 0, p->modified, sizeof p->modified) != 0)
         return ov_error_set(err, OV_EINVAL, NULL, "book->modified is out of range");
     p->lang = book_lang(p->b);
     int rc = ov_package_identifier(p->b, &p->identifier, err);
@@ -384,12 +383,11 @@ static int zw_write(ov__pk *p, const char *tmp, ov_error *err)
     zw z;
     memset(&z, 0, sizeof z);
     z.path = tmp;
-    time_t t = (time_t)p->b->modified;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    int year = tm.tm_year + 1900 < 1980 ? 1980 : tm.tm_year + 1900;
-    z.ddate = (zip_uint16_t)(((year - 1980) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
-    z.dtime = (zip_uint16_t)((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2));
+    ov__utc_tm u; /* in range: pk_plan formatted the same time */
+    ov__utc_fields(p->b->modified, &u);
+    int year = u.year < 1980 ? 1980 : (int)u.year;
+    z.ddate = (zip_uint16_t)(((year - 1980) << 9) | (u.mon << 5) | u.mday);
+    z.dtime = (zip_uint16_t)((u.hour << 11) | (u.min << 5) | (u.sec / 2));
     int rc = zw_entries(&z, p, err);
     if (!rc && ov__zw_fits(z.ents, (const char (*)[64])z.names, z.n, sizeof zw_mimetype - 1))
         rc = zw_direct(&z, p, tmp, err);

@@ -1,10 +1,13 @@
 /* l10n - message tables and human dates; see l10n.h. */
 #include "util/l10n.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include "util/utc.h"
 
 /* clang-format off */
 static const char *const msgs[OV__L10N_N_LANGS][OV__MSG_COUNT] = {
@@ -224,12 +227,11 @@ int ov__l10n_edition_date(const char *lang, const char *iso, char *out, size_t s
 
 int ov__l10n_utc(const char *lang, int64_t t, char *out, size_t size)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
+    ov__utc_tm u;
     if (size)
         out[0] = '\0';
-    if (!gmtime_r(&tt, &tm))
+    if (ov__utc_fields(t, &u) != 0 || u.year > INT_MAX)
         return -1;
-    iso_dt d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, 1, 1};
+    iso_dt d = {(int)u.year, u.mon, u.mday, u.hour, u.min, 1, 1};
     return format(ov__l10n_pick(lang), &d, 0, out, size);
 }
