@@ -89,28 +89,50 @@ static int same_bytes(const zd_run *r, const ov__zd_entry *a, const unsigned cha
     return same;
 }
 
-/* The raw deflate stream libzip writes for ZIP_CM_DEFLATE with flags 0. */
-static unsigned char *deflate_all(const unsigned char *in, size_t len, size_t *out_len)
-{
+/* One thread's deflate stream, set up on its first entry and reset for
+ * each next one: deflateReset leaves a stream as deflateInit2 with the same
+ * parameters does, so the bytes are the same, without allocating, freeing
+ * and clearing the level-9 state (about 400 KB) for every entry. */
+typedef struct zd_deflater {
     z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
-        return NULL;
-    uLong bound = deflateBound(&z, (uLong)len);
+    int ready;
+} zd_deflater;
+
+static void deflater_end(zd_deflater *d)
+{
+    if (d->ready)
+        deflateEnd(&d->z);
+    d->ready = 0;
+}
+
+/* The raw deflate stream libzip writes for ZIP_CM_DEFLATE with flags 0. */
+static unsigned char *deflate_all(zd_deflater *d, const unsigned char *in, size_t len,
+                                  size_t *out_len)
+{
+    z_stream *z = &d->z;
+    if (d->ready && deflateReset(z) != Z_OK)
+        deflater_end(d);
+    if (!d->ready) {
+        memset(z, 0, sizeof *z);
+        if (deflateInit2(z, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, MAX_MEM_LEVEL,
+                         Z_DEFAULT_STRATEGY) != Z_OK)
+            return NULL;
+        d->ready = 1;
+    }
+    uLong bound = deflateBound(z, (uLong)len);
     unsigned char *out = malloc(bound);
     int r = Z_MEM_ERROR;
     if (out) {
-        z.next_in = (Bytef *)(uintptr_t)in;
-        z.avail_in = (uInt)len;
-        z.next_out = out;
-        z.avail_out = (uInt)bound;
-        r = deflate(&z, Z_FINISH);
+        z->next_in = (Bytef *)(uintptr_t)in;
+        z->avail_in = (uInt)len;
+        z->next_out = out;
+        z->avail_out = (uInt)bound;
+        r = deflate(z, Z_FINISH);
     }
-    *out_len = (size_t)z.total_out;
-    deflateEnd(&z);
+    *out_len = (size_t)z->total_out;
     if (r != Z_STREAM_END) {
         free(out);
+        deflater_end(d); /* a stream left mid-way is not reused */
         return NULL;
     }
     return out;
@@ -131,10 +153,11 @@ static uint64_t reserve(pthread_mutex_t *lock, uint64_t *spool_off, size_t len)
  * reserved under `lock`); *comp is NULL then, or holds the deflated bytes
  * when there is no spool or it could not be written (a failed write
  * leaves a hole in the spool). 0 when deflate failed, else 1. */
-static int deflate_spooled(const unsigned char *in, size_t len, pthread_mutex_t *lock, int spool_fd,
-                           uint64_t *spool_off, unsigned char **comp, size_t *clen, uint64_t *at)
+static int deflate_spooled(zd_deflater *d, const unsigned char *in, size_t len,
+                           pthread_mutex_t *lock, int spool_fd, uint64_t *spool_off,
+                           unsigned char **comp, size_t *clen, uint64_t *at)
 {
-    *comp = deflate_all(in, len, clen);
+    *comp = deflate_all(d, in, len, clen);
     *at = 0;
     if (!*comp)
         return 0;
@@ -148,7 +171,7 @@ static int deflate_spooled(const unsigned char *in, size_t len, pthread_mutex_t 
     return 1;
 }
 
-static void do_entry(zd_run *r, size_t i)
+static void do_entry(zd_run *r, size_t i, zd_deflater *d)
 {
     ov__zd_entry *e = &r->e[i];
     if (e->done || e->len == 0 || e->len > OV__ZD_ENTRY_MAX)
@@ -176,7 +199,7 @@ static void do_entry(zd_run *r, size_t i)
     size_t clen = 0;
     unsigned char *comp = NULL;
     uint64_t at = 0;
-    int ok = deflate_spooled(in, e->len, &r->lock, r->spool_fd, r->spool_off, &comp, &clen, &at);
+    int ok = deflate_spooled(d, in, e->len, &r->lock, r->spool_fd, r->spool_off, &comp, &clen, &at);
     free(owned);
     if (!ok)
         return;
@@ -194,14 +217,17 @@ static void do_entry(zd_run *r, size_t i)
 static void *worker(void *arg)
 {
     zd_run *r = arg;
+    zd_deflater d = {.ready = 0};
     for (;;) {
         pthread_mutex_lock(&r->lock);
         size_t i = r->next < r->n ? r->next++ : r->n;
         pthread_mutex_unlock(&r->lock);
         if (i >= r->n)
-            return NULL;
-        do_entry(r, i);
+            break;
+        do_entry(r, i, &d);
     }
+    deflater_end(&d);
+    return NULL;
 }
 
 void ov__zd_run(ov__zd_entry *e, size_t n, int spool_fd, uint64_t *spool_off)
@@ -260,11 +286,12 @@ struct ov__zd_ahead {
     uint64_t *spool_off;
     pthread_t threads[OV__ZD_THREADS_MAX];
     size_t n_threads;
+    zd_deflater caller;     /* the submitting thread's, when it deflates */
 };
 
 /* Take the next queued job and deflate it; called and returning with the
  * lock held (it is let go while deflating). */
-static void ahead_do_one(ov__zd_ahead *a)
+static void ahead_do_one(ov__zd_ahead *a, zd_deflater *d)
 {
     size_t i = a->next++;
     char *data = a->jobs[i].data;
@@ -276,7 +303,7 @@ static void ahead_do_one(ov__zd_ahead *a)
     size_t clen = 0;
     unsigned char *comp = NULL;
     uint64_t at = 0;
-    int ok = deflate_spooled((const unsigned char *)data, len, &a->lock, a->spool_fd,
+    int ok = deflate_spooled(d, (const unsigned char *)data, len, &a->lock, a->spool_fd,
                              a->spool_off, &comp, &clen, &at);
     free(data);
     pthread_mutex_lock(&a->lock);
@@ -296,6 +323,7 @@ static void ahead_do_one(ov__zd_ahead *a)
 static void *ahead_worker(void *arg)
 {
     ov__zd_ahead *a = arg;
+    zd_deflater d = {.ready = 0};
     pthread_mutex_lock(&a->lock);
     for (;;) {
         if (a->next == a->n_jobs) {
@@ -304,9 +332,10 @@ static void *ahead_worker(void *arg)
             pthread_cond_wait(&a->cv, &a->lock);
             continue;
         }
-        ahead_do_one(a);
+        ahead_do_one(a, &d);
     }
     pthread_mutex_unlock(&a->lock);
+    deflater_end(&d);
     return NULL;
 }
 
@@ -350,7 +379,7 @@ size_t ov__zd_ahead_put(ov__zd_ahead *a, char *data, size_t len)
        fits: the threads have fallen behind, and the queue stays bounded
        without leaving documents for the end. */
     while (queueable && a->pending_bytes + len > OV__ZD_AHEAD_BYTES && a->next < a->n_jobs)
-        ahead_do_one(a);
+        ahead_do_one(a, &a->caller);
     if (queueable && a->pending_bytes + len <= OV__ZD_AHEAD_BYTES &&
         ov__grow_array((void **)&a->jobs, a->n_jobs, &a->cap_jobs, sizeof *a->jobs, 64) == 0) {
         zd_job *j = &a->jobs[a->n_jobs];
@@ -374,7 +403,7 @@ void ov__zd_ahead_finish(ov__zd_ahead *a)
     pthread_mutex_lock(&a->lock);
     /* the caller has nothing else to do: it deflates beside the threads */
     while (a->next < a->n_jobs)
-        ahead_do_one(a);
+        ahead_do_one(a, &a->caller);
     while (a->n_busy)
         pthread_cond_wait(&a->cv_idle, &a->lock);
     pthread_mutex_unlock(&a->lock);
@@ -409,6 +438,7 @@ void ov__zd_ahead_free(ov__zd_ahead *a)
         free(a->jobs[i].comp);
     }
     free(a->jobs);
+    deflater_end(&a->caller);
     pthread_cond_destroy(&a->cv);
     pthread_cond_destroy(&a->cv_idle);
     pthread_mutex_destroy(&a->lock);
