@@ -253,14 +253,18 @@ int ov__transform_extract_doc(const unsigned char *page, size_t len, const char 
         /* The input was decoded to valid UTF-8 and every cut is made on a
          * character boundary; this pass keeps that promise if one is missed. */
         ov_article *a = c.art;
-        /* a body the pass changes is no longer the one parsed */
-        if (bdoc && a->body_xhtml && !ov__utf8_clean(a->body_xhtml)) {
+        /* a body the pass changes is no longer the one parsed; a body found
+         * clean here is not scanned a second time (the body is most of the
+         * article's bytes) */
+        int body_clean = bdoc && a->body_xhtml && ov__utf8_clean(a->body_xhtml);
+        if (bdoc && a->body_xhtml && !body_clean) {
             xmlFreeDoc(bdoc);
             bdoc = NULL;
         }
         char **f[] = {&a->url, &a->canonical_url, &a->title, &a->byline, &a->published, &a->language,
                       &a->site_name, &a->source, &a->description, &a->lead_image, &a->body_xhtml};
-        for (size_t i = 0; i < sizeof f / sizeof f[0] && rc == 0; i++) rc = ov__utf8_repair(f[i]);
+        for (size_t i = 0; i < sizeof f / sizeof f[0] && rc == 0; i++)
+            if (f[i] != &a->body_xhtml || !body_clean) rc = ov__utf8_repair(f[i]);
         for (size_t i = 0; i < a->n_images && rc == 0; i++) rc = ov__utf8_repair(&a->images[i]);
         if (rc) rc = ov_error_set(err, OV_ENOMEM, a->url, "out of memory");
     }
