@@ -39,6 +39,10 @@
 #define OV__SOCIAL_LINE_MAX 160
 #define OV__SHARE_LABEL_MAX 12
 #define OV__SOCIAL_BARE_MAX 40
+/* Bytes of a block's text that mark() reads: past them the line is longer
+ * than 600 bytes (is_boiler) and, at 4 bytes a character at most, than 160
+ * characters (is_social_line, is_meta_line), so none of them holds. */
+#define OV__MARK_TEXT_MAX 660
 /* A related-list heading: at most this many characters (bytes as counted),
  * after at least OV__RELATED_AFTER characters of good text. */
 #define OV__RELATED_HEAD_MAX 12
@@ -299,6 +303,11 @@ static int has_any(const char *t, const char *const *w)
     return 0;
 }
 
+/* The lists above as one-pass word sets (ov__strset: has_any's answer). */
+static ov__strset social_nets = OV__STRSET(SOCIAL_NET);
+static ov__strset social_acts = OV__STRSET(SOCIAL_ACT);
+static ov__strset share_labels = OV__STRSET(SHARE_LABEL);
+
 /*
  * A share bar's or a "follow us" notice's line, not article text: a short
  * line naming a social network together with a share/follow action
@@ -326,9 +335,11 @@ static int is_social_line(const char *t, int linked)
     size_t n = utf8_len(t);
     if (n == 0 || n > OV__SOCIAL_LINE_MAX) return 0;
     /* prose about Weibo names both too: a notice is short or carries its link */
-    if ((linked || n <= OV__SOCIAL_BARE_MAX) && mostly_cjk(t) && has_any(t, SOCIAL_NET) && has_any(t, SOCIAL_ACT))
+    if ((linked || n <= OV__SOCIAL_BARE_MAX) && mostly_cjk(t) && ov__strset_any(&social_nets, t) &&
+        ov__strset_any(&social_acts, t))
         return 1;
-    return n <= OV__SHARE_LABEL_MAX && has_any(t, SHARE_LABEL) && !strstr(t, "。") && !strstr(t, "，");
+    return n <= OV__SHARE_LABEL_MAX && ov__strset_any(&share_labels, t) && !strstr(t, "。") &&
+           !strstr(t, "，");
 }
 
 /* A share bar's icon: an image whose alt text is a share or follow label,
@@ -623,10 +634,16 @@ static void mark(ov__tree *t)
         else if (block_tag(n)) {
             size_t tl = s->total.chars;
             if (tl > 0 && tl <= 600 && !has_block_child(n)) {
-                char *txt = ov__node_text(n, 2048);
-                s->boiler = (uint8_t)(is_boiler(txt) || is_social_line(txt, s->total.links > 0));
-                if (s->boiler) drop = OV__DROP_HINT;
-                else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = OV__DROP_HINT;
+                /* a line longer than OV__MARK_TEXT_MAX bytes is none of these
+                 * (each looks at lines of at most 600 bytes or 160
+                 * characters): it is not read to its end */
+                int cut = 0;
+                char *txt = ov__node_text_cut(n, OV__MARK_TEXT_MAX, &cut);
+                if (txt && !cut) {
+                    s->boiler = (uint8_t)(is_boiler(txt) || is_social_line(txt, s->total.links > 0));
+                    if (s->boiler) drop = OV__DROP_HINT;
+                    else if (!name_in(n, leafish) && is_meta_line(n, txt, utf8_len(txt))) drop = OV__DROP_HINT;
+                }
                 free(txt);
             }
             /* the page's own landmark of its main content (role="main")

@@ -84,6 +84,11 @@ char *ov__node_text(xmlNodePtr n, size_t max)
     return node_text(n, max, &cut);
 }
 
+char *ov__node_text_cut(xmlNodePtr n, size_t max, int *cut)
+{
+    return node_text(n, max, cut);
+}
+
 char *ov__abs_url(const ov__ctx *c, const char *ref, int links)
 {
     if (!ref) return NULL;

@@ -77,6 +77,8 @@ char *ov__title_decide(ov__ctx *c);
 char *ov__language_decide(const ov__ctx *c);
 /* Text of a node with whitespace collapsed, rt/rp skipped, at most `max` bytes. malloc'd. */
 char *ov__node_text(xmlNodePtr n, size_t max);
+/* ov__node_text; *cut set when the text reached `max` bytes (it may go on). */
+char *ov__node_text_cut(xmlNodePtr n, size_t max, int *cut);
 /* Absolute URL of `ref` against the page; NULL for unsupported schemes. malloc'd. */
 char *ov__abs_url(const ov__ctx *c, const char *ref, int links);
 int ov__extract_body(ov__ctx *c, ov_error *err);
