@@ -25,8 +25,13 @@ static void build(ov__strset *s)
         s->len[i] = (uint8_t)(l > 255 ? 255 : l);
         if (l && (w[0] & 0xC0) == 0x80) s->mid_char = 1;
         if (l == 0) s->any_empty = 1;
-        else if (l == 1) s->single[w[0]] = 1;
-        else {
+        else if (l == 1) {
+            s->single[w[0]] = 1;
+            for (unsigned b = 0; b < 256; b++) /* any next byte, the end included */
+                s->pair[(w[0] | b << 8) >> 6] |= (uint64_t)1 << ((w[0] | b << 8) & 63);
+        } else {
+            unsigned x = w[0] | (unsigned)w[1] << 8;
+            s->pair[x >> 6] |= (uint64_t)1 << (x & 63);
             unsigned h = bucket(w[0], w[1]);
             s->next[i] = s->head[h];
             s->head[h] = (uint8_t)(i + 1);
@@ -53,8 +58,10 @@ int ov__strset_any(ov__strset *s, const char *text)
     if (s->any_empty) return 1;
     const unsigned char *t = (const unsigned char *)text;
     for (size_t i = 0; t[i]; i++) {
-        /* words start on a character: the text's continuation bytes cannot */
-        if ((t[i] & 0xC0) == 0x80 && !s->mid_char) continue;
+        /* no word starts with these two bytes: the common case, one test
+         * (and a continuation byte starts none unless a word does) */
+        unsigned x = t[i] | (unsigned)t[i + 1] << 8;
+        if (!((s->pair[x >> 6] >> (x & 63)) & 1)) continue;
         if (s->single[t[i]]) return 1;
         if (!t[i + 1]) break;
         for (unsigned k = s->head[bucket(t[i], t[i + 1])]; k; k = s->next[k - 1]) {

@@ -26,10 +26,11 @@ typedef struct ov__strset {
     uint8_t len[OV__STRSET_MAX_WORDS];    /* word lengths, capped at 255 */
     int fallback;                         /* too many words: strstr each */
     int mid_char;                         /* a word starts with a UTF-8 continuation byte */
+    uint64_t pair[65536 / 64];            /* bit b0 | b1 << 8: a word starts with b0 b1 (or is b0) */
 } ov__strset;
 
 /* A static set: `static ov__strset s = OV__STRSET(words);` */
-#define OV__STRSET(list) {(list), 0, 0, {0}, {0}, {0}, {0}, 0, 0}
+#define OV__STRSET(list) {(list), 0, 0, {0}, {0}, {0}, {0}, 0, 0, {0}}
 
 /* 1 when some word of the set is a substring of text (NULL text: 0). */
 int ov__strset_any(ov__strset *s, const char *text);

@@ -100,3 +100,34 @@ Test(strset, long_list_falls_back)
     cr_assert_eq(ov__strset_any(&s, "..w255.."), 1);
     cr_assert_eq(ov__strset_any(&s, "..w256.."), 0);
 }
+
+Test(strset, same_answer_as_strstr_on_random_lists)
+{
+    /* words and texts drawn from a few bytes that share first bytes and
+     * pairs (ASCII, a lead byte, continuation bytes): the two-byte filter
+     * and the single-byte words must give strstr's answer every time */
+    static const char alphabet[] = {'a', 'b', ' ', (char)0xE7, (char)0x9B, (char)0xB8, (char)0x80};
+    unsigned seed = 12345;
+    for (int round = 0; round < 200; round++) {
+        static char store[12][8];
+        static const char *list[13];
+        size_t nw = 1 + (size_t)(round % 12);
+        for (size_t i = 0; i < nw; i++) {
+            size_t l = 1 + (seed = seed * 1103515245u + 12345u) % 4;
+            for (size_t k = 0; k < l; k++)
+                store[i][k] = alphabet[(seed = seed * 1103515245u + 12345u) % sizeof alphabet];
+            store[i][l] = '\0';
+            list[i] = store[i];
+        }
+        list[nw] = NULL;
+        ov__strset s = OV__STRSET(list);
+        for (int t = 0; t < 50; t++) {
+            char text[24];
+            size_t l = (seed = seed * 1103515245u + 12345u) % 20;
+            for (size_t k = 0; k < l; k++)
+                text[k] = alphabet[(seed = seed * 1103515245u + 12345u) % sizeof alphabet];
+            text[l] = '\0';
+            cr_assert_eq(ov__strset_any(&s, text), by_strstr(list, text), "round %d text %d", round, t);
+        }
+    }
+}
