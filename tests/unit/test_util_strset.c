@@ -131,3 +131,55 @@ Test(strset, same_answer_as_strstr_on_random_lists)
         }
     }
 }
+
+Test(strset, window_search_same_answer_as_strstr)
+{
+    /* every word 3 bytes or longer: the window search, with windows that
+     * share pairs and words longer than the window */
+    static const char alphabet[] = {'a', 'b', 'c', (char)0xE7, (char)0x9B, (char)0xB8};
+    unsigned seed = 777;
+    for (int round = 0; round < 300; round++) {
+        static char store[12][10];
+        static const char *list[13];
+        size_t nw = 1 + (size_t)(round % 12);
+        for (size_t i = 0; i < nw; i++) {
+            size_t l = 3 + (seed = seed * 1103515245u + 12345u) % 6;
+            for (size_t k = 0; k < l; k++)
+                store[i][k] = alphabet[(seed = seed * 1103515245u + 12345u) % sizeof alphabet];
+            store[i][l] = '\0';
+            list[i] = store[i];
+        }
+        list[nw] = NULL;
+        ov__strset s = OV__STRSET(list);
+        for (int t = 0; t < 60; t++) {
+            char text[64];
+            size_t l = (seed = seed * 1103515245u + 12345u) % 60;
+            for (size_t k = 0; k < l; k++)
+                text[k] = alphabet[(seed = seed * 1103515245u + 12345u) % sizeof alphabet];
+            text[l] = '\0';
+            cr_assert_eq(ov__strset_any(&s, text), by_strstr(list, text), "round %d text %d", round, t);
+        }
+        /* a word found at the very start and at the very end */
+        char at[32];
+        snprintf(at, sizeof at, "%sxx", list[0]);
+        cr_assert_eq(ov__strset_any(&s, at), 1);
+        snprintf(at, sizeof at, "xx%s", list[nw - 1]);
+        cr_assert_eq(ov__strset_any(&s, at), 1);
+    }
+}
+
+Test(strset, word_longer_than_255_bytes)
+{
+    static char big[300];
+    memset(big, 'q', 299);
+    big[299] = '\0';
+    static const char *const w[] = {big, "zzz", NULL};
+    static ov__strset s = OV__STRSET(w);
+    static char text[400];
+    memset(text, 'q', 399);
+    text[399] = '\0';
+    cr_assert_eq(ov__strset_any(&s, text), 1);
+    text[150] = 'x';
+    cr_assert_eq(ov__strset_any(&s, text), by_strstr(w, text));
+    cr_assert_eq(ov__strset_any(&s, "a zzz b"), 1);
+}
