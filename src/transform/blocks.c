@@ -72,12 +72,7 @@ static int is_stop(const char *w, size_t wl)
     return 0;
 }
 
-static int name_in(xmlNodePtr n, const char *const *names)
-{
-    for (; *names; names++)
-        if (ov__name_eq(n->name, BAD_CAST * names)) return 1;
-    return 0;
-}
+static int name_in(xmlNodePtr n, const char *const *names) { return ov__name_in(n->name, names); }
 
 static unsigned decode(const unsigned char **sp)
 {

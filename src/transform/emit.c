@@ -53,12 +53,7 @@ static const char *const BLOCKS[] = {"p", "div", "section", "article", "main", "
 
 static int is(xmlNodePtr n, const char *name) { return ov__name_eq(n->name, BAD_CAST name); }
 
-static int name_in(xmlNodePtr n, const char *const *names)
-{
-    for (; *names; names++)
-        if (is(n, *names)) return 1;
-    return 0;
-}
+static int name_in(xmlNodePtr n, const char *const *names) { return ov__name_in(n->name, names); }
 
 static const char *attr(xmlNodePtr n, const char *name)
 {

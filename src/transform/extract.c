@@ -222,12 +222,7 @@ static int is_meta_line(xmlNodePtr n, const char *t, size_t tl)
     return has_time_desc(n) || class_word(n, META_WORDS);
 }
 
-static int name_in(xmlNodePtr n, const char *const *names)
-{
-    for (; *names; names++)
-        if (ov__name_eq(n->name, BAD_CAST * names)) return 1;
-    return 0;
-}
+static int name_in(xmlNodePtr n, const char *const *names) { return ov__name_in(n->name, names); }
 
 static const char *const BOILER[] = {"ICP备", "ICP证", "举报电话", "举报邮箱", "分享到", "上一篇", "下一篇",
                                "相关新闻", "相关阅读", "相关文章", "关闭窗口", "打印本页", "【打印】",

@@ -25,4 +25,21 @@ static inline int ov__name_eq(const xmlChar *a, const xmlChar *b)
     }
 }
 
+/* ov__name_eq's fold of one byte. */
+static inline unsigned ov__name_fold(unsigned c) { return c - 'A' <= 26u ? c + 32u : c; }
+
+/*
+ * 1 when `name` is ov__name_eq to a word of `names` (NULL-terminated). The
+ * first bytes are compared before a word is: the lists are long (up to 19
+ * block tags) and most of their words start with another letter.
+ */
+static inline int ov__name_in(const xmlChar *name, const char *const *names)
+{
+    if (!name) return 0;
+    unsigned c0 = ov__name_fold(name[0]);
+    for (; *names; names++)
+        if (ov__name_fold((unsigned char)(*names)[0]) == c0 && ov__name_eq(name, BAD_CAST * names)) return 1;
+    return 0;
+}
+
 #endif
