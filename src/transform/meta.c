@@ -27,6 +27,9 @@ static void take_dup(char **field, const char *v)
     if (!*field && v && v[0]) *field = strdup(v);
 }
 
+/* Bytes that end a word of a node's text: 1 whitespace, 2 the end. */
+static const unsigned char text_cls[256] = {[0] = 2, [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
+
 /* ov__node_text; *cut set when the text reached max (was, or may have been, shortened). */
 static char *node_text(xmlNodePtr n, size_t max, int *cut)
 {
@@ -39,13 +42,13 @@ static char *node_text(xmlNodePtr n, size_t max, int *cut)
              * ends, as if copied byte by byte, at the first byte past max */
             for (const xmlChar *p = cur->content; p && *p && b.len < max;) {
                 size_t ws = 0;
-                while (p[ws] == ' ' || p[ws] == '\n' || p[ws] == '\t' || p[ws] == '\r') ws++;
+                while (text_cls[p[ws]] == 1) ws++;
                 if (ws) { space = 1; p += ws; continue; }
                 if (space && b.len) ov__buf_putc(&b, ' ');
                 space = 0;
                 /* never looked at past the room: a 10 MB word costs no more than a short one */
                 size_t room = b.len < max ? max - b.len : 1, take = 0;
-                while (take < room && p[take] && p[take] != ' ' && p[take] != '\n' && p[take] != '\t' && p[take] != '\r')
+                while (take < room && !text_cls[p[take]])
                     take++;
                 ov__buf_put(&b, p, take);
                 p += take;
