@@ -48,8 +48,17 @@ static char *node_text(xmlNodePtr n, size_t max, int *cut)
                 space = 0;
                 /* never looked at past the room: a 10 MB word costs no more than a short one */
                 size_t room = b.len < max ? max - b.len : 1, take = 0;
-                while (take < room && !text_cls[p[take]])
-                    take++;
+                for (;;) {
+                    while (take < room && !text_cls[p[take]])
+                        take++;
+                    /* a single space between words is copied with them, as
+                     * word by word would, while the room is not near its end */
+                    if (take + 2 < room && p[take] == ' ' && !text_cls[p[take + 1]]) {
+                        take++;
+                        continue;
+                    }
+                    break;
+                }
                 ov__buf_put(&b, p, take);
                 p += take;
             }

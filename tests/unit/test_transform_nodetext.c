@@ -64,6 +64,10 @@ Test(nodetext, same_as_byte_by_byte_at_every_limit)
         "<p>\xe6\xb8\xaf\xe6\xb9\xbe<rp>(</rp>\xe6\x97\xa5 \xf0\x9f\x98\x80x  y</p>",
         "<p></p>",
         "<p>   </p>",
+        /* single spaces between words (copied with the words) near every limit */
+        "<p>one two three four five six seven eight nine ten eleven twelve thirteen</p>",
+        "<p>a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n</p>",
+        "<p>x y  z\tw v<b> u t</b> s r <i>q</i> p\no \xe6\xb8\xaf \xe6\xb9\xbe \xf0\x9f\x98\x80 k l</p>",
     };
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         htmlDocPtr d = htmlReadMemory(pages[i], (int)strlen(pages[i]), NULL, "UTF-8",
