@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/uri.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "transform/transform_priv.h"
 #include "util/buf.h"
+#include "util/strset.h"
 
 #define OV__META_TEXT_MAX 4096
 /* Longest text block (bytes) read for a byline, date or source line. */
@@ -128,8 +130,19 @@ static const char *const title_seps[] = {" - ", " -- ", "--", " | ", " – ", " 
 /* The separator at `p` (never the first byte of a title), its length, or 0.
  * A bare "-" separates only before a non-ASCII character and after one or
  * a blank: CJK titles write "标题-栏目-网站", while "e-mail" or "2-1" is text. */
+/* The separators' first bytes ('-' too, for the bare one), set once. */
+static unsigned char sep_first[256];
+static pthread_once_t sep_first_once = PTHREAD_ONCE_INIT;
+static void sep_first_init(void)
+{
+    for (size_t i = 0; i < OV__N_SEPS; i++) sep_first[(unsigned char)title_seps[i][0]] = 1;
+    sep_first['-'] = 1;
+}
+
 static size_t sep_at(const char *p)
 {
+    pthread_once(&sep_first_once, sep_first_init);
+    if (!sep_first[(unsigned char)*p]) return 0; /* most bytes of a title */
     for (size_t i = 0; i < OV__N_SEPS; i++)
         if (*p == title_seps[i][0] && !strncmp(p, title_seps[i], strlen(title_seps[i])))
             return strlen(title_seps[i]);
@@ -619,9 +632,15 @@ static char *dom_byline_text(xmlNodePtr n)
 /* A line that names the page's owner: "© 2026 Example News", "版權所有". */
 static int copyright_line(const char *t)
 {
-    static const char *const w[] = {"\xc2\xa9", "copyright", "all rights reserved", "\xe7\x89\x88\xe6\xac\x8a\xe6\x89\x80\xe6\x9c\x89",
-                                    "\xe7\x89\x88\xe6\x9d\x83\xe6\x89\x80\xe6\x9c\x89", NULL};
-    return ov__ascii_casestr_any(t, w);
+    /* "©", "copyright", "all rights reserved", 版權所有 or 版权所有, ASCII
+     * letters in any case. Only ASCII folds, so the sign and the CJK words
+     * are matched exactly, each list the fast way: a 0xE7 lead byte starts
+     * a good share of CJK text, and a case-folding scan would stop at each */
+    static const char *const latin[] = {"copyright", "all rights reserved", NULL};
+    static const char *const cjk[] = {"\xe7\x89\x88\xe6\xac\x8a\xe6\x89\x80\xe6\x9c\x89",
+                                      "\xe7\x89\x88\xe6\x9d\x83\xe6\x89\x80\xe6\x9c\x89", NULL};
+    static ov__strset cjk_words = OV__STRSET(cjk);
+    return strstr(t, "\xc2\xa9") || ov__ascii_casestr_any(t, latin) || ov__strset_any(&cjk_words, t);
 }
 
 /* Add the line `t` to the list `*list` while it stays under `max` bytes. */
