@@ -25,6 +25,8 @@
 #include "transform/blocks.h"
 #include "transform/xmlname.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,7 +39,7 @@ static const char *const BLOCK_TAGS[] = {
     "ul", "ol", "dl", "figure", "form", "body", "html", "aside", "nav", "footer", "tbody", "thead",
     "tfoot", "details", "summary", "fieldset", "hgroup", "frameset", "noscript", NULL};
 
-/* English function words, sorted (strcmp) for bsearch. */
+/* English function words. */
 static const char *const STOPS[] = {
     "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because", "been",
     "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "each", "even",
@@ -50,25 +52,50 @@ static const char *const STOPS[] = {
 
 /* Letters in the longest of STOPS ("because", "between", "through"). */
 #define OV__STOP_MAX 7
+/* Slots of the stop word table (a power of two, over twice the words). */
+#define OV__STOP_SLOTS 256
 
-/* strcmp's order, inline: the words are short and looked up for every word of the page. */
-static int cmp_word(const char *a, const char *b)
+/*
+ * The stop words as a hash set of their bytes packed into an integer (at
+ * most OV__STOP_MAX bytes, zero-padded, so two words share a key only when
+ * they are the same word), built once: is_stop runs for every word of every
+ * page, and a probe or two costs less than a binary search of strings.
+ */
+static uint64_t stop_keys[OV__STOP_SLOTS]; /* 0: empty */
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static uint64_t stop_key(const char *w, size_t wl)
 {
-    while (*a && *a == *b) a++, b++;
-    return (unsigned char)*a - (unsigned char)*b;
+    uint64_t k = 0;
+    memcpy(&k, w, wl);
+    return k;
 }
 
+static unsigned stop_slot(uint64_t k)
+{
+    return (unsigned)((k * 0x9E3779B97F4A7C15ull) >> 56) & (OV__STOP_SLOTS - 1);
+}
+
+static void stop_init(void)
+{
+    for (size_t i = 0; i < sizeof STOPS / sizeof STOPS[0]; i++) {
+        size_t l = strlen(STOPS[i]);
+        if (l == 0 || l > OV__STOP_MAX) continue; /* a longer one could never match */
+        uint64_t k = stop_key(STOPS[i], l);
+        unsigned h = stop_slot(k);
+        while (stop_keys[h] && stop_keys[h] != k) h = (h + 1) & (OV__STOP_SLOTS - 1);
+        stop_keys[h] = k;
+    }
+}
+
+/* Is w (wl bytes, no NUL among them) one of STOPS? */
 static int is_stop(const char *w, size_t wl)
 {
-    if (wl > OV__STOP_MAX) return 0;
-    size_t lo = 0, hi = sizeof STOPS / sizeof STOPS[0];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_word(w, STOPS[mid]);
-        if (!c) return 1;
-        if (c < 0) hi = mid;
-        else lo = mid + 1;
-    }
+    if (wl == 0 || wl > OV__STOP_MAX) return 0;
+    pthread_once(&stop_once, stop_init);
+    uint64_t k = stop_key(w, wl);
+    for (unsigned h = stop_slot(k); stop_keys[h]; h = (h + 1) & (OV__STOP_SLOTS - 1))
+        if (stop_keys[h] == k) return 1;
     return 0;
 }
 
