@@ -131,6 +131,10 @@ static size_t utf8_seq(const unsigned char *p, size_t len)
 {
     unsigned char c = p[0];
     if (c < 0x80) return 1;
+    /* the usual CJK leads (E1-EC, EE-EF): neither overlong nor a surrogate
+     * can follow them, so any two continuation bytes make a character */
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED)
+        return len >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 ? 3 : 0;
     size_t n;
     unsigned cp;
     if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1Fu; }

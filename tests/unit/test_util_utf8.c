@@ -78,3 +78,20 @@ Test(utf8, clean_and_repair_match_the_bytewise_rules)
         free(want);
     }
 }
+
+Test(utf8, every_three_byte_sequence_as_the_rules_say)
+{
+    /* all 16 three-byte leads with every pair of following bytes, whole and
+     * cut short: ov__utf8_valid's shortcut for E1-EC and EE-EF agrees */
+    unsigned char p[3];
+    for (unsigned a = 0xE0; a <= 0xEF; a++)
+        for (unsigned b = 0; b < 256; b++) {
+            p[0] = (unsigned char)a;
+            p[1] = (unsigned char)b;
+            cr_assert_eq(ov__utf8_valid(p, 2), 0, "%02x %02x", a, b);
+            for (unsigned c = 0; c < 256; c++) {
+                p[2] = (unsigned char)c;
+                cr_assert_eq(ov__utf8_valid(p, 3), seq(p, 3) == 3, "%02x %02x %02x", a, b, c);
+            }
+        }
+}
