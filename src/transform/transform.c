@@ -40,12 +40,19 @@
 /* Replace "charset" inside <meta ...> tags so libxml2 does not re-detect. */
 static void neutralise_meta(char *s, size_t len)
 {
-    for (size_t i = 0; i + 5 < len; i++) {
-        if (s[i] != '<' || strncasecmp(s + i + 1, "meta", 4) != 0) continue;
+    for (size_t i = 0; i + 5 < len;) {
+        /* the next '<' that can open "<meta" (memchr: the page is mostly other bytes) */
+        const char *lt = memchr(s + i, '<', len - 5 - i);
+        if (!lt) break;
+        i = (size_t)(lt - s);
+        if (strncasecmp(s + i + 1, "meta", 4) != 0) {
+            i++;
+            continue;
+        }
         size_t j = i + 5;
         for (; j < len && s[j] != '>'; j++)
             if (j + 7 <= len && strncasecmp(s + j, "charset", 7) == 0) s[j] = 'x';
-        i = j;
+        i = j + 1;
     }
 }
 
