@@ -21,10 +21,12 @@
 #define OV__LISTING_HEAD_BYTES (256u * 1024u)
 
 /* Code points of text in an XHTML fragment (tags and blanks not counted). */
-static size_t prose(const char *p)
+/* Characters of text outside tags in p, counted up to `stop` (the answer
+ * is then `stop`: the caller only asks whether there are that many). */
+static size_t prose(const char *p, size_t stop)
 {
     size_t n = 0;
-    while (p && *p) {
+    while (p && *p && n < stop) {
         if (*p == '<') {
             const char *end = strchr(p, '>');
             if (!end)
@@ -75,7 +77,7 @@ static void headline_links(xmlNode *root, size_t *count, size_t *chars)
 int ov__listing_like(const ov_article *a, const unsigned char *page, size_t len,
                      size_t *n_links)
 {
-    size_t body = prose(a ? a->body_xhtml : NULL), count = 0, chars = 0;
+    size_t body = prose(a ? a->body_xhtml : NULL, OV__LISTING_MAX_PROSE), count = 0, chars = 0;
     if (n_links)
         *n_links = 0;
     if (body >= OV__LISTING_MAX_PROSE || !page || !len || len > 0x7fffffff)
