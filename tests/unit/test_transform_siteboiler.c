@@ -138,3 +138,57 @@ Test(transform_siteboiler, three_steps_equal_the_one_shot_pass)
         ov_article_free(step[i]);
     }
 }
+
+/* The key a block's text gets, copied byte by byte as the pass was first
+ * written: whitespace runs collapse to one space, at most 4,096 bytes are
+ * hashed (FNV-1a) and a longer text has no key. */
+static uint64_t reference_key(const char *text)
+{
+    static char b[8192];
+    size_t len = 0;
+    int space = 0;
+    for (const char *p = text; *p && len <= 4096; p++) {
+        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') { space = 1; continue; }
+        if (space && len) b[len++] = ' ';
+        space = 0;
+        b[len++] = *p;
+    }
+    if (!len || len > 4096) return 0;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)b[i]) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+Test(transform_siteboiler, block_keys_hash_the_collapsed_text_at_every_length)
+{
+    /* words of 1-6 letters between single and mixed whitespace, texts from
+     * a few bytes to past the 4,096-byte limit */
+    static char text[4300], body[4400];
+    unsigned seed = 99;
+    for (int round = 0; round < 400; round++) {
+        size_t want = round < 300 ? 4060 + (size_t)(round % 60) : (size_t)(round * 3);
+        size_t len = 0;
+        while (len < want) {
+            size_t wl = 1 + (seed = seed * 1103515245u + 12345u) % 6;
+            for (size_t k = 0; k < wl && len < want; k++) text[len++] = (char)('a' + (seed >> 8) % 26);
+            unsigned ws = (seed = seed * 1103515245u + 12345u) % 10;
+            if (len < want) text[len++] = ws < 7 ? ' ' : ws == 7 ? '\n' : '\t';
+            if (ws == 9 && len < want) text[len++] = ' ';
+        }
+        text[len] = '\0';
+        snprintf(body, sizeof body, "<p>%s</p>", text);
+        uint64_t *keys = NULL;
+        size_t n = 0;
+        ov_error err;
+        ov_error_clear(&err);
+        cr_assert_eq(ov_transform_block_keys(body, &keys, &n, &err), 0);
+        uint64_t want_key = reference_key(text);
+        if (want_key) {
+            cr_assert_eq(n, 1, "round %d (%zu bytes)", round, len);
+            cr_assert_eq(keys[0], want_key, "round %d (%zu bytes)", round, len);
+        } else {
+            cr_assert_eq(n, 0, "round %d (%zu bytes)", round, len);
+        }
+        free(keys);
+    }
+}
