@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "transform/transform_priv.h"
+#include "transform/wordrun.h"
 #include "util/buf.h"
 #include "util/strset.h"
 
@@ -29,9 +30,6 @@ static void take_dup(char **field, const char *v)
     if (!*field && v && v[0]) *field = strdup(v);
 }
 
-/* Bytes that end a word of a node's text: 1 whitespace, 2 the end. */
-static const unsigned char text_cls[256] = {[0] = 2, [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
-
 /* ov__node_text; *cut set when the text reached max (was, or may have been, shortened). */
 static char *node_text(xmlNodePtr n, size_t max, int *cut)
 {
@@ -44,23 +42,12 @@ static char *node_text(xmlNodePtr n, size_t max, int *cut)
              * ends, as if copied byte by byte, at the first byte past max */
             for (const xmlChar *p = cur->content; p && *p && b.len < max;) {
                 size_t ws = 0;
-                while (text_cls[p[ws]] == 1) ws++;
+                while (ov__text_cls[p[ws]] == 1) ws++;
                 if (ws) { space = 1; p += ws; continue; }
                 if (space && b.len) ov__buf_putc(&b, ' ');
                 space = 0;
                 /* never looked at past the room: a 10 MB word costs no more than a short one */
-                size_t room = b.len < max ? max - b.len : 1, take = 0;
-                for (;;) {
-                    while (take < room && !text_cls[p[take]])
-                        take++;
-                    /* a single space between words is copied with them, as
-                     * word by word would, while the room is not near its end */
-                    if (take + 2 < room && p[take] == ' ' && !text_cls[p[take + 1]]) {
-                        take++;
-                        continue;
-                    }
-                    break;
-                }
+                size_t room = b.len < max ? max - b.len : 1, take = ov__word_run(p, room);
                 ov__buf_put(&b, p, take);
                 p += take;
             }

@@ -31,6 +31,7 @@
 #include "octavo/transform.h"
 #include "transform/bodydoc.h"
 #include "transform/transform_internal.h"
+#include "transform/wordrun.h"
 #include "util/buf.h"
 
 #define OV__SB_HOST_MAX 256
@@ -78,9 +79,6 @@ static int is_text_block(xmlNodePtr n)
 }
 
 /* Whitespace-collapsed text, at most OV__SB_TEXT_MAX bytes (+1 to tell "longer"). */
-/* Bytes that end a word of a block's text: 1 whitespace, 2 the end. */
-static const unsigned char sb_text_cls[256] = {[0] = 2, [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
-
 static void collect_text(xmlNodePtr n, ov__buf *b, int *space, int depth)
 {
     for (xmlNodePtr k = n->children; k && b->len <= OV__SB_TEXT_MAX; k = k->next) {
@@ -88,22 +86,12 @@ static void collect_text(xmlNodePtr n, ov__buf *b, int *space, int depth)
             /* a word at a time; it ends, as if copied byte by byte, one past the limit */
             for (const xmlChar *p = k->content; p && *p && b->len <= OV__SB_TEXT_MAX;) {
                 size_t ws = 0;
-                while (sb_text_cls[p[ws]] == 1) ws++;
+                while (ov__text_cls[p[ws]] == 1) ws++;
                 if (ws) { *space = 1; p += ws; continue; }
                 if (*space && b->len) ov__buf_putc(b, ' ');
                 *space = 0;
-                size_t room = b->len <= OV__SB_TEXT_MAX ? OV__SB_TEXT_MAX - b->len + 1 : 1, take = 0;
-                for (;;) {
-                    while (take < room && !sb_text_cls[p[take]])
-                        take++;
-                    /* a single space between words goes with them, as word
-                     * by word would, while the room is not near its end */
-                    if (take + 2 < room && p[take] == ' ' && !sb_text_cls[p[take + 1]]) {
-                        take++;
-                        continue;
-                    }
-                    break;
-                }
+                size_t room = b->len <= OV__SB_TEXT_MAX ? OV__SB_TEXT_MAX - b->len + 1 : 1;
+                size_t take = ov__word_run(p, room);
                 ov__buf_put(b, p, take);
                 p += take;
             }

@@ -101,71 +101,59 @@ Test(strset, long_list_falls_back)
     cr_assert_eq(ov__strset_any(&s, "..w256.."), 0);
 }
 
+/* A linear congruential step, and a string of `len` bytes drawn from `set`. */
+static unsigned next_rand(unsigned *seed) { return *seed = *seed * 1103515245u + 12345u; }
+
+static void random_bytes(char *out, size_t len, const char *set, size_t n_set, unsigned *seed)
+{
+    for (size_t k = 0; k < len; k++) out[k] = set[next_rand(seed) % n_set];
+    out[len] = '\0';
+}
+
+/* `rounds` random lists of 1-12 words of min_len..min_len+spread-1 bytes,
+ * each against `texts` random texts shorter than max_text, as strstr says. */
+static void random_lists(const char *set, size_t n_set, size_t min_len, size_t spread, int rounds,
+                         int texts, size_t max_text, unsigned seed)
+{
+    static char store[12][16];
+    static const char *list[13];
+    char text[80];
+    for (int round = 0; round < rounds; round++) {
+        size_t nw = 1 + (size_t)(round % 12);
+        for (size_t i = 0; i < nw; i++) {
+            random_bytes(store[i], min_len + next_rand(&seed) % spread, set, n_set, &seed);
+            list[i] = store[i];
+        }
+        list[nw] = NULL;
+        ov__strset s = OV__STRSET(list);
+        for (int t = 0; t < texts; t++) {
+            random_bytes(text, next_rand(&seed) % max_text, set, n_set, &seed);
+            cr_assert_eq(ov__strset_any(&s, text), by_strstr(list, text), "round %d text %d", round, t);
+        }
+        /* a word found at the very start and at the very end */
+        char at[40];
+        snprintf(at, sizeof at, "%sxx", list[0]);
+        cr_assert_eq(ov__strset_any(&s, at), 1);
+        snprintf(at, sizeof at, "xx%s", list[nw - 1]);
+        cr_assert_eq(ov__strset_any(&s, at), 1);
+    }
+}
+
 Test(strset, same_answer_as_strstr_on_random_lists)
 {
     /* words and texts drawn from a few bytes that share first bytes and
      * pairs (ASCII, a lead byte, continuation bytes): the two-byte filter
      * and the single-byte words must give strstr's answer every time */
-    static const char alphabet[] = {'a', 'b', ' ', (char)0xE7, (char)0x9B, (char)0xB8, (char)0x80};
-    unsigned seed = 12345;
-    for (int round = 0; round < 200; round++) {
-        static char store[12][8];
-        static const char *list[13];
-        size_t nw = 1 + (size_t)(round % 12);
-        for (size_t i = 0; i < nw; i++) {
-            size_t l = 1 + (seed = seed * 1103515245u + 12345u) % 4;
-            for (size_t k = 0; k < l; k++)
-                store[i][k] = alphabet[(seed = seed * 1103515245u + 12345u) % sizeof alphabet];
-            store[i][l] = '\0';
-            list[i] = store[i];
-        }
-        list[nw] = NULL;
-        ov__strset s = OV__STRSET(list);
-        for (int t = 0; t < 50; t++) {
-            char text[24];
-            size_t l = (seed = seed * 1103515245u + 12345u) % 20;
-            for (size_t k = 0; k < l; k++)
-                text[k] = alphabet[(seed = seed * 1103515245u + 12345u) % sizeof alphabet];
-            text[l] = '\0';
-            cr_assert_eq(ov__strset_any(&s, text), by_strstr(list, text), "round %d text %d", round, t);
-        }
-    }
+    static const char set[] = {'a', 'b', ' ', (char)0xE7, (char)0x9B, (char)0xB8, (char)0x80};
+    random_lists(set, sizeof set, 1, 4, 200, 50, 20, 12345);
 }
 
 Test(strset, window_search_same_answer_as_strstr)
 {
     /* every word 3 bytes or longer: the window search, with windows that
      * share pairs and words longer than the window */
-    static const char alphabet[] = {'a', 'b', 'c', (char)0xE7, (char)0x9B, (char)0xB8};
-    unsigned seed = 777;
-    for (int round = 0; round < 300; round++) {
-        static char store[12][10];
-        static const char *list[13];
-        size_t nw = 1 + (size_t)(round % 12);
-        for (size_t i = 0; i < nw; i++) {
-            size_t l = 3 + (seed = seed * 1103515245u + 12345u) % 6;
-            for (size_t k = 0; k < l; k++)
-                store[i][k] = alphabet[(seed = seed * 1103515245u + 12345u) % sizeof alphabet];
-            store[i][l] = '\0';
-            list[i] = store[i];
-        }
-        list[nw] = NULL;
-        ov__strset s = OV__STRSET(list);
-        for (int t = 0; t < 60; t++) {
-            char text[64];
-            size_t l = (seed = seed * 1103515245u + 12345u) % 60;
-            for (size_t k = 0; k < l; k++)
-                text[k] = alphabet[(seed = seed * 1103515245u + 12345u) % sizeof alphabet];
-            text[l] = '\0';
-            cr_assert_eq(ov__strset_any(&s, text), by_strstr(list, text), "round %d text %d", round, t);
-        }
-        /* a word found at the very start and at the very end */
-        char at[32];
-        snprintf(at, sizeof at, "%sxx", list[0]);
-        cr_assert_eq(ov__strset_any(&s, at), 1);
-        snprintf(at, sizeof at, "xx%s", list[nw - 1]);
-        cr_assert_eq(ov__strset_any(&s, at), 1);
-    }
+    static const char set[] = {'a', 'b', 'c', (char)0xE7, (char)0x9B, (char)0xB8};
+    random_lists(set, sizeof set, 3, 6, 300, 60, 60, 777);
 }
 
 Test(strset, word_longer_than_255_bytes)
