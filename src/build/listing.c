@@ -20,9 +20,9 @@
 /* Limit of the head scan for an announced feed. */
 #define OV__LISTING_HEAD_BYTES (256u * 1024u)
 
-/* Code points of text in an XHTML fragment (tags and blanks not counted). */
-/* Characters of text outside tags in p, counted up to `stop` (the answer
- * is then `stop`: the caller only asks whether there are that many). */
+/* Code points of text in an XHTML fragment (tags and blanks not counted),
+ * counted up to `stop` (the answer is then `stop`: the caller only asks
+ * whether there are that many). */
 static size_t prose(const char *p, size_t stop)
 {
     size_t n = 0;

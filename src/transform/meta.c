@@ -114,9 +114,6 @@ static const char *const title_seps[] = {" - ", " -- ", "--", " | ", " – ", " 
  * and site names are short; "Dress -- STOLEN!!!" is not a site. */
 #define OV__SUFFIX_PART_MAX 36
 
-/* The separator at `p` (never the first byte of a title), its length, or 0.
- * A bare "-" separates only before a non-ASCII character and after one or
- * a blank: CJK titles write "标题-栏目-网站", while "e-mail" or "2-1" is text. */
 /* The separators' first bytes ('-' too, for the bare one), set once. */
 static unsigned char sep_first[256];
 static pthread_once_t sep_first_once = PTHREAD_ONCE_INIT;
@@ -126,6 +123,9 @@ static void sep_first_init(void)
     sep_first['-'] = 1;
 }
 
+/* The separator at `p` (never the first byte of a title), its length, or 0.
+ * A bare "-" separates only before a non-ASCII character and after one or
+ * a blank: CJK titles write "标题-栏目-网站", while "e-mail" or "2-1" is text. */
 static size_t sep_at(const char *p)
 {
     pthread_once(&sep_first_once, sep_first_init);

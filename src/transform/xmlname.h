@@ -4,6 +4,9 @@
 
 #include <libxml/xmlstring.h>
 
+/* One byte as libxml2's case map folds it: A-Z, and also '[' (to '{'). */
+static inline unsigned ov__name_fold(unsigned c) { return c - 'A' <= 26u ? c + 32u : c; }
+
 /*
  * !xmlStrcasecmp(a, b): equal up to ASCII case as libxml2 folds it (A-Z,
  * and '[' as '{': its case map's quirk, kept so that every answer is the
@@ -16,17 +19,11 @@ static inline int ov__name_eq(const xmlChar *a, const xmlChar *b)
     if (a == b) return 1;
     if (!a || !b) return 0;
     for (;; a++, b++) {
-        unsigned x = *a, y = *b;
-        /* libxml2's case map folds A-Z and also '[' (to '{') */
-        if (x - 'A' <= 26u) x += 32;
-        if (y - 'A' <= 26u) y += 32;
+        unsigned x = ov__name_fold(*a), y = ov__name_fold(*b);
         if (x != y) return 0;
         if (!x) return 1;
     }
 }
-
-/* ov__name_eq's fold of one byte. */
-static inline unsigned ov__name_fold(unsigned c) { return c - 'A' <= 26u ? c + 32u : c; }
 
 /*
  * 1 when `name` is ov__name_eq to a word of `names` (NULL-terminated). The

@@ -51,7 +51,6 @@ static void build(ov__strset *s)
         const unsigned char *w = (const unsigned char *)s->words[i];
         size_t l = strlen((const char *)w);
         s->len[i] = (uint8_t)(l > 255 ? 255 : l);
-        if (l && (w[0] & 0xC0) == 0x80) s->mid_char = 1;
         if (l == 0) s->any_empty = 1;
         else if (l == 1) {
             s->single[w[0]] = 1;

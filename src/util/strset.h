@@ -36,7 +36,6 @@ typedef struct ov__strset {
     uint8_t next[OV__STRSET_MAX_WORDS + 1]; /* 1 + next word in the same bucket */
     uint8_t len[OV__STRSET_MAX_WORDS];    /* word lengths, capped at 255 */
     int fallback;                         /* too many words: strstr each */
-    int mid_char;                         /* a word starts with a UTF-8 continuation byte */
     uint64_t pair[65536 / 64];            /* bit b0 | b1 << 8: a word starts with b0 b1 (or is b0) */
     int wm;                               /* the window search runs (see above) */
     unsigned wm_len;                      /* its window: the shortest word's length (at most 255) */
