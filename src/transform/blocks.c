@@ -119,6 +119,20 @@ static int is_cjk(unsigned c)
            (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
 }
 
+/* What ov__acc_text does with an ASCII byte: 0 a letter or digit, 1 space
+ * or a control byte (not counted), 2 a comma, 3 other sentence punctuation,
+ * 4 any other character. The table gives the same answers as the general
+ * path below, which every byte of 0x80 and up still takes. */
+enum { ACC_ALNUM, ACC_SKIP, ACC_COMMA, ACC_PUNCT, ACC_OTHER };
+static const unsigned char acc_ascii[128] = {
+    [0 ... 0x1F] = ACC_SKIP, [' '] = ACC_SKIP,
+    ['!'] = ACC_PUNCT, ['"' ... '+'] = ACC_OTHER, [','] = ACC_COMMA, ['-'] = ACC_OTHER,
+    ['.'] = ACC_PUNCT, ['/'] = ACC_OTHER, ['0' ... '9'] = ACC_ALNUM, [':'] = ACC_PUNCT,
+    [';'] = ACC_PUNCT, ['<' ... '>'] = ACC_OTHER, ['?'] = ACC_PUNCT, ['@'] = ACC_OTHER,
+    ['A' ... 'Z'] = ACC_ALNUM, ['[' ... '`'] = ACC_OTHER, ['a' ... 'z'] = ACC_ALNUM,
+    ['{' ... 0x7F] = ACC_OTHER,
+};
+
 void ov__acc_text(ov__acc *a, const char *s)
 {
     char word[OV__WORD_MAX];
@@ -126,6 +140,29 @@ void ov__acc_text(ov__acc *a, const char *s)
     int in_word = 0;
     const unsigned char *p = (const unsigned char *)s;
     while (p && *p) {
+        if (*p < 0x80) { /* the same steps as below, by table */
+            unsigned k = acc_ascii[*p];
+            if (k == ACC_ALNUM) {
+                if (!in_word) { a->words++; in_word = 1; wl = 0; }
+                do {
+                    unsigned c = *p++;
+                    if (wl + 1 < OV__WORD_MAX) word[wl++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                    a->chars++;
+                } while (*p < 0x80 && acc_ascii[*p] == ACC_ALNUM);
+                continue;
+            }
+            p++;
+            if (in_word) {
+                word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
+                if (wl + 1 < OV__WORD_MAX && is_stop(word, wl)) a->stops++;
+                in_word = 0;
+            }
+            if (k == ACC_SKIP) continue;
+            a->chars++;
+            if (k == ACC_COMMA) { a->commas++; a->punct++; }
+            else if (k == ACC_PUNCT) a->punct++;
+            continue;
+        }
         unsigned c = decode(&p);
         int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                     (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7);

@@ -43,3 +43,113 @@ Test(stopwords, near_misses_do_not)
     cr_assert_eq(stops_in(""), 0);
     cr_assert_eq(stops_in("港口 日报"), 0);
 }
+
+/* ---------- every count, against the copy as it was written before ---------- */
+
+static unsigned ref_decode(const unsigned char **sp)
+{
+    const unsigned char *s = *sp;
+    unsigned c = *s;
+    size_t len = 1;
+    if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
+    else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
+    else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
+    *sp = s + len;
+    return c;
+}
+
+static int ref_cjk(unsigned c)
+{
+    return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
+}
+
+/* A word as ov__acc_text keeps it ('#' for a non-ASCII letter, which no
+ * stop word has): its stop count through the real function. */
+static unsigned ref_stop(const char *w)
+{
+    return strchr(w, '#') ? 0 : stops_in(w);
+}
+
+/* ov__acc_text one decoded character at a time. */
+static void ref_acc(ov__acc *a, const char *s)
+{
+    char word[16];
+    size_t wl = 0;
+    int in_word = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = ref_decode(&p);
+        int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7);
+        if (alnum && !ref_cjk(c)) {
+            if (!in_word) { a->words++; in_word = 1; wl = 0; }
+            if (wl + 1 < sizeof word) word[wl++] = (char)(c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : '#');
+            a->chars++;
+            continue;
+        }
+        if (in_word) {
+            word[wl < sizeof word ? wl : sizeof word - 1] = '\0';
+            if (wl + 1 < sizeof word) a->stops += ref_stop(word);
+            in_word = 0;
+        }
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000 || c < 0x20) continue;
+        a->chars++;
+        if (ref_cjk(c)) a->cjk++;
+        if (c == ',' || c == 0xFF0C || c == 0x3001) { a->commas++; a->punct++; }
+        else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == 0x3002 || c == 0xFF1B ||
+                 c == 0xFF1A || c == 0xFF01 || c == 0xFF1F)
+            a->punct++;
+    }
+    if (in_word) {
+        word[wl < sizeof word ? wl : sizeof word - 1] = '\0';
+        if (wl + 1 < sizeof word) a->stops += ref_stop(word);
+    }
+}
+
+Test(stopwords, counts_same_as_one_character_at_a_time)
+{
+    /* pieces: every ASCII byte, stop words, long words, Latin-1 and CJK
+       letters, CJK punctuation, no-break and ideographic spaces, stray
+       continuation bytes and cut sequences */
+    static const char *const bits[] = {
+        "the", "The", "AND", "because", "becaus", "x", "Z9", "abcdefghijklmnopqr", " ", "  ", "\n", "\t",
+        "\r", ",", ".", "!", "?", ";", ":", "-", "'", "\"", "(", ")", "\xC3\xA9", "\xC3\x97", "\xC3\xB7",
+        "\xC2\xA0", "\xE3\x80\x80", "\xE6\xB8\xAF", "\xE3\x80\x82", "\xEF\xBC\x8C", "\xE3\x80\x81",
+        "\xEF\xBC\x9F", "\xF0\x9F\x98\x80", "\xF0\xA0\x80\x80", "\x80", "\xBF", "\xE6\xB8", "\xC3", "\x01",
+        "\x1F", "\x7F", "~", "@", "[", "`", "{", "0", "9", "a", "z", "A", "Z"};
+    const size_t nb = sizeof bits / sizeof bits[0];
+    unsigned seed = 12345;
+    char text[512];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        int pieces = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 40;
+        for (int k = 0; k < pieces; k++) {
+            const char *b = bits[((seed = seed * 1103515245u + 12345u) >> 16) % nb];
+            size_t bl = strlen(b);
+            if (len + bl >= sizeof text) break;
+            memcpy(text + len, b, bl);
+            len += bl;
+        }
+        text[len] = '\0';
+        ov__acc got, want;
+        memset(&got, 0, sizeof got);
+        memset(&want, 0, sizeof want);
+        ov__acc_text(&got, text);
+        ref_acc(&want, text);
+        cr_assert(!memcmp(&got, &want, sizeof got),
+                  "'%s': chars %u/%u cjk %u/%u punct %u/%u commas %u/%u words %u/%u stops %u/%u", text,
+                  got.chars, want.chars, got.cjk, want.cjk, got.punct, want.punct, got.commas, want.commas,
+                  got.words, want.words, got.stops, want.stops);
+    }
+    /* every ASCII byte alone and between letters */
+    for (int c = 1; c < 128; c++) {
+        char t[8] = {'a', (char)c, 'b', ' ', (char)c, '\0'};
+        ov__acc got, want;
+        memset(&got, 0, sizeof got);
+        memset(&want, 0, sizeof want);
+        ov__acc_text(&got, t);
+        ref_acc(&want, t);
+        cr_assert(!memcmp(&got, &want, sizeof got), "byte 0x%02x", c);
+    }
+}
