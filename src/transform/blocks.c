@@ -163,6 +163,19 @@ void ov__acc_text(ov__acc *a, const char *s)
             else if (k == ACC_PUNCT) a->punct++;
             continue;
         }
+        if (*p >= 0xE4 && *p <= 0xE9 && p[1] && p[2]) {
+            /* decode() makes U+4000..U+9FFF of these whatever follows: an
+               ideograph, CJK and counted, never a letter, space or stop */
+            p += 3;
+            if (in_word) {
+                word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
+                if (wl + 1 < OV__WORD_MAX && is_stop(word, wl)) a->stops++;
+                in_word = 0;
+            }
+            a->chars++;
+            a->cjk++;
+            continue;
+        }
         unsigned c = decode(&p);
         int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                     (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7);
