@@ -927,13 +927,14 @@ static int prefix_names_site(const ov__ctx *c, const char *const *sites, const c
 
 /* An element that may show the headline: h1-h3, or a class/id naming a
  * title or headline (as trafilatura's title paths and GNE's h1-h3 match). */
-static int heading_like(xmlNodePtr n)
+/* nk: ov__ascii_key of n's name */
+static int heading_like(xmlNodePtr n, uint64_t nk)
 {
-    static const char *skip[] = {"title", "head", "html", "body", "meta", "link", "script", "style", "a"};
-    const char *nm = (const char *)n->name;
-    if (ov__ascii_ieq(nm, "h1") || ov__ascii_ieq(nm, "h2") || ov__ascii_ieq(nm, "h3")) return 1;
-    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
-        if (ov__ascii_ieq(nm, skip[i])) return 0;
+    if (nk == OV__ASCII_KEY("h1") || nk == OV__ASCII_KEY("h2") || nk == OV__ASCII_KEY("h3")) return 1;
+    if (nk == OV__ASCII_KEY("title") || nk == OV__ASCII_KEY("head") || nk == OV__ASCII_KEY("html") ||
+        nk == OV__ASCII_KEY("body") || nk == OV__ASCII_KEY("meta") || nk == OV__ASCII_KEY("link") ||
+        nk == OV__ASCII_KEY("script") || nk == OV__ASCII_KEY("style") || nk == OV__ASCII_KEY("a"))
+        return 0;
     static const char *const names[] = {"title", "headline", NULL};
     const char *v[] = {attr(n, "class"), attr(n, "id")};
     for (size_t i = 0; i < 2; i++)
@@ -1040,27 +1041,27 @@ void ov__meta_collect(ov__ctx *c)
     if (root && !c->m.html_lang) take_dup(&c->m.html_lang, attr(root, "xml:lang"));
     while (cur) {
         if (cur->type == XML_ELEMENT_NODE) {
-            const char *nm = (const char *)cur->name;
+            const uint64_t nk = ov__ascii_key((const char *)cur->name);
             pos++;
-            if (ov__ascii_ieq(nm, "base")) take(&c->m.base, ov__abs_url(c, attr(cur, "href"), 1));
-            else if (ov__ascii_ieq(nm, "meta")) on_meta(c, cur);
-            else if (ov__ascii_ieq(nm, "title") && !c->m.title) take(&c->m.title, ov__node_text(cur, OV__META_TEXT_MAX));
-            else if (ov__ascii_ieq(nm, "h1") && k.n_h1 < OV__META_CANDS) {
+            if (nk == OV__ASCII_KEY("base")) take(&c->m.base, ov__abs_url(c, attr(cur, "href"), 1));
+            else if (nk == OV__ASCII_KEY("meta")) on_meta(c, cur);
+            else if (nk == OV__ASCII_KEY("title") && !c->m.title) take(&c->m.title, ov__node_text(cur, OV__META_TEXT_MAX));
+            else if (nk == OV__ASCII_KEY("h1") && k.n_h1 < OV__META_CANDS) {
                 k.h1_text[k.n_h1] = ov__node_text(cur, OV__META_TEXT_MAX);
                 if (k.h1_text[k.n_h1] && strlen(k.h1_text[k.n_h1]) <= OV__H1_NAME_MAX)
                     keep_line(&c->m.h1_names, k.h1_text[k.n_h1], OV__H1_NAMES_MAX);
                 if (k.h1_text[k.n_h1]) k.h1_pos[k.n_h1++] = pos;
-            } else if (ov__ascii_ieq(nm, "script")) {
+            } else if (nk == OV__ASCII_KEY("script")) {
                 const char *ty = attr(cur, "type");
                 if (ty && ov__ascii_ieq(ty, "application/ld+json")) on_ld(c, cur);
-            } else if (ov__ascii_ieq(nm, "link")) {
+            } else if (nk == OV__ASCII_KEY("link")) {
                 const char *rel = attr(cur, "rel");
                 if (rel && ov__ascii_ieq(rel, "canonical")) {
                     char *u = ov__abs_url(c, attr(cur, "href"), 1);
                     if (front_for_page(c, u)) free(u);
                     else take(&c->m.canonical, u);
                 }
-            } else if (ov__ascii_ieq(nm, "time")) {
+            } else if (nk == OV__ASCII_KEY("time")) {
                 const char *dt = attr(cur, "datetime");
                 char date[OV__DATE_MAX];
                 if (dt && ov__date_parse(dt, date) && !in_furniture_ex(cur, 1)) cand_add(k.time_dt, &k.n_time, strdup(dt), pos);
@@ -1069,9 +1070,9 @@ void ov__meta_collect(ov__ctx *c)
                 /* its text is still read below: "By Jane Doe | 2026-03-01" holds the date too */
                 cand_add(k.dom_byline, &k.n_dom, dom_byline_text(cur), pos);
             }
-            if (c->m.title && heading_like(cur)) on_heading(c, cur, pos);
+            if (c->m.title && heading_like(cur, nk)) on_heading(c, cur, pos);
             if (is_block(cur->name) && leafish(cur)) on_text_block(c, &k, cur, pos);
-            if (cur->children && !ov__ascii_ieq(nm, "script") && !ov__ascii_ieq(nm, "style")) {
+            if (cur->children && nk != OV__ASCII_KEY("script") && nk != OV__ASCII_KEY("style")) {
                 cur = cur->children;
                 continue;
             }
@@ -1214,7 +1215,7 @@ char *ov__title_decide(ov__ctx *c)
     return t;
 }
 
-static int utf8_cp(const unsigned char **p)
+static inline int utf8_cp(const unsigned char **p)
 {
     const unsigned char *s = *p;
     int cp;
@@ -1254,6 +1255,11 @@ static const char *detect_lang(const char *text)
     for (size_t i = 0; i < ns; i++)
         if (scp[i] >= 0x4E00 && scp[i] <= 0x9FFF) listed[(scp[i] - 0x4E00) / 64] |= 1ull << ((scp[i] - 0x4E00) % 64);
     for (const unsigned char *p = (const unsigned char *)text; p && *p;) {
+        if (*p < 0x80) { /* utf8_cp's first case, without the call */
+            latin += (unsigned)((*p | 32) - 'a') < 26u;
+            p++;
+            continue;
+        }
         const unsigned char *start = p;
         int cp = utf8_cp(&p);
         if (cp >= 0x4E00 && cp <= 0x9FFF) {

@@ -63,4 +63,30 @@ static inline int ov__ascii_casestr_any(const char *hay, const char *const *need
     return 0;
 }
 
+/*
+ * An element or attribute name as one number: its bytes with A-Z folded,
+ * byte i in bits 8i..8i+7, for names of at most 8 bytes; UINT64_MAX for a
+ * longer name. For a name `s` and a literal `lit` of 1 to 8 bytes,
+ * ov__ascii_key(s) == OV__ASCII_KEY(lit) exactly when ov__ascii_ieq(s, lit)
+ * (a literal's key is never UINT64_MAX: its bytes are not all 0xFF). It
+ * lets a chain of name tests compare one number with constants.
+ */
+static inline uint64_t ov__ascii_key(const char *s)
+{
+    uint64_t k = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!c) return k;
+        k |= (uint64_t)ov__ascii_lower(c) << (8 * i);
+    }
+    return s[8] ? UINT64_MAX : k;
+}
+
+/* The key of a lower-case string literal of 1 to 8 bytes (folded by the
+ * compiler to a constant). */
+#define OV__AK_(lit, i) ((i) + 1 < sizeof(lit) ? (uint64_t)(unsigned char)(lit)[(i) + 1 < sizeof(lit) ? (i) : 0] << (8 * (i)) : 0)
+#define OV__ASCII_KEY(lit)                                                                          \
+    (OV__AK_(lit, 0) | OV__AK_(lit, 1) | OV__AK_(lit, 2) | OV__AK_(lit, 3) | OV__AK_(lit, 4) |    \
+     OV__AK_(lit, 5) | OV__AK_(lit, 6) | OV__AK_(lit, 7))
+
 #endif

@@ -50,3 +50,47 @@ Test(names, casestr_any_is_a_casestr_per_word)
     static const char *const blank[] = {"zz", "", NULL};
     cr_assert_eq(ov__ascii_casestr_any("", blank), 1, "an empty word occurs in the empty text");
 }
+
+/* ov__ascii_key against ov__ascii_ieq: every literal the transform tests
+ * names with, each against itself in every case pattern, one byte changed
+ * at every place to every value, cut short and made longer (past 8 bytes). */
+Test(names, key_equal_exactly_when_ieq)
+{
+    static const char *const lits[] = {"a", "h1", "h2", "h3", "p", "base", "meta", "title", "script",
+                                       "link", "time", "style", "head", "html", "body", "abcdefgh"};
+    const uint64_t keys[] = {OV__ASCII_KEY("a"), OV__ASCII_KEY("h1"), OV__ASCII_KEY("h2"),
+                             OV__ASCII_KEY("h3"), OV__ASCII_KEY("p"), OV__ASCII_KEY("base"),
+                             OV__ASCII_KEY("meta"), OV__ASCII_KEY("title"), OV__ASCII_KEY("script"),
+                             OV__ASCII_KEY("link"), OV__ASCII_KEY("time"), OV__ASCII_KEY("style"),
+                             OV__ASCII_KEY("head"), OV__ASCII_KEY("html"), OV__ASCII_KEY("body"),
+                             OV__ASCII_KEY("abcdefgh")};
+    for (size_t i = 0; i < sizeof lits / sizeof lits[0]; i++) {
+        cr_assert_eq(keys[i], ov__ascii_key(lits[i]), "%s", lits[i]);
+        size_t l = strlen(lits[i]);
+        char s[16];
+        for (unsigned mask = 0; mask < (1u << l); mask++) { /* every case pattern */
+            for (size_t k = 0; k <= l; k++)
+                s[k] = (char)((mask >> k & 1) && lits[i][k] >= 'a' && lits[i][k] <= 'z' ? lits[i][k] - 32 : lits[i][k]);
+            for (size_t j = 0; j < sizeof lits / sizeof lits[0]; j++)
+                cr_assert_eq(ov__ascii_key(s) == keys[j], ov__ascii_ieq(s, lits[j]), "%s / %s", s, lits[j]);
+        }
+        for (size_t at = 0; at <= l + 1 && at < 10; at++)
+            for (int v = 1; v < 256; v++) {
+                memset(s, 0, sizeof s);
+                memcpy(s, lits[i], l);
+                if (at > l) memset(s + l, 'x', at - l);
+                s[at] = (char)v;
+                for (size_t j = 0; j < sizeof lits / sizeof lits[0]; j++)
+                    cr_assert_eq(ov__ascii_key(s) == keys[j], ov__ascii_ieq(s, lits[j]), "%s / %s", s, lits[j]);
+            }
+        memcpy(s, lits[i], l + 1);
+        for (size_t cut = 0; cut < l; cut++) {
+            s[cut] = '\0';
+            for (size_t j = 0; j < sizeof lits / sizeof lits[0]; j++)
+                cr_assert_eq(ov__ascii_key(s) == keys[j], ov__ascii_ieq(s, lits[j]), "%s / %s", s, lits[j]);
+            s[cut] = lits[i][cut];
+        }
+    }
+    cr_assert_eq(ov__ascii_key("abcdefghi"), UINT64_MAX);
+    cr_assert_eq(ov__ascii_key(""), 0);
+}
