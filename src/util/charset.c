@@ -126,15 +126,11 @@ void ov__charset_from_meta(const unsigned char *p, size_t len, size_t limit, cha
     }
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t len)
+/* utf8_seq past its two common cases: other leads, and the checks for
+ * overlong forms, surrogates and the end of Unicode. */
+static size_t utf8_seq_rest(const unsigned char *p, size_t len)
 {
     unsigned char c = p[0];
-    if (c < 0x80) return 1;
-    /* the usual CJK leads (E1-EC, EE-EF): neither overlong nor a surrogate
-     * can follow them, so any two continuation bytes make a character */
-    if (c >= 0xE1 && c <= 0xEF && c != 0xED)
-        return len >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 ? 3 : 0;
     size_t n;
     unsigned cp;
     if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1Fu; }
@@ -150,6 +146,19 @@ static size_t utf8_seq(const unsigned char *p, size_t len)
         (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return n;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid.
+ * Inline for the two cases of nearly every byte of a page. */
+static inline size_t utf8_seq(const unsigned char *p, size_t len)
+{
+    unsigned char c = p[0];
+    if (c < 0x80) return 1;
+    /* the usual CJK leads (E1-EC, EE-EF): neither overlong nor a surrogate
+     * can follow them, so any two continuation bytes make a character */
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED)
+        return len >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 ? 3 : 0;
+    return utf8_seq_rest(p, len);
 }
 
 /* Eight bytes at p, all ASCII? (Most of a page is, even a CJK one's markup.) */
