@@ -62,11 +62,18 @@ int ov__buf_printf(ov__buf *b, const char *fmt, ...)
     return 0;
 }
 
+/* The bytes ov__buf_put_xml stops at: the end, and the five it escapes. */
+static const unsigned char xml_stop[256] = {[0] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+
 int ov__buf_put_xml(ov__buf *b, const char *s)
 {
     int rc = 0;
     const char *run = s;
-    for (; *s && !rc; s++) {
+    for (; !rc; s++) {
+        while (!xml_stop[(unsigned char)*s]) /* a run of plain bytes at one test each */
+            s++;
+        if (!*s)
+            break;
         const char *rep = NULL;
         switch (*s) {
         case '&': rep = "&amp;"; break;

@@ -49,6 +49,24 @@ Test(util, buf_xml_escape)
     cr_assert_eq(ov__buf_put_xml(&b, "a<b & \"c\" 'd'>"), 0);
     cr_assert_str_eq(b.data, "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;");
     ov__buf_free(&b);
+    /* every byte, alone, first, last and between others, as a byte-by-byte
+       escape gives it; the empty string adds nothing */
+    for (int c = 1; c < 256; c++) {
+        char in[8] = {(char)c, 'x', (char)c, 'y', (char)c, '\0'};
+        const char *rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;"
+                        : c == '\'' ? "&#39;" : NULL;
+        char one[8] = {(char)c, '\0'}, want[64];
+        if (rep) snprintf(want, sizeof want, "%sx%sy%s", rep, rep, rep);
+        else snprintf(want, sizeof want, "%sx%sy%s", one, one, one);
+        ov__buf e = OV__BUF_INIT;
+        cr_assert_eq(ov__buf_put_xml(&e, in), 0);
+        cr_assert_str_eq(e.data, want, "byte 0x%02x", c);
+        ov__buf_free(&e);
+    }
+    ov__buf e = OV__BUF_INIT;
+    cr_assert_eq(ov__buf_put_xml(&e, ""), 0);
+    cr_assert_eq(e.len, 0);
+    ov__buf_free(&e);
 }
 
 Test(util, sniff_from_bytes)
