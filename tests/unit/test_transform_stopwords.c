@@ -115,7 +115,7 @@ Test(stopwords, counts_same_as_one_character_at_a_time)
     static const char *const bits[] = {
         "the", "The", "AND", "because", "becaus", "x", "Z9", "abcdefghijklmnopqr", " ", "  ", "\n", "\t",
         "\r", ",", ".", "!", "?", ";", ":", "-", "'", "\"", "(", ")", "\xC3\xA9", "\xC3\x97", "\xC3\xB7",
-        "\xC2\xA0", "\xE3\x80\x80", "\xE6\xB8\xAF", "\xE3\x80\x82", "\xEF\xBC\x8C", "\xE3\x80\x81", "\xE4\xB8\x80", "\xE9\xBE\xA5", "\xE4" "a", "\xEA\x80\x80", "\xE3\x81\x82", "\xE9\x80", "\xE5",
+        "\xC2\xA0", "\xE3\x80\x80", "\xE6\xB8\xAF", "\xE3\x80\x82", "\xEF\xBC\x8C", "\xE3\x80\x81", "\xE4\xB8\x80", "\xE9\xBE\xA5", "\xE4\x61", "\xEA\x80\x80", "\xE3\x81\x82", "\xE9\x80", "\xE5",
         "\xEF\xBC\x9F", "\xF0\x9F\x98\x80", "\xF0\xA0\x80\x80", "\x80", "\xBF", "\xE6\xB8", "\xC3", "\x01",
         "\x1F", "\x7F", "~", "@", "[", "`", "{", "0", "9", "a", "z", "A", "Z"};
     const size_t nb = sizeof bits / sizeof bits[0];
