@@ -101,24 +101,6 @@ static int is_stop(const char *w, size_t wl)
 
 static int name_in(xmlNodePtr n, const char *const *names) { return ov__name_in(n->name, names); }
 
-static unsigned decode(const unsigned char **sp)
-{
-    const unsigned char *s = *sp;
-    unsigned c = *s;
-    size_t len = 1;
-    if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
-    else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
-    else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
-    *sp = s + len;
-    return c;
-}
-
-static int is_cjk(unsigned c)
-{
-    return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
-}
-
 /* What ov__acc_text does with an ASCII byte: 0 a letter or digit, 1 space
  * or a control byte (not counted), 2 a comma, 3 other sentence punctuation,
  * 4 any other character. The table gives the same answers as the general
@@ -164,7 +146,7 @@ void ov__acc_text(ov__acc *a, const char *s)
             continue;
         }
         if (*p >= 0xE4 && *p <= 0xE9 && p[1] && p[2]) {
-            /* decode() makes U+4000..U+9FFF of these whatever follows: an
+            /* ov__acc_decode makes U+4000..U+9FFF of these whatever follows: an
                ideograph, CJK and counted, never a letter, space or stop */
             p += 3;
             if (in_word) {
@@ -176,10 +158,10 @@ void ov__acc_text(ov__acc *a, const char *s)
             a->cjk++;
             continue;
         }
-        unsigned c = decode(&p);
+        unsigned c = ov__acc_decode(&p);
         int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                     (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7);
-        if (alnum && !is_cjk(c)) {
+        if (alnum && !ov__acc_cjk(c)) {
             if (!in_word) { a->words++; in_word = 1; wl = 0; }
             if (wl + 1 < OV__WORD_MAX) word[wl++] = (char)(c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : '#');
             a->chars++;
@@ -192,7 +174,7 @@ void ov__acc_text(ov__acc *a, const char *s)
         }
         if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000 || c < 0x20) continue;
         a->chars++;
-        if (is_cjk(c)) a->cjk++;
+        if (ov__acc_cjk(c)) a->cjk++;
         if (c == ',' || c == 0xFF0C || c == 0x3001) { a->commas++; a->punct++; }
         else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == 0x3002 || c == 0xFF1B ||
                  c == 0xFF1A || c == 0xFF01 || c == 0xFF1F)

@@ -54,6 +54,27 @@ size_t ov__tree_index(const ov__tree *t, xmlNodePtr n);
 void ov__tree_sum(ov__tree *t, int level);
 /* Is node i dropped, or inside a dropped element? (as of the last ov__tree_sum) */
 int ov__tree_dropped(const ov__tree *t, size_t i);
+/* One character of s, as ov__acc_text reads it: a lead byte takes as many
+ * bytes after it as it announces when none is NUL, whatever they are. */
+static inline unsigned ov__acc_decode(const unsigned char **sp)
+{
+    const unsigned char *s = *sp;
+    unsigned c = *s;
+    size_t len = 1;
+    if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
+    else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
+    else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
+    *sp = s + len;
+    return c;
+}
+
+/* The code points ov__acc_text counts as CJK. */
+static inline int ov__acc_cjk(unsigned c)
+{
+    return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
+}
+
 /* Count the text of s into a. */
 void ov__acc_text(ov__acc *a, const char *s);
 

@@ -46,24 +46,6 @@ Test(stopwords, near_misses_do_not)
 
 /* ---------- every count, against the copy as it was written before ---------- */
 
-static unsigned ref_decode(const unsigned char **sp)
-{
-    const unsigned char *s = *sp;
-    unsigned c = *s;
-    size_t len = 1;
-    if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
-    else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
-    else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
-    *sp = s + len;
-    return c;
-}
-
-static int ref_cjk(unsigned c)
-{
-    return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
-}
-
 /* A word as ov__acc_text keeps it ('#' for a non-ASCII letter, which no
  * stop word has): its stop count through the real function. */
 static unsigned ref_stop(const char *w)
@@ -79,10 +61,10 @@ static void ref_acc(ov__acc *a, const char *s)
     int in_word = 0;
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        unsigned c = ref_decode(&p);
+        unsigned c = ov__acc_decode(&p);
         int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                     (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7);
-        if (alnum && !ref_cjk(c)) {
+        if (alnum && !ov__acc_cjk(c)) {
             if (!in_word) { a->words++; in_word = 1; wl = 0; }
             if (wl + 1 < sizeof word) word[wl++] = (char)(c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : '#');
             a->chars++;
@@ -95,7 +77,7 @@ static void ref_acc(ov__acc *a, const char *s)
         }
         if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000 || c < 0x20) continue;
         a->chars++;
-        if (ref_cjk(c)) a->cjk++;
+        if (ov__acc_cjk(c)) a->cjk++;
         if (c == ',' || c == 0xFF0C || c == 0x3001) { a->commas++; a->punct++; }
         else if (c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == 0x3002 || c == 0xFF1B ||
                  c == 0xFF1A || c == 0xFF01 || c == 0xFF1F)
