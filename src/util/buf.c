@@ -62,35 +62,29 @@ int ov__buf_printf(ov__buf *b, const char *fmt, ...)
     return 0;
 }
 
-/* The bytes ov__buf_put_xml stops at: the end, and the five it escapes. */
-static const unsigned char xml_stop[256] = {[0] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+/* What ov__buf_put_xml writes for the five bytes it escapes; NULL for the
+ * others, which go through as they are. The end has an entry too, so that
+ * a run of plain bytes stops at one test a byte. */
+static const char *const xml_rep[256] = {[0] = "", ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+                                         ['"'] = "&quot;", ['\''] = "&#39;"};
 
 int ov__buf_put_xml(ov__buf *b, const char *s)
 {
     int rc = 0;
     const char *run = s;
-    for (; !rc; s++) {
-        while (!xml_stop[(unsigned char)*s]) /* a run of plain bytes at one test each */
+    for (;; s++) {
+        while (!xml_rep[(unsigned char)*s]) /* a run of plain bytes */
             s++;
         if (!*s)
             break;
-        const char *rep = NULL;
-        switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
-        }
         rc = ov__buf_put(b, run, (size_t)(s - run));
         if (!rc)
-            rc = ov__buf_puts(b, rep);
+            rc = ov__buf_puts(b, xml_rep[(unsigned char)*s]);
+        if (rc)
+            return rc;
         run = s + 1;
     }
-    if (!rc)
-        rc = ov__buf_put(b, run, (size_t)(s - run));
-    return rc;
+    return ov__buf_put(b, run, (size_t)(s - run));
 }
 
 int ov__buf_put_json(ov__buf *b, const char *s)
