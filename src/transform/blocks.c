@@ -115,6 +115,16 @@ static const unsigned char acc_ascii[128] = {
     ['{' ... 0x7F] = ACC_OTHER,
 };
 
+/* A word of ov__acc_text ends (when one was open): a stop word counts. The
+ * word holds its first OV__WORD_MAX - 1 letters at most and wl of them; a
+ * longer word is longer than any stop word, which is_stop answers. */
+_Static_assert(OV__STOP_MAX < OV__WORD_MAX - 1, "a word cut at OV__WORD_MAX - 1 letters is no stop word");
+static void end_word(ov__acc *a, const char *word, size_t wl, int *in_word)
+{
+    if (*in_word && is_stop(word, wl)) a->stops++;
+    *in_word = 0;
+}
+
 void ov__acc_text(ov__acc *a, const char *s)
 {
     char word[OV__WORD_MAX];
@@ -134,11 +144,7 @@ void ov__acc_text(ov__acc *a, const char *s)
                 continue;
             }
             p++;
-            if (in_word) {
-                word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
-                if (wl + 1 < OV__WORD_MAX && is_stop(word, wl)) a->stops++;
-                in_word = 0;
-            }
+            end_word(a, word, wl, &in_word);
             if (k == ACC_SKIP) continue;
             a->chars++;
             if (k == ACC_COMMA) { a->commas++; a->punct++; }
@@ -149,11 +155,7 @@ void ov__acc_text(ov__acc *a, const char *s)
             /* ov__acc_decode makes U+4000..U+9FFF of these whatever follows: an
                ideograph, CJK and counted, never a letter, space or stop */
             p += 3;
-            if (in_word) {
-                word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
-                if (wl + 1 < OV__WORD_MAX && is_stop(word, wl)) a->stops++;
-                in_word = 0;
-            }
+            end_word(a, word, wl, &in_word);
             a->chars++;
             a->cjk++;
             continue;
@@ -167,11 +169,7 @@ void ov__acc_text(ov__acc *a, const char *s)
             a->chars++;
             continue;
         }
-        if (in_word) {
-            word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
-            if (wl + 1 < OV__WORD_MAX && is_stop(word, wl)) a->stops++;
-            in_word = 0;
-        }
+        end_word(a, word, wl, &in_word);
         if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x3000 || c < 0x20) continue;
         a->chars++;
         if (ov__acc_cjk(c)) a->cjk++;
@@ -180,10 +178,7 @@ void ov__acc_text(ov__acc *a, const char *s)
                  c == 0xFF1A || c == 0xFF01 || c == 0xFF1F)
             a->punct++;
     }
-    if (in_word) {
-        word[wl < OV__WORD_MAX ? wl : OV__WORD_MAX - 1] = '\0';
-        if (wl + 1 < OV__WORD_MAX && is_stop(word, wl)) a->stops++;
-    }
+    end_word(a, word, wl, &in_word);
 }
 
 static void acc_add(ov__acc *d, const ov__acc *s)
