@@ -15,7 +15,9 @@
 
 #include "transform/blocks.h"
 #include "transform/transform_priv.h"
+#include "util/article.h"
 #include "util/buf.h"
+#include "util/hmap.h"
 
 #define OV__MAX_CONSUMED 256
 /* Tables kept inside tables; deeper ones are written as paragraphs. Each level
@@ -36,6 +38,7 @@ typedef struct em {
     int shift;       /* heading levels to add */
     int tables;      /* <table>s open in the output */
     int rc;
+    ov__hmap imgs;   /* the article's image URLs, so each is added once */
     xmlNodePtr consumed[OV__MAX_CONSUMED];
     size_t n_consumed;
 } em;
@@ -237,9 +240,21 @@ static char *img_src(em *e, xmlNodePtr img)
 }
 
 /* `alt` NULL: the image's own; "" when a caption says the same (read once). */
+/* Add `src` to the article's images unless it is there (a lookup in e->imgs,
+ * which starts with what the article holds). */
+static int add_image(em *e, const char *src)
+{
+    ov_article *a = e->c->art;
+    for (size_t i = e->imgs.n; i < a->n_images; i++)
+        if (ov__hmap_put(&e->imgs, a->images[i], 0, NULL) < 0) return OV_ENOMEM;
+    int fresh = ov__hmap_put(&e->imgs, src, 0, NULL);
+    if (fresh < 0) return fresh;
+    return fresh ? ov__article_push_image(a, src) : 0;
+}
+
 static void put_img_alt(em *e, const char *src, xmlNodePtr img, const char *alt)
 {
-    if (e->rc == 0) e->rc = ov_article_add_image(e->c->art, src);
+    if (e->rc == 0) e->rc = add_image(e, src);
     puts_(e, "<img src=\"");
     put_xml(e, src);
     puts_(e, "\" alt=\"");
@@ -767,6 +782,7 @@ int ov__emit(ov__ctx *c, xmlNodePtr *roots, size_t n, ov_error *err)
     c->art->body_xhtml = ov__buf_detach(&e->out, NULL);
 cleanup:
     ov__buf_free(&e->out);
+    ov__hmap_free(&e->imgs);
     free(e);
     return rc;
 }

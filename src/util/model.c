@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/fs.h"
+#include "util/article.h"
 #include "util/hmap.h"
 
 int ov_strset(char **field, const char *value)
@@ -130,11 +131,8 @@ void ov_article_free(ov_article *a)
     free(a);
 }
 
-int ov_article_add_image(ov_article *a, const char *url)
+int ov__article_push_image(ov_article *a, const char *url)
 {
-    for (size_t i = 0; i < a->n_images; i++)
-        if (strcmp(a->images[i], url) == 0)
-            return 0;
     char *copy = strdup(url);
     if (!copy)
         return OV_ENOMEM;
@@ -146,6 +144,14 @@ int ov_article_add_image(ov_article *a, const char *url)
     a->images = p;
     a->images[a->n_images++] = copy;
     return 0;
+}
+
+int ov_article_add_image(ov_article *a, const char *url)
+{
+    for (size_t i = 0; i < a->n_images; i++)
+        if (strcmp(a->images[i], url) == 0)
+            return 0;
+    return ov__article_push_image(a, url);
 }
 
 int ov_book_new(ov_book **out)
