@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <poll.h>
 #include <signal.h>
@@ -37,17 +36,6 @@
 #include "faultserver.h"
 #include "nginx.h"
 #include "ov_test.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
 
 static ov_test_nginx *ng;
 static ov_test_fault *fs;
@@ -152,14 +140,6 @@ static void feed(const char *name, const char *items)
     free(buf);
 }
 
-/* Child processes' user CPU seconds so far. */
-static double children_cpu(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_CHILDREN, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
-}
-
 /* `n` copies of `s` (caller frees). */
 static char *repeat(const char *s, int n)
 {
@@ -193,7 +173,8 @@ static void deep_page(const char *name, const char *open, const char *close, int
 }
 
 /* 3: 20,000 levels of div, blockquote and table: the text inside and after
-   the nest is kept (flattened past the depth limit), in linear time. */
+   the nest is kept (flattened past the depth limit). That the work is linear
+   in the depth is test_complexity's nesting_depth (counted, not timed). */
 Test(hostile_cases, c03_twenty_thousand_levels_keep_their_text)
 {
     deep_page("div", "<div>", "</div>", 20000);
@@ -204,11 +185,8 @@ Test(hostile_cases, c03_twenty_thousand_levels_keep_their_text)
     char *u3 = ov_test_nginx_url(ng, "/deep-table.html");
     char *out = ov_test_book_path("case03-deep.epub");
     ov_test_run r;
-    double cpu = children_cpu();
     int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", u1, u2, u3, "-o", out, NULL);
-    cpu = children_cpu() - cpu;
     cr_assert_eq(st, 0, "exit %d\nstderr: %s", st, r.err);
-    cr_assert_lt(cpu, SANITIZED ? 60.0 : 10.0, "%.1f s of CPU for three deep pages", cpu);
     char *t = all_xhtml(out);
     const char *want[] = {"Deepest text of div", "Closing paragraph after the div",
                           "Deepest text of blockquote", "Closing paragraph after the blockquote",
@@ -362,8 +340,10 @@ Test(hostile_cases, c07_dropped_feed_items_are_reported)
     free(url);
 }
 
-/* 9: 10,000 images in one page: bounded CPU (it was 58 s, 287 s under ASan).
-   The book goes to a scratch folder, not the gate's. */
+/* 9: 10,000 images in one page: every one in the book (it took 58 s, 287 s
+   under ASan). That the work is linear in the images is test_complexity's
+   images_in_one_page (counted, not timed). The book goes to a scratch
+   folder, not the gate's. */
 Test(hostile_cases, c09_ten_thousand_images_in_one_page)
 {
     size_t cap = 10000 * 64 + 1024, len = 0;
@@ -382,17 +362,16 @@ Test(hostile_cases, c09_ten_thousand_images_in_one_page)
     char *tmp = ov_test_tmpdir("case09-out");
     char *out = join(tmp, "images.epub");
     ov_test_run r;
-    double cpu = children_cpu();
     int st = ov_test_octavo(&r, NULL, "build", "--no-cache", "-q", "--per-host", "16", url, "-o",
                             out, NULL);
-    cpu = children_cpu() - cpu;
     cr_assert_eq(st, 0, "exit %d\nstderr: %.2000s", st, r.err);
-    cr_log_info("10,000 images: %.1f s of CPU", cpu);
-    cr_assert_lt(cpu, SANITIZED ? 120.0 : 20.0, "%.1f s of CPU for 10,000 images", cpu);
     char *t = all_xhtml(out);
     cr_assert(strstr(t, "first paragraph of its text"));
     cr_assert(strstr(t, "closing paragraph after all the pictures"));
-    cr_assert(strstr(t, "../img/"), "no image in the book");
+    size_t imgs = 0; /* the page's images, by their alt text (the cover's is the title) */
+    for (const char *q = t; (q = strstr(q, "<img src=\"../img/")); q++)
+        imgs += strncmp(strstr(q, "alt=\""), "alt=\"p", 6) == 0;
+    cr_assert_eq(imgs, 10000, "%zu of the 10,000 images in the book", imgs);
     free(t);
     ov_test_run_free(&r);
     free(out);

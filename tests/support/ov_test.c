@@ -146,6 +146,7 @@ int ov_test_exec(char *const argv[], char *const env[], ov_test_run *r)
     }
     int st = 0;
     waitpid(pid, &st, 0);
+    r->pid = (int)pid;
     r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     return 0;
 }
@@ -155,6 +156,51 @@ void ov_test_run_free(ov_test_run *r)
     free(r->out);
     free(r->err);
     r->out = r->err = NULL;
+}
+
+#define OV_TEST_VALGRIND "/usr/bin/valgrind"
+#define OV_TEST_MAX_ARGS 64
+
+long long ov_test_cli_instructions(char *const args[], ov_test_run *out)
+{
+    if (access(OV_TEST_VALGRIND, X_OK) != 0)
+        cr_skip_test("valgrind is not installed (scripts/install-deps installs it)");
+    char *dir = ov_test_tmpdir("callgrind");
+    char *outopt = NULL;
+    if (asprintf(&outopt, "--callgrind-out-file=%s/cg.%%p", dir) < 0)
+        cr_assert_fail("out of memory");
+    char *argv[OV_TEST_MAX_ARGS] = {OV_TEST_VALGRIND, "--tool=callgrind", outopt,
+                                    /* the program allocates with jemalloc (OV_JEMALLOC) */
+                                    "--soname-synonyms=somalloc=libjemalloc.so*",
+                                    (char *)ov_test_cli()};
+    int n = 5;
+    for (int i = 0; args[i]; i++) {
+        cr_assert_lt(n, OV_TEST_MAX_ARGS - 1, "too many arguments");
+        argv[n++] = args[i];
+    }
+    argv[n] = NULL;
+    ov_test_run r;
+    cr_assert_eq(ov_test_exec(argv, NULL, &r), 0, "cannot start valgrind");
+    cr_assert(r.status == 0 || r.status == 3, "exit %d under callgrind\nstderr: %.2000s", r.status,
+              r.err);
+    char *file = NULL;
+    if (asprintf(&file, "%s/cg.%d", dir, r.pid) < 0)
+        cr_assert_fail("out of memory");
+    char *prof = ov_test_slurp(file, NULL);
+    cr_assert(prof, "no callgrind profile %s", file);
+    const char *sum = strstr(prof, "\nsummary: ");
+    cr_assert(sum, "no summary line in %s", file);
+    long long count = strtoll(sum + 10, NULL, 10);
+    cr_assert_gt(count, 0, "no instructions counted in %s", file);
+    free(prof);
+    free(file);
+    free(outopt);
+    free(dir);
+    if (out)
+        *out = r;
+    else
+        ov_test_run_free(&r);
+    return count;
 }
 
 int ov_test_epubcheck(const char *path, char **report)

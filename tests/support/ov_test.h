@@ -24,6 +24,7 @@ typedef struct ov_test_run {
     int status;   /* exit code, or 128+signal */
     char *out;    /* captured stdout, NUL-terminated */
     char *err;    /* captured stderr, NUL-terminated */
+    int pid;      /* the process id it ran as */
 } ov_test_run;
 /* Run `argv` (NULL-terminated; argv[0] is a path) with extra environment
  * `env` ("K=V" strings, NULL-terminated, may be NULL) and capture its output. */
@@ -35,6 +36,15 @@ void ov_test_run_free(ov_test_run *r);
 int ov_test_octavo_argv(ov_test_run *r, char *const env[], char *const args[]);
 /* The same with the arguments listed, NULL-terminated. */
 int ov_test_octavo(ov_test_run *r, char *const env[], ...);
+/*
+ * Instructions the CLI's own process executes for `args` (NULL-terminated,
+ * without argv[0]), counted by valgrind's callgrind: deterministic to a
+ * fraction of a percent, so a test can compare the work of two input sizes
+ * without a timer. Processes it forks (the cover) are not counted. Skips the
+ * test when valgrind is not installed; fails it when the run exits with a
+ * status other than 0 or 3. The run's output is in *r when r is not NULL.
+ */
+long long ov_test_cli_instructions(char *const args[], ov_test_run *r);
 /* Run epubcheck --failonwarnings on `path`; returns its exit status (0 = clean)
  * and puts the output in *report when not NULL (caller frees). */
 int ov_test_epubcheck(const char *path, char **report);
