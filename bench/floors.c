@@ -12,7 +12,13 @@
  *   parse    every page parsed by libxml2's HTML parser
  *   deflate  every page compressed by zlib (raw deflate, default level)
  *   images   every image file read and its size taken from the header
+ *            (by hand: the JPEG SOF or PNG IHDR, as octavo does)
  * One line per stage: "STAGE CPU_S WALL_S", then "sum CPU_S WALL_S".
+ *
+ * Built with -DOV_FLOORS_VIPS (and libvips), one more line, not in the sum:
+ *   images-vips  the same sizes read by libvips (vips_image_new_from_file),
+ *            the "image header reads" of issue 13's floors (0.18 s there),
+ * then "sum-vips CPU_S WALL_S": fetch + parse + deflate + images-vips.
  * Not a test; bench/run calls it and reports octavo's ratio to the sum.
  */
 #include <curl/curl.h>
@@ -24,6 +30,9 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <zlib.h>
+#ifdef OV_FLOORS_VIPS
+#include <vips/vips.h>
+#endif
 
 typedef struct list {
     char **v;
@@ -235,8 +244,29 @@ int main(int argc, char **argv)
             px += (unsigned long)w * h;
         free(b);
     }
+    double ci = cpu_s() - c0, wi = wall_s() - w0;
     report("images", c0, w0, &csum, &wsum);
     printf("sum %.3f %.3f\n", csum, wsum);
+#ifdef OV_FLOORS_VIPS
+    if (VIPS_INIT(argv[0]) == 0) {
+        double vc = csum - ci, vw = wsum - wi;
+        unsigned long vpx = 0;
+        vips_cache_set_max(0);
+        c0 = cpu_s(), w0 = wall_s();
+        for (size_t i = 0; i < images.n; i++) {
+            snprintf(path, sizeof path, "%s/images/%s", argv[1], images.v[i]);
+            VipsImage *im = vips_image_new_from_file(path, NULL);
+            if (im) {
+                vpx += (unsigned long)vips_image_get_width(im) * (unsigned long)vips_image_get_height(im);
+                g_object_unref(im);
+            }
+        }
+        report("images-vips", c0, w0, &vc, &vw);
+        printf("sum-vips %.3f %.3f\n", vc, vw);
+        if (vpx != px)
+            fprintf(stderr, "floors: libvips read %lu pixels, the headers %lu\n", vpx, px);
+    }
+#endif
     fprintf(stderr, "floors: %zu pages, %zu images (%lu pixels)\n", pages.n, images.n, px);
     curl_global_cleanup();
     return 0;
