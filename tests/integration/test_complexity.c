@@ -16,15 +16,6 @@
 #include "nginx.h"
 #include "ov_test.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OV_UNDER_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define OV_UNDER_ASAN 1
-#endif
-
 /* Highest instructions(4n) / instructions(n) taken as linear. */
 #define OV_TEST_LINEAR_MAX_RATIO 4.6
 
@@ -33,27 +24,16 @@ static char *site;
 
 static void put(const char *name, const char *text, size_t len)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", site, name);
-    FILE *f = fopen(path, "wb");
-    cr_assert(f, "cannot write %s", path);
-    cr_assert_eq(fwrite(text, 1, len, f), len);
-    fclose(f);
+    ov_test_write(site, name, text, len);
 }
 
 static void start(void)
 {
-#ifdef OV_UNDER_ASAN
+#ifdef OV_TEST_UNDER_ASAN
     return;
 #else
     site = ov_test_tmpdir("complexity-site");
-    char *png_path = ov_test_source_path("tests/fixtures/fetch/tiny.png");
-    size_t n = 0;
-    char *png = ov_test_slurp(png_path, &n);
-    cr_assert(png, "no fixture %s", png_path);
-    put("tiny.png", png, n);
-    free(png);
-    free(png_path);
+    ov_test_copy_source("tests/fixtures/fetch/tiny.png", site, "tiny.png");
     cr_assert_eq(ov_test_nginx_start(site, &ng), 0, "nginx did not start");
 #endif
 }
@@ -69,7 +49,7 @@ TestSuite(complexity, .init = start, .fini = stop, .timeout = 900);
 
 static void skip_under_asan(void)
 {
-#ifdef OV_UNDER_ASAN
+#ifdef OV_TEST_UNDER_ASAN
     cr_skip_test("sanitizer build: valgrind runs in the plain build only");
 #endif
 }

@@ -107,13 +107,7 @@ static void start(void)
     article("two.html", "Article two", "The second good article text, about the old lighthouse.");
     article("three.html", "Article three", "The third good article text, about the town market.");
     article("four.html", "Article four", "The fourth good article text, about the school choir.");
-    char *png_path = ov_test_source_path("tests/fixtures/fetch/tiny.png");
-    size_t n = 0;
-    char *png = ov_test_slurp(png_path, &n);
-    cr_assert(png, "no fixture %s", png_path);
-    put_n(site, "tiny.png", png, n);
-    free(png);
-    free(png_path);
+    ov_test_copy_source("tests/fixtures/fetch/tiny.png", site, "tiny.png");
     cr_assert_eq(ov_test_nginx_start(site, &ng), 0, "nginx did not start");
     cr_assert_eq(ov_test_fault_start(&fs), 0, "fault server did not start");
 }
@@ -658,12 +652,7 @@ Test(hostile_cases_netns, c10_metadata_addresses_refused_everywhere, .timeout = 
     if (private_loopback() != 0)
         cr_skip_test("cannot make a network namespace here (needs root)");
     char *root = ov_test_tmpdir("case10-site");
-    char *png_path = ov_test_source_path("tests/fixtures/fetch/tiny.png");
-    size_t n = 0;
-    char *png = ov_test_slurp(png_path, &n);
-    put_n(root, "tiny.png", png, n);
-    free(png);
-    free(png_path);
+    ov_test_copy_source("tests/fixtures/fetch/tiny.png", root, "tiny.png");
     put(root, "srcset.html",
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Srcset to metadata"
         "</title></head><body><article><h1>Srcset to metadata</h1><p>The srcset article text, long "

@@ -52,13 +52,7 @@ static void start(void)
               "<figcaption>A picture</figcaption></figure>"
               "<p>The second paragraph of the article, after the picture.</p>"
               "</article></body></html>");
-    char *png_path = ov_test_source_path("tests/fixtures/fetch/tiny.png");
-    size_t n = 0;
-    char *png = ov_test_slurp(png_path, &n);
-    cr_assert(png, "no fixture %s", png_path);
-    put("tiny.png", png, n);
-    free(png);
-    free(png_path);
+    ov_test_copy_source("tests/fixtures/fetch/tiny.png", site, "tiny.png");
     cr_assert_eq(ov_test_nginx_start(site, &ng), 0, "nginx did not start");
     cr_assert_eq(ov_test_fault_start(&fs), 0, "fault server did not start");
 }

@@ -17,20 +17,11 @@
 #include "nginx.h"
 #include "ov_test.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OV_UNDER_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define OV_UNDER_ASAN 1
-#endif
-
 #define VALGRIND "/usr/bin/valgrind"
 
 static void memcheck(const char *name, char *const octavo_args[])
 {
-#ifdef OV_UNDER_ASAN
+#ifdef OV_TEST_UNDER_ASAN
     (void)name;
     (void)octavo_args;
     cr_skip_test("sanitizer build: valgrind runs in the plain build only");

@@ -219,6 +219,27 @@ int ov_test_epubcheck(const char *path, char **report)
     return st;
 }
 
+void ov_test_write(const char *dir, const char *name, const void *data, size_t len)
+{
+    char *path = join(dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(data, 1, len, f), len, "cannot write %s", path);
+    cr_assert_eq(fclose(f), 0, "cannot write %s", path);
+    free(path);
+}
+
+void ov_test_copy_source(const char *rel, const char *dir, const char *name)
+{
+    char *src = ov_test_source_path(rel);
+    size_t n = 0;
+    char *data = ov_test_slurp(src, &n);
+    cr_assert(data, "no fixture %s", src);
+    ov_test_write(dir, name, data, n);
+    free(data);
+    free(src);
+}
+
 char *ov_test_slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

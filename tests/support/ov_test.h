@@ -4,6 +4,16 @@
 
 #include <stddef.h>
 
+/* Defined in a build under AddressSanitizer (gcc or clang), where valgrind
+ * cannot run the program. */
+#if defined(__SANITIZE_ADDRESS__)
+#define OV_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OV_TEST_UNDER_ASAN 1
+#endif
+#endif
+
 /* $OV_SOURCE_DIR (the repository root); aborts the test when unset. */
 const char *ov_test_source_dir(void);
 /* Malloc'd "<source dir>/<rel>" (caller frees). */
@@ -55,6 +65,11 @@ char *ov_test_zip_entry(const char *path, const char *suffix, size_t *len);
 /* A loopback TCP port nothing listens on now (bound to port 0, read back,
  * closed); fails the test when no socket can be bound. */
 int ov_test_free_port(void);
+/* Write `len` bytes of `data` to "<dir>/<name>"; fails the test when it cannot. */
+void ov_test_write(const char *dir, const char *name, const void *data, size_t len);
+/* Copy the repository file `rel` (e.g. "tests/fixtures/fetch/tiny.png") to
+ * "<dir>/<name>"; fails the test when it cannot. */
+void ov_test_copy_source(const char *rel, const char *dir, const char *name);
 /* Malloc'd file contents (NUL-terminated) and length; NULL on error. */
 char *ov_test_slurp(const char *path, size_t *len);
 
