@@ -239,19 +239,15 @@ static char *img_src(em *e, xmlNodePtr img)
     return refused;
 }
 
-/* `alt` NULL: the image's own; "" when a caption says the same (read once). */
-/* Add `src` to the article's images unless it is there (a lookup in e->imgs,
- * which starts with what the article holds). */
+/* Add `src` to the article's images unless it is there (e->imgs holds them all). */
 static int add_image(em *e, const char *src)
 {
-    ov_article *a = e->c->art;
-    for (size_t i = e->imgs.n; i < a->n_images; i++)
-        if (ov__hmap_put(&e->imgs, a->images[i], 0, NULL) < 0) return OV_ENOMEM;
     int fresh = ov__hmap_put(&e->imgs, src, 0, NULL);
     if (fresh < 0) return fresh;
-    return fresh ? ov__article_push_image(a, src) : 0;
+    return fresh ? ov__article_push_image(e->c->art, src) : 0;
 }
 
+/* `alt` NULL: the image's own; "" when a caption says the same (read once). */
 static void put_img_alt(em *e, const char *src, xmlNodePtr img, const char *alt)
 {
     if (e->rc == 0) e->rc = add_image(e, src);
@@ -766,6 +762,8 @@ int ov__emit(ov__ctx *c, xmlNodePtr *roots, size_t n, ov_error *err)
     e->out.limit = OV__BODY_MAX;
     e->space = 1;
     e->shift = body_has_h1(c, roots, n) ? 1 : 0;
+    for (size_t i = 0; i < c->art->n_images && e->rc == 0; i++) /* any the article has already */
+        if (ov__hmap_put(&e->imgs, c->art->images[i], 0, NULL) < 0) e->rc = OV_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         emit_block(e, roots[i], 0);
         close_p(e);
