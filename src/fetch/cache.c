@@ -47,9 +47,10 @@
 #define OV__CACHE_PAGE_SIZE 65536
 /* Stores per index transaction, and the longest a transaction stays open. */
 #define OV__CACHE_BATCH 256
+#define OV__CACHE_BATCH_MS 250
+/* A macro's value as a string literal (for the PRAGMA). */
 #define OV__STR_(x) #x
 #define OV__STR(x) OV__STR_(x)
-#define OV__CACHE_BATCH_MS 250
 
 struct ov__cache {
     sqlite3 *db;
