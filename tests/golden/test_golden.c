@@ -26,29 +26,12 @@
 #include <string.h>
 
 #include "ov_test.h"
+#include "transform/blocks.h" /* ov__acc_decode, ov__acc_cjk: characters as the transform reads them */
 
 #define OV_GOLDEN_MIN_F1 0.93
 #define OV_GOLDEN_MAX_TOKENS 200000
 
 /* ---- token-overlap F1 ------------------------------------------------ */
-
-static unsigned decode(const unsigned char **sp)
-{
-    const unsigned char *s = *sp;
-    unsigned c = *s;
-    size_t len = 1;
-    if (c >= 0xF0 && s[1] && s[2] && s[3]) { c = ((c & 7u) << 18) | ((s[1] & 63u) << 12) | ((s[2] & 63u) << 6) | (s[3] & 63u); len = 4; }
-    else if (c >= 0xE0 && s[1] && s[2]) { c = ((c & 15u) << 12) | ((s[1] & 63u) << 6) | (s[2] & 63u); len = 3; }
-    else if (c >= 0xC0 && s[1]) { c = ((c & 31u) << 6) | (s[1] & 63u); len = 2; }
-    *sp = s + len;
-    return c;
-}
-
-static int is_cjk(unsigned c)
-{
-    return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
-}
 
 static int is_sep(unsigned c)
 {
@@ -69,14 +52,14 @@ static size_t tokenize(const char *text, char ***out)
     const unsigned char *s = (const unsigned char *)text;
     while (*s && n < OV_GOLDEN_MAX_TOKENS) {
         const unsigned char *start = s;
-        unsigned c = decode(&s);
+        unsigned c = ov__acc_decode(&s);
         if (is_sep(c)) continue;
-        if (!is_cjk(c)) {
+        if (!ov__acc_cjk(c)) {
             const unsigned char *end = s, *p = s;
             while (*p) {
                 const unsigned char *q = p;
-                unsigned d = decode(&q);
-                if (is_sep(d) || is_cjk(d)) break;
+                unsigned d = ov__acc_decode(&q);
+                if (is_sep(d) || ov__acc_cjk(d)) break;
                 p = end = q;
             }
             s = end;

@@ -17,8 +17,6 @@
 #include "nginx.h"
 #include "ov_test.h"
 
-#define VALGRIND "/usr/bin/valgrind"
-
 static void memcheck(const char *name, char *const octavo_args[])
 {
 #ifdef OV_TEST_UNDER_ASAN
@@ -26,12 +24,12 @@ static void memcheck(const char *name, char *const octavo_args[])
     (void)octavo_args;
     cr_skip_test("sanitizer build: valgrind runs in the plain build only");
 #else
-    if (access(VALGRIND, X_OK) != 0)
+    if (access(OV_TEST_VALGRIND, X_OK) != 0)
         cr_skip_test("valgrind is not installed");
     char *supp = ov_test_source_path("tests/valgrind.supp");
     char suppopt[2048];
     cr_assert_lt((size_t)snprintf(suppopt, sizeof suppopt, "--suppressions=%s", supp), sizeof suppopt);
-    char *argv[64] = {VALGRIND, "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite",
+    char *argv[64] = {OV_TEST_VALGRIND, "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite",
                       "--track-origins=yes", "--child-silent-after-fork=yes", "--num-callers=40",
                       /* the program allocates with jemalloc (OV_JEMALLOC): check its malloc too */
                       "--soname-synonyms=somalloc=libjemalloc.so*", suppopt, (char *)ov_test_cli()};

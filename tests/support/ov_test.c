@@ -158,7 +158,6 @@ void ov_test_run_free(ov_test_run *r)
     r->out = r->err = NULL;
 }
 
-#define OV_TEST_VALGRIND "/usr/bin/valgrind"
 #define OV_TEST_MAX_ARGS 64
 
 long long ov_test_cli_instructions(char *const args[], ov_test_run *out)

@@ -46,6 +46,8 @@ void ov_test_run_free(ov_test_run *r);
 int ov_test_octavo_argv(ov_test_run *r, char *const env[], char *const args[]);
 /* The same with the arguments listed, NULL-terminated. */
 int ov_test_octavo(ov_test_run *r, char *const env[], ...);
+/* valgrind, as scripts/install-deps installs it. */
+#define OV_TEST_VALGRIND "/usr/bin/valgrind"
 /*
  * Instructions the CLI's own process executes for `args` (NULL-terminated,
  * without argv[0]), counted by valgrind's callgrind: deterministic to a
